@@ -1,0 +1,117 @@
+/**
+ * C parsing on web-tree-sitter + tree-sitter-c (wasm): as fast as the native binding on kernel C
+ * with a third of its memory (shared/notes/parsing-kernel-c.md). Trees hold wasm memory and must
+ * be released with {@link ParsedFile.dispose}.
+ */
+import { createRequire } from 'node:module';
+import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { prepareKernelC, type OffsetMap } from './preprocess.js';
+
+export type { Node } from 'web-tree-sitter';
+
+let parserPromise: Promise<Parser> | undefined;
+
+/** One parser per thread (tree-sitter parsers are not shareable across workers). */
+export function getParser(): Promise<Parser> {
+  parserPromise ??= (async () => {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const wasm = require.resolve('tree-sitter-c/tree-sitter-c.wasm');
+    const lang = await Language.load(wasm);
+    const parser = new Parser();
+    parser.setLanguage(lang);
+    return parser;
+  })();
+  return parserPromise;
+}
+
+/** Line starts of the original text, for 1-based line/column of original offsets. */
+export class LineIndex {
+  readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+  /** 1-based line and column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - s[lo]! + 1 };
+  }
+}
+
+export interface ParsedFile {
+  path: string;
+  /** The file as the user has it. */
+  source: string;
+  tree: Tree;
+  map: OffsetMap;
+  lines: LineIndex;
+  /** Original-text position of a node's start. */
+  pos(node: Node): { line: number; column: number; offset: number };
+  /** Original-text position of a node's end. */
+  endPos(node: Node): { line: number; column: number; offset: number };
+  dispose(): void;
+}
+
+export async function parseC(path: string, source: string): Promise<ParsedFile> {
+  const parser = await getParser();
+  const prepared = prepareKernelC(source);
+  const tree = parser.parse(prepared.text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  const lines = new LineIndex(source);
+  const map = prepared.map;
+  const at = (offset: number) => {
+    const o = map.toOriginal(offset);
+    return { ...lines.position(o), offset: o };
+  };
+  return {
+    path,
+    source,
+    tree,
+    map,
+    lines,
+    pos: (n) => at(n.startIndex),
+    endPos: (n) => at(n.endIndex),
+    dispose: () => tree.delete(),
+  };
+}
+
+/** Bytes (UTF-16 units) of the file inside top-most ERROR nodes, plus MISSING node count. */
+export function errorExtent(root: Node): { errorBytes: number; missing: number } {
+  let errorBytes = 0;
+  let missing = 0;
+  if (!root.hasError) return { errorBytes, missing };
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    const n = cursor.currentNode;
+    if (descend && n.type === 'ERROR') {
+      errorBytes += n.endIndex - n.startIndex;
+      descend = false;
+    } else if (descend && n.isMissing) {
+      missing++;
+    }
+    if (descend && n.hasError && cursor.gotoFirstChild()) continue;
+    descend = true;
+    if (cursor.gotoNextSibling()) continue;
+    let up = false;
+    while (cursor.gotoParent()) {
+      if (cursor.gotoNextSibling()) {
+        up = true;
+        break;
+      }
+    }
+    if (!up) break;
+  }
+  cursor.delete();
+  return { errorBytes, missing };
+}

@@ -1,0 +1,260 @@
+/**
+ * Kernel-aware preparation of raw kernel C for tree-sitter-c.
+ *
+ * tree-sitter-c parses C, not the kernel's dialect: on raw Linux 6.1 drivers 68% of files have an
+ * ERROR node (see shared/notes/parsing-kernel-c.md). We do not run a real preprocessor (we would
+ * need each driver's configuration); instead we rewrite the few idioms that break the grammar,
+ * keeping every original byte's offset recoverable so findings point at the user's text:
+ *
+ * - annotations (`__iomem`, `__user`, `__init`, `__must_hold(x)`, ...) are blanked to spaces;
+ * - preprocessor conditionals keep one variant: the first branch (or the `#else` of an `#if 0`),
+ *   the directive lines and the other branches are blanked, newlines kept;
+ * - a type as a macro argument (`container_of(p, struct foo, m)`) becomes one identifier
+ *   (`struct_foo`) by turning the blanks into underscores;
+ * - GNU ranges (`case 1 ... 5:`, `[0 ... 3] =`) become a subtraction;
+ * - iterator macros used as loop heads (`list_for_each_entry(pos, head, m) { }`, `for_each_*`)
+ *   are wrapped as `while (list_for_each_entry(...))`, and `scoped_guard(...)` as `if (...)`:
+ *   these are the only edits that insert text, recorded in an {@link OffsetMap}.
+ */
+
+/** Names that are attributes or sparse annotations: blanked wherever they stand alone. */
+export const ANNOTATIONS = [
+  '__iomem', '__user', '__kernel', '__force', '__rcu', '__percpu', '__bitwise', '__nocast', '__private',
+  '__safe', '__init', '__exit', '__initdata', '__exitdata', '__initconst', '__devinit', '__devexit',
+  '__devinitdata', '__devinitconst', '__meminit', '__meminitdata', '__refdata', '__ref', '__init_or_module',
+  '__net_init', '__net_exit', '__net_initdata', '__maybe_unused', '__always_unused', '__used', '__unused',
+  '__must_check', '__cold', '__hot', '__weak', '__pure', '__packed', '__noreturn', '__always_inline',
+  'noinline', 'noinline_for_stack', '__noinline', '__sched', '__kprobes', 'notrace', 'asmlinkage',
+  '__visible', '__ro_after_init', '__read_mostly', '__cacheline_aligned', '__cacheline_aligned_in_smp',
+  '____cacheline_aligned', '____cacheline_aligned_in_smp', '__latent_entropy', '__randomize_layout',
+  '__no_randomize_layout', '__iomem_ptr', '__deprecated', '__flatten', '__nostackprotector',
+  '__noclone', '__always_used', '__nonstring', '__alias', '__fallthrough', 'fallthrough', '__lockfunc',
+  '__irq_entry', '__softirq_entry', '__init_memblock', '__initdata_memblock', '__ksym', '__malloc',
+  '__attribute_const__', '__no_kcsan', '__no_sanitize_address', '__cpuidle', '__nocfi', '__ipi_handler',
+] as const;
+
+/** Annotations that take an argument list: the name and its parenthesised arguments are blanked. */
+export const ANNOTATIONS_WITH_ARGS = [
+  '__aligned', '__printf', '__scanf', '__section', '__acquires', '__releases', '__must_hold', '__counted_by',
+  '__counted_by_le', '__counted_by_be', '__free', '__cleanup', '__guarded_by', '__pt_guarded_by',
+  '__cond_acquires', '__cond_releases', '__alloc_size', '__assume_aligned', '__diag_ignore',
+  '__designated_init', '__no_sanitize_or_inline', '__realloc_size', '__cond_lock', '__acquire_ret',
+] as const;
+
+/** Insertions made into the text, in original offsets, so positions can be mapped back. */
+export class OffsetMap {
+  /** Sorted by transformed offset: [transformedStart, insertedLength, cumulativeBefore]. */
+  private readonly inserts: { at: number; len: number; shiftBefore: number }[] = [];
+
+  constructor(insertions: { origAt: number; len: number }[]) {
+    insertions.sort((a, b) => a.origAt - b.origAt);
+    let shift = 0;
+    for (const ins of insertions) {
+      this.inserts.push({ at: ins.origAt + shift, len: ins.len, shiftBefore: shift });
+      shift += ins.len;
+    }
+  }
+
+  get isIdentity(): boolean {
+    return this.inserts.length === 0;
+  }
+
+  /** Map an offset in the transformed text to the original text (inserted text maps to its anchor). */
+  toOriginal(offset: number): number {
+    const ins = this.inserts;
+    let lo = 0;
+    let hi = ins.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ins[mid]!.at <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return offset;
+    const e = ins[found]!;
+    if (offset < e.at + e.len) return e.at - e.shiftBefore; // inside inserted text
+    return offset - e.shiftBefore - e.len;
+  }
+}
+
+export interface Prepared {
+  /** The text given to tree-sitter. */
+  text: string;
+  map: OffsetMap;
+}
+
+const annotationRe = new RegExp(`\\b(?:${ANNOTATIONS.join('|')})\\b`, 'g');
+const annotationArgsRe = new RegExp(`\\b(?:${ANNOTATIONS_WITH_ARGS.join('|')})\\s*\\(`, 'g');
+const typeArgRe = /\b(struct|union|enum)([ \t]+)([A-Za-z_]\w*)(?=[ \t]*,)/g;
+const caseRangeRe = /(\bcase\b[^:;{}\n]*?|\[[^\]\n;]*?)\.\.\./g;
+const iteratorRe = /\b(\w*for_each\w*|scoped_guard|scoped_cond_guard)[ \t]*\(/g;
+
+function blank(chars: string[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const c = chars[i]!;
+    if (c !== '\n' && c !== '\r') chars[i] = ' ';
+  }
+}
+
+/** Index of the `)` that closes the `(` at `open`, or -1. Skips strings, chars and comments. */
+export function matchParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 /* ( */) depth++;
+    else if (c === 41 /* ) */) {
+      depth--;
+      if (depth === 0) return i;
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== c; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return -1;
+      i = end + 1;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) return -1;
+      i = end;
+    } else if (c === 59 /* ; */ && depth <= 1 && i - open > 4000) return -1; // runaway
+  }
+  return -1;
+}
+
+/** Keep one variant of every `#if` group; blank directives and the other branches. */
+function blankConditionals(text: string, chars: string[]): void {
+  interface Group {
+    parentActive: boolean;
+    taken: boolean;
+    active: boolean;
+  }
+  const stack: Group[] = [];
+  let pos = 0;
+  const isActive = () => (stack.length === 0 ? true : stack[stack.length - 1]!.active);
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    // A directive may continue over backslash-newlines.
+    let lineEnd = end;
+    while (lineEnd > pos && text.charCodeAt(lineEnd - 1 - (text[lineEnd - 1] === '\r' ? 1 : 0)) === 92) {
+      const next = text.indexOf('\n', lineEnd + 1);
+      if (next < 0) {
+        lineEnd = text.length;
+        break;
+      }
+      lineEnd = next;
+    }
+    const m = /^[ \t]*#[ \t]*(ifdef|ifndef|if|elif|else|endif)\b(.*)/.exec(text.slice(pos, end));
+    if (m) {
+      const kind = m[1]!;
+      const cond = m[2]!.trim();
+      if (kind === 'if' || kind === 'ifdef' || kind === 'ifndef') {
+        const parentActive = isActive();
+        const never = kind === 'if' && /^0\b/.test(cond);
+        stack.push({ parentActive, taken: !never, active: parentActive && !never });
+      } else if (kind === 'elif' || kind === 'else') {
+        const g = stack[stack.length - 1];
+        if (g) {
+          const take = !g.taken && !(kind === 'elif' && /^0\b/.test(cond));
+          g.active = g.parentActive && take;
+          if (take) g.taken = true;
+        }
+      } else if (kind === 'endif') {
+        stack.pop();
+      }
+      blank(chars, pos, lineEnd);
+    } else if (!isActive()) {
+      blank(chars, pos, lineEnd);
+    }
+    pos = lineEnd + 1;
+  }
+}
+
+/** The last non-blank character before `i`, skipping comments crudely. */
+function prevSignificant(text: string, i: number): string {
+  for (let j = i - 1; j >= 0; j--) {
+    const c = text[j]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (c === '/' && text[j - 1] === '*') {
+      const start = text.lastIndexOf('/*', j - 2);
+      if (start < 0) return '';
+      j = start;
+      continue;
+    }
+    // Word: return the word's last char but flag keywords like `else` via the caller.
+    return c;
+  }
+  return '';
+}
+
+function nextSignificant(text: string, i: number): string {
+  for (let j = i; j < text.length; j++) {
+    const c = text[j]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (c === '/' && (text[j + 1] === '/' || text[j + 1] === '*')) {
+      const end = text[j + 1] === '/' ? text.indexOf('\n', j) : text.indexOf('*/', j + 2) + 1;
+      if (end <= 0) return '';
+      j = end;
+      continue;
+    }
+    return c;
+  }
+  return '';
+}
+
+export function prepareKernelC(source: string): Prepared {
+  const chars = source.split('');
+  if (source.includes('#')) blankConditionals(source, chars);
+  let text = chars.join('');
+  const out = text.split('');
+  for (const m of text.matchAll(annotationRe)) blank(out, m.index, m.index + m[0].length);
+  for (const m of text.matchAll(annotationArgsRe)) {
+    const open = m.index + m[0].length - 1;
+    const close = matchParen(text, open);
+    if (close > 0) blank(out, m.index, close + 1);
+  }
+  for (const m of text.matchAll(typeArgRe)) {
+    const ws = m.index + m[1]!.length;
+    for (let i = ws; i < ws + m[2]!.length; i++) out[i] = '_';
+  }
+  for (const m of text.matchAll(caseRangeRe)) {
+    const dots = m.index + m[0].length - 3;
+    out[dots] = ' ';
+    out[dots + 1] = '-';
+    out[dots + 2] = ' ';
+  }
+  text = out.join('');
+
+  // Iterator macros as loop heads: only where a statement can start and a body follows.
+  const insertions: { origAt: number; len: number; str: string }[] = [];
+  for (const m of text.matchAll(iteratorRe)) {
+    const name = m[1]!;
+    const before = prevSignificant(text, m.index);
+    const wordBefore = /(\w+)\s*$/.exec(text.slice(Math.max(0, m.index - 40), m.index))?.[1];
+    const statementStart = before === ';' || before === '{' || before === '}' || before === ')' || before === ':';
+    if (!statementStart && wordBefore !== 'else' && wordBefore !== 'do') continue;
+    if (before === ')' && wordBefore === undefined) {
+      // `) name(` is a statement only after if/while/for heads; a cast `(type) f(x)` is not.
+      // Accept: tree-sitter recovers better with the wrap than without.
+    }
+    const open = m.index + m[0].length - 1;
+    const close = matchParen(text, open);
+    if (close < 0) continue;
+    const after = nextSignificant(text, close + 1);
+    if (after === ';' || after === '' || after === ',' || after === ')' || after === '=') continue;
+    const head = name.startsWith('scoped_') ? 'if (' : 'while (';
+    insertions.push({ origAt: m.index, len: head.length, str: head });
+    insertions.push({ origAt: close + 1, len: 1, str: ')' });
+  }
+  if (insertions.length === 0) return { text, map: new OffsetMap([]) };
+  insertions.sort((a, b) => a.origAt - b.origAt);
+  let result = '';
+  let last = 0;
+  for (const ins of insertions) {
+    result += text.slice(last, ins.origAt) + ins.str;
+    last = ins.origAt;
+  }
+  result += text.slice(last);
+  return { text: result, map: new OffsetMap(insertions) };
+}

@@ -1,0 +1,62 @@
+/** Shared result types: what checks produce and reporters consume. */
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** One step of the path from a device read to the use that trusts it. */
+export interface TraceStep {
+  file: string;
+  line: number;
+  column: number;
+  /** What happens here: "readl() reads the device", "assigned to status", "used as index". */
+  message: string;
+}
+
+export interface Finding {
+  checkId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  function: string;
+  /** Device-read category of the source (mmio, pio, pci-config, regmap, i2c, spi, usb, dma). */
+  sourceCategory?: string;
+  trace: TraceStep[];
+  /**
+   * Stable across kernel versions: hash of check id, function, normalised expression and the
+   * line offset of the finding within its function (not the absolute line).
+   */
+  fingerprint: string;
+}
+
+/** A file that was not analysed, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface FileStats {
+  file: string;
+  bytes: number;
+  lines: number;
+  /** Bytes of the file inside ERROR nodes (after kernel-aware preprocessing). */
+  errorBytes: number;
+  /** Whether the file calls any known device-read API (cheap text pre-filter). */
+  readsDevice: boolean;
+}
+
+export interface CheckRunResult {
+  root: string;
+  findings: Finding[];
+  skipped: SkippedFile[];
+  files: number;
+  lines: number;
+  bytes: number;
+  errorBytes: number;
+  /** Files whose contents were fully analysed (others were only pre-scanned). */
+  analysedFiles: number;
+  cachedFiles: number;
+  wallMs: number;
+}
