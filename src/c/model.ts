@@ -1,0 +1,319 @@
+/**
+ * The source model the analyses share: per file, its functions (name, linkage, parameters,
+ * locals, calls), global variables and struct initialisers, read off the tree-sitter tree.
+ * The model keeps tree-sitter nodes: it is valid until the file's tree is disposed.
+ */
+import type { Node, ParsedFile } from './parser.js';
+
+export interface CVariable {
+  name: string;
+  /** Type text as written, without the declarator (e.g. "u8", "struct foo", "unsigned int"). */
+  type: string;
+  /** Number of `*` in the declarator. */
+  pointerDepth: number;
+  /** Array dimensions; undefined entries are unknown sizes (`int a[]`, `a[N]` with N unresolved). */
+  arrayDims: (number | undefined)[];
+  node: Node;
+}
+
+export interface CCall {
+  /** Callee name for direct calls (`foo(...)`), or the text of a field for `ops->foo(...)`. */
+  name: string;
+  direct: boolean;
+  node: Node;
+  args: Node[];
+}
+
+export interface CFunction {
+  name: string;
+  file: string;
+  isStatic: boolean;
+  /** Return type text; `void` functions return nothing. */
+  returnType: string;
+  returnsPointer: boolean;
+  params: CVariable[];
+  locals: Map<string, CVariable>;
+  calls: CCall[];
+  node: Node;
+  body: Node;
+  /** First and last line (1-based, original text). */
+  startLine: number;
+  endLine: number;
+}
+
+/** A designated or positional initialiser of a struct variable: `static struct pci_driver x = { .probe = f }`. */
+export interface CInitializer {
+  variable: string;
+  /** The struct type name, e.g. "pci_driver" (empty when not a struct). */
+  structType: string;
+  isArray: boolean;
+  /** Designated fields with their value text, flattened with dots: `driver.pm` → "&foo_pm_ops". */
+  fields: { path: string; value: string; node: Node }[];
+  node: Node;
+  line: number;
+}
+
+export interface FileModel {
+  file: string;
+  functions: CFunction[];
+  globals: Map<string, CVariable>;
+  initializers: CInitializer[];
+  /** #define NAME <integer> in the file: used to size arrays declared with a macro. */
+  constants: Map<string, number>;
+  /** `struct tag { ... }` members declared in this file: tag → member → variable. */
+  structs: Map<string, Map<string, CVariable>>;
+}
+
+const INT_RE = /^\s*\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?\s*$/;
+
+/** The value of an integer literal or simple constant expression, when we can tell. */
+export function evalConstant(text: string, constants?: Map<string, number>): number | undefined {
+  const t = text.trim();
+  const m = INT_RE.exec(t);
+  if (m) return Number(m[1]);
+  if (/^[A-Za-z_]\w*$/.test(t)) return constants?.get(t);
+  const shift = /^\(?\s*(\w+)\s*<<\s*(\w+)\s*\)?$/.exec(t);
+  if (shift) {
+    const a = evalConstant(shift[1]!, constants);
+    const b = evalConstant(shift[2]!, constants);
+    if (a !== undefined && b !== undefined && b < 31) return a << b;
+  }
+  const bit = /^BIT\s*\(\s*(\w+)\s*\)$/.exec(t);
+  if (bit) {
+    const b = evalConstant(bit[1]!, constants);
+    if (b !== undefined && b < 31) return 1 << b;
+  }
+  const arith = /^\(?\s*(\w+)\s*([-+*])\s*(\w+)\s*\)?$/.exec(t);
+  if (arith) {
+    const a = evalConstant(arith[1]!, constants);
+    const b = evalConstant(arith[3]!, constants);
+    if (a !== undefined && b !== undefined) return arith[2] === '+' ? a + b : arith[2] === '-' ? a - b : a * b;
+  }
+  return undefined;
+}
+
+/** Walk a declarator down to its identifier, collecting pointer depth and array dimensions. */
+export function unwrapDeclarator(
+  decl: Node | null,
+  constants?: Map<string, number>,
+): { name: string; pointerDepth: number; arrayDims: (number | undefined)[]; fn?: Node } | undefined {
+  let pointerDepth = 0;
+  const arrayDims: (number | undefined)[] = [];
+  let fn: Node | undefined;
+  let n = decl;
+  while (n) {
+    switch (n.type) {
+      case 'identifier':
+      case 'field_identifier':
+      case 'type_identifier':
+        return { name: n.text, pointerDepth, arrayDims, fn };
+      case 'pointer_declarator':
+        pointerDepth++;
+        n = n.childForFieldName('declarator');
+        break;
+      case 'array_declarator': {
+        const size = n.childForFieldName('size');
+        arrayDims.push(size ? evalConstant(size.text, constants) : undefined);
+        n = n.childForFieldName('declarator');
+        break;
+      }
+      case 'function_declarator':
+        fn ??= n;
+        n = n.childForFieldName('declarator');
+        break;
+      case 'parenthesized_declarator':
+      case 'attributed_declarator':
+        n = n.namedChild(0);
+        break;
+      case 'init_declarator':
+        n = n.childForFieldName('declarator');
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+function typeText(declaration: Node): string {
+  const t = declaration.childForFieldName('type');
+  if (!t) return '';
+  const quals = declaration.namedChildren
+    .filter((c) => c && (c.type === 'type_qualifier' || c.type === 'sized_type_specifier'))
+    .map((c) => c!.text);
+  return [...quals.filter((q) => q !== t.text), t.text].join(' ').replace(/\s+/g, ' ');
+}
+
+function variablesOf(declaration: Node, constants: Map<string, number>): CVariable[] {
+  const type = typeText(declaration);
+  const out: CVariable[] = [];
+  for (const d of declaration.childrenForFieldName('declarator')) {
+    if (!d) continue;
+    const u = unwrapDeclarator(d, constants);
+    if (!u || u.fn) continue;
+    out.push({ name: u.name, type, pointerDepth: u.pointerDepth, arrayDims: u.arrayDims, node: d });
+  }
+  return out;
+}
+
+/** Named descendants of `root` of the given types, in document order, not entering `stopAt` types. */
+export function descendants(root: Node, types: ReadonlySet<string>, stopAt?: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    const n = cursor.currentNode;
+    if (descend) {
+      if (types.has(n.type)) out.push(n);
+      if (!(stopAt?.has(n.type) && n.id !== root.id) && cursor.gotoFirstChild()) continue;
+    }
+    descend = true;
+    if (n.id === root.id) break;
+    if (cursor.gotoNextSibling()) continue;
+    let moved = false;
+    while (cursor.gotoParent()) {
+      if (cursor.currentNode.id === root.id) break;
+      if (cursor.gotoNextSibling()) {
+        moved = true;
+        break;
+      }
+    }
+    if (!moved) break;
+  }
+  cursor.delete();
+  return out;
+}
+
+const CALL = new Set(['call_expression']);
+const DECL = new Set(['declaration']);
+const NESTED_SCOPE = new Set<string>([]);
+
+export function callsIn(root: Node): CCall[] {
+  return descendants(root, CALL).map((node) => {
+    const f = node.childForFieldName('function');
+    const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+    if (f?.type === 'identifier') return { name: f.text, direct: true, node, args };
+    if (f?.type === 'field_expression') {
+      const field = f.childForFieldName('field');
+      return { name: field?.text ?? f.text, direct: false, node, args };
+    }
+    return { name: f?.text ?? '', direct: false, node, args };
+  });
+}
+
+function functionOf(node: Node, file: ParsedFile, constants: Map<string, number>): CFunction | undefined {
+  const body = node.childForFieldName('body');
+  const u = unwrapDeclarator(node.childForFieldName('declarator'), constants);
+  if (!body || !u?.fn) return undefined;
+  const storage = node.namedChildren.filter((c) => c?.type === 'storage_class_specifier').map((c) => c!.text);
+  const returnType = typeText(node);
+  const params: CVariable[] = [];
+  const plist = u.fn.childForFieldName('parameters');
+  for (const p of plist?.namedChildren ?? []) {
+    if (!p || p.type !== 'parameter_declaration') continue;
+    const d = p.childForFieldName('declarator');
+    const pu = d ? unwrapDeclarator(d, constants) : undefined;
+    params.push({
+      name: pu?.name ?? '',
+      type: typeText(p),
+      pointerDepth: pu?.pointerDepth ?? 0,
+      arrayDims: pu?.arrayDims ?? [],
+      node: p,
+    });
+  }
+  const locals = new Map<string, CVariable>();
+  for (const p of params) if (p.name) locals.set(p.name, p);
+  for (const d of descendants(body, DECL, NESTED_SCOPE)) for (const v of variablesOf(d, constants)) locals.set(v.name, v);
+  return {
+    name: u.name,
+    file: file.path,
+    isStatic: storage.includes('static'),
+    returnType,
+    returnsPointer: u.pointerDepth > 0,
+    params: params.filter((p) => p.type !== 'void' || p.pointerDepth > 0),
+    locals,
+    calls: callsIn(body),
+    node,
+    body,
+    startLine: file.pos(node).line,
+    endLine: file.endPos(node).line,
+  };
+}
+
+function initializerFields(list: Node, prefix: string, out: CInitializer['fields']): void {
+  for (const item of list.namedChildren) {
+    if (!item) continue;
+    if (item.type === 'initializer_pair') {
+      const designators = item.childrenForFieldName('designator').filter((d): d is Node => !!d);
+      const path = designators
+        .map((d) => (d.type === 'field_designator' ? d.text.replace(/^\./, '') : d.text))
+        .join('.');
+      const full = prefix ? `${prefix}.${path}` : path;
+      const value = item.childForFieldName('value');
+      if (!value) continue;
+      if (value.type === 'initializer_list') initializerFields(value, full, out);
+      else out.push({ path: full, value: value.text, node: value });
+    } else if (item.type === 'initializer_list') {
+      initializerFields(item, prefix, out);
+    }
+  }
+}
+
+const TOP_SKIP = new Set(['function_definition']);
+const TOP = new Set(['function_definition', 'declaration', 'preproc_def', 'struct_specifier', 'type_definition']);
+
+export function buildFileModel(file: ParsedFile): FileModel {
+  const root = file.tree.rootNode;
+  const constants = new Map<string, number>();
+  const globals = new Map<string, CVariable>();
+  const initializers: CInitializer[] = [];
+  const functions: CFunction[] = [];
+  const structs = new Map<string, Map<string, CVariable>>();
+  const tops = descendants(root, TOP, TOP_SKIP);
+  // Constants first: array sizes may use macros defined anywhere above.
+  for (const n of tops) {
+    if (n.type !== 'preproc_def') continue;
+    const name = n.childForFieldName('name')?.text;
+    const value = n.childForFieldName('value')?.text;
+    if (name && value) {
+      const v = evalConstant(value.replace(/\/\*.*?\*\//g, ''), constants);
+      if (v !== undefined) constants.set(name, v);
+    }
+  }
+  for (const n of tops) {
+    if (n.type === 'function_definition') {
+      const f = functionOf(n, file, constants);
+      if (f) functions.push(f);
+    } else if (n.type === 'struct_specifier') {
+      const tag = n.childForFieldName('name')?.text;
+      const body = n.childForFieldName('body');
+      if (!tag || !body) continue;
+      const members = new Map<string, CVariable>();
+      for (const field of body.namedChildren) {
+        if (field?.type !== 'field_declaration') continue;
+        for (const v of variablesOf(field, constants)) members.set(v.name, v);
+      }
+      structs.set(tag, members);
+    } else if (n.type === 'declaration' && n.parent?.type !== 'compound_statement') {
+      for (const v of variablesOf(n, constants)) globals.set(v.name, v);
+      const structType = /\bstruct\s+(\w+)/.exec(typeText(n))?.[1] ?? '';
+      for (const d of n.childrenForFieldName('declarator')) {
+        if (d?.type !== 'init_declarator') continue;
+        const value = d.childForFieldName('value');
+        if (value?.type !== 'initializer_list') continue;
+        const u = unwrapDeclarator(d, constants);
+        const fields: CInitializer['fields'] = [];
+        initializerFields(value, '', fields);
+        initializers.push({
+          variable: u?.name ?? '',
+          structType,
+          isArray: (u?.arrayDims.length ?? 0) > 0,
+          fields,
+          node: d,
+          line: file.pos(d).line,
+        });
+      }
+    }
+  }
+  return { file: file.path, functions, globals, initializers, constants, structs };
+}
