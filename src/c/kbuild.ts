@@ -64,8 +64,12 @@ export function discoverModules(cFiles: readonly string[]): KbuildModule[] {
     byDir.set(d, list);
   }
   const modules: KbuildModule[] = [];
-  for (const [dir, files] of [...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const owned = new Set<string>();
+  // Parents first: `ice-y += devlink/devlink.o` in a parent claims files of its subdirectories.
+  const present = new Set(cFiles);
+  const owned = new Set<string>();
+  const dirs = [...byDir.keys()].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  const pending: KbuildModule[] = [];
+  for (const dir of dirs) {
     const facts: MakefileFacts = { targets: new Map(), composites: new Map() };
     for (const mk of ['Kbuild', 'Makefile']) {
       const p = join(dir, mk);
@@ -78,7 +82,6 @@ export function discoverModules(cFiles: readonly string[]): KbuildModule[] {
         /* unreadable Makefile: fall back to one module per file */
       }
     }
-    const present = new Set(files);
     const expand = (obj: string, seen: Set<string>): string[] => {
       if (seen.has(obj)) return [];
       seen.add(obj);
@@ -91,7 +94,7 @@ export function discoverModules(cFiles: readonly string[]): KbuildModule[] {
       const members = [...new Set(expand(target, new Set()))].filter((f) => present.has(f) && !owned.has(f));
       if (members.length === 0) continue;
       members.forEach((m) => owned.add(m));
-      modules.push({
+      pending.push({
         name: target,
         dir,
         files: members.sort(),
@@ -99,11 +102,14 @@ export function discoverModules(cFiles: readonly string[]): KbuildModule[] {
         fromMakefile: true,
       });
     }
-    for (const f of files.sort()) {
+  }
+  for (const dir of dirs) {
+    for (const f of byDir.get(dir)!.sort()) {
       if (owned.has(f)) continue;
-      modules.push({ name: basename(f, '.c'), dir, files: [f], fromMakefile: false });
+      pending.push({ name: basename(f, '.c'), dir, files: [f], fromMakefile: false });
     }
   }
+  modules.push(...pending.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : a.name < b.name ? -1 : 1)));
   return modules;
 }
 
