@@ -55,8 +55,14 @@ export interface CheckRunResult {
   lines: number;
   bytes: number;
   errorBytes: number;
-  /** Files whose contents were fully analysed (others were only pre-scanned). */
+  /** Files parsed and analysed (now or, for cached modules, in an earlier run). */
   analysedFiles: number;
+  /** Of those, files whose module result came from the cache. */
   cachedFiles: number;
+  /** Files of modules that call no device-read API (directly or through a local accessor): not parsed. */
+  prefilteredFiles: number;
+  /** Files that are not valid UTF-8, read as Latin-1. */
+  latin1Files: number;
+  modules: number;
   wallMs: number;
 }

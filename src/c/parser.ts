@@ -62,11 +62,15 @@ export interface ParsedFile {
   dispose(): void;
 }
 
-export async function parseC(path: string, source: string): Promise<ParsedFile> {
+/** Parse a file; `timeoutMs` cancels a parse that runs away (a clear error, never a hang). */
+export async function parseC(path: string, source: string, timeoutMs = 10_000): Promise<ParsedFile> {
   const parser = await getParser();
   const prepared = prepareKernelC(source);
-  const tree = parser.parse(prepared.text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const deadline = Date.now() + timeoutMs;
+  const tree = parser.parse(prepared.text, null, {
+    progressCallback: (() => Date.now() > deadline) as unknown as (s: unknown) => void,
+  });
+  if (!tree) throw new Error(`parse cancelled after ${timeoutMs} ms`);
   const lines = new LineIndex(source);
   const map = prepared.map;
   const at = (offset: number) => {

@@ -1,4 +1,108 @@
-export async function run(_argv: string[]): Promise<number> {
-  console.error('check: not yet implemented');
-  return 2;
+/** `driverscope check <path>...` — find code that trusts the hardware. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { validateDeviceReads, type DeviceReadApi } from '../analysis/device-reads.js';
+import { ALL_CHECKS } from '../checks/index.js';
+import { runCheck } from '../engine/run.js';
+import { renderJson } from '../report/json.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderText } from '../report/text.js';
+import { ProgressBar } from './progress.js';
+
+const HELP = `usage: driverscope check [options] <path>...
+
+Finds code that trusts the hardware: polling loops with no timeout, device data used as an index or
+pointer, panics on device data, and failures nobody logs. Paths are C files or directories; a kernel
+tree's root means its drivers/ and sound/.
+
+options:
+  -f, --format <text|json|sarif>  output format (default: text)
+  -o, --output <file>             write the report to a file instead of stdout
+  -j, --jobs <n>                  worker threads (default: number of cores)
+      --check <id,...>            run only these checks (${ALL_CHECKS.map((c) => c.meta.id).join(', ')})
+      --device-reads <file.json>  extra device-read APIs (see docs/device-reads.md)
+      --no-cache                  do not read or write the result cache
+      --brief                     text: one line per finding, no traces
+      --no-progress               no progress bar
+  -h, --help
+
+exit status: 0 no findings, 1 findings, 2 usage or fatal error`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        jobs: { type: 'string', short: 'j' },
+        check: { type: 'string', multiple: true },
+        'device-reads': { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        brief: { type: 'boolean' },
+        'no-progress': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    console.error(`driverscope check: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    console.error(`driverscope check: no paths given\n\n${HELP}`);
+    return 2;
+  }
+  const format = values.format!;
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    console.error(`driverscope check: unknown format '${format}' (text, json, sarif)`);
+    return 2;
+  }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) {
+      console.error(`driverscope check: --jobs needs a positive whole number, got '${values.jobs}'`);
+      return 2;
+    }
+  }
+  let extraReads: DeviceReadApi[] | undefined;
+  if (values['device-reads']) {
+    try {
+      extraReads = validateDeviceReads(JSON.parse(readFileSync(values['device-reads'], 'utf8')));
+    } catch (e) {
+      console.error(`driverscope check: --device-reads ${values['device-reads']}: ${e instanceof Error ? e.message : String(e)}`);
+      return 2;
+    }
+  }
+  const checks = values.check?.flatMap((c) => c.split(',')).filter(Boolean);
+  const bar = !values['no-progress'] && process.stderr.isTTY ? new ProgressBar('analysing modules') : undefined;
+  const result = await runCheck({
+    paths: positionals,
+    jobs,
+    checks,
+    extraReads,
+    cache: !values['no-cache'],
+    onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
+  });
+  bar?.done();
+  const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  const text =
+    format === 'json'
+      ? renderJson(result)
+      : format === 'sarif'
+        ? renderSarif(result, version)
+        : renderText(result, { color: !values.output && process.stdout.isTTY, brief: values.brief });
+  if (values.output) {
+    writeFileSync(values.output, text);
+    console.error(`driverscope check: ${result.findings.length} findings written to ${values.output}`);
+  } else process.stdout.write(text);
+  return result.findings.length > 0 ? 1 : 0;
 }

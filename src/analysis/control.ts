@@ -1,0 +1,198 @@
+/**
+ * Control facts the checks share: the conditions guarding a statement, the exits of a loop, whether
+ * the device can hold a condition at a value forever, whether a path fails with an error code,
+ * and whether it logs.
+ */
+import type { LoopInfo } from '../c/cfg.js';
+import { descendants, evalConstant } from '../c/model.js';
+import type { Node } from '../c/parser.js';
+import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import { stripParens } from './paths.js';
+import type { FunctionTaint, Taint } from './taint.js';
+import { callArgs, callName } from './taint.js';
+
+export interface Guard {
+  cond: Node;
+  /** The value the condition has when control reaches the guarded statement. */
+  polarity: boolean;
+}
+
+function unparen(n: Node | null): Node | undefined {
+  if (!n) return undefined;
+  return n.type === 'parenthesized_expression' && n.namedChildCount === 1 ? (n.namedChild(0) ?? n) : n;
+}
+
+/** The if-conditions between `stmt` and `stop` (exclusive), innermost first. */
+export function guardsOf(stmt: Node, stop: Node): Guard[] {
+  const out: Guard[] = [];
+  let child = stmt;
+  for (let p = stmt.parent; p && p.id !== stop.id; child = p, p = p.parent) {
+    if (p.type === 'if_statement') {
+      const cond = unparen(p.childForFieldName('condition'));
+      if (!cond || cond.id === child.id) continue;
+      const alt = p.childForFieldName('alternative');
+      const inElse = alt && child.startIndex >= alt.startIndex && child.endIndex <= alt.endIndex;
+      out.push({ cond, polarity: !inElse });
+    } else if (p.type === 'else_clause') {
+      continue;
+    }
+  }
+  return out;
+}
+
+export interface LoopExit {
+  kind: 'condition' | 'break' | 'return' | 'goto';
+  /** The loop condition, or the exiting statement. */
+  node: Node;
+  guards: Guard[];
+}
+
+const LOOPS = new Set(['while_statement', 'do_statement', 'for_statement']);
+const EXIT_STMTS = new Set(['break_statement', 'return_statement', 'goto_statement']);
+
+/** Every way out of a loop: its condition, and break/return/goto statements that leave it. */
+export function loopExits(loop: LoopInfo): LoopExit[] {
+  const exits: LoopExit[] = [];
+  // `while (A && B)` leaves when A fails or when B fails: two exits.
+  for (const c of loop.cond ? conjuncts(loop.cond) : []) exits.push({ kind: 'condition', node: c, guards: [] });
+  if (!loop.body) return exits;
+  const labelsInside = new Set(descendants(loop.body, new Set(['labeled_statement'])).map((l) => l.childForFieldName('label')?.text));
+  for (const s of descendants(loop.body, EXIT_STMTS)) {
+    if (s.type === 'break_statement') {
+      // A break leaves the innermost loop or switch around it.
+      let p = s.parent;
+      while (p && p.id !== loop.node.id && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = p.parent;
+      if (!p || p.id !== loop.node.id) continue;
+    }
+    if (s.type === 'goto_statement' && labelsInside.has(s.childForFieldName('label')?.text)) continue;
+    exits.push({
+      kind: s.type === 'break_statement' ? 'break' : s.type === 'return_statement' ? 'return' : 'goto',
+      node: s,
+      guards: guardsOf(s, loop.node),
+    });
+  }
+  return exits;
+}
+
+/** The top-level `&&` operands of a condition. */
+export function conjuncts(cond: Node): Node[] {
+  const s = stripParens(cond);
+  if (s.type === 'binary_expression' && s.child(1)?.type === '&&') {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if (l && r) return [...conjuncts(l), ...conjuncts(r)];
+  }
+  return [s];
+}
+
+/**
+ * Can the device keep `expr` at `wanted` for ever? True for device data and for constants of
+ * that value; composed through `!`, `&&` and `||`.
+ */
+export function deviceCanHold(expr: Node, wanted: boolean, taintOf: (n: Node) => Taint | undefined): boolean {
+  const n = stripParens(expr);
+  const c = evalConstant(n.text);
+  if (c !== undefined) return (c !== 0) === wanted;
+  if (n.type === 'unary_expression' && n.child(0)?.type === '!') {
+    const a = n.childForFieldName('argument');
+    return a ? deviceCanHold(a, !wanted, taintOf) : false;
+  }
+  if (n.type === 'binary_expression') {
+    const op = n.child(1)?.type;
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    if ((op === '&&' || op === '||') && l && r) {
+      const both = (op === '&&') === wanted;
+      return both
+        ? deviceCanHold(l, wanted, taintOf) && deviceCanHold(r, wanted, taintOf)
+        : deviceCanHold(l, wanted, taintOf) || deviceCanHold(r, wanted, taintOf);
+    }
+  }
+  if (n.type === 'comma_expression') {
+    const r = n.childForFieldName('right');
+    return r ? deviceCanHold(r, wanted, taintOf) : false;
+  }
+  if (n.type === 'call_expression' && /^(likely|unlikely)$/.test(callName(n))) {
+    const a = callArgs(n)[0];
+    return a ? deviceCanHold(a, wanted, taintOf) : false;
+  }
+  return !!taintOf(n);
+}
+
+/** Does anything in `node` give the loop a bound of time: jiffies, time_after, ktime, a timed wait? */
+export function hasTimeBound(node: Node, ft: FunctionTaint, summaries: Map<string, { hasTimeout: boolean }>): boolean {
+  if (/\bjiffies\b/.test(node.text)) return true;
+  for (const c of descendants(node, new Set(['call_expression']))) {
+    const name = callName(c) || c.childForFieldName('function')?.text || '';
+    if (TIMEOUT_CALLS.test(name)) return true;
+    if (summaries.get(name)?.hasTimeout) return true;
+  }
+  void ft;
+  return false;
+}
+
+/** Does `node` log (a printk-family call, or a call to a module function that logs)? */
+export function logs(node: Node, summaries: Map<string, { logs: boolean }>): boolean {
+  for (const c of descendants(node, new Set(['call_expression']))) {
+    const name = callName(c) || c.childForFieldName('function')?.text || '';
+    if (LOGGING.test(name) || summaries.get(name)?.logs) return true;
+  }
+  return false;
+}
+
+/** Error codes that mean "try again" or "not supported": returning them silently is normal. */
+const BENIGN_ERRORS = new Set([
+  'EAGAIN', 'EINPROGRESS', 'EWOULDBLOCK', 'ERESTARTSYS', 'EBUSY', 'ENODATA', 'ENOENT', 'EOPNOTSUPP',
+  'ENOTSUPP', 'EALREADY', 'EPROBE_DEFER', 'ENOSPC', 'ENOMEM', 'EINTR', 'ENOMSG', 'ECANCELED',
+]);
+
+/** `-EIO`, `-ETIMEDOUT`: an error constant (not a benign retry code), as its name. */
+export function errorConstant(n: Node | undefined | null): string | undefined {
+  if (!n) return undefined;
+  const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(n.text.trim());
+  if (m && !BENIGN_ERRORS.has(m[1]!)) return m[1];
+  return undefined;
+}
+
+export interface FailurePath {
+  /** The statement that leaves with the error. */
+  exit: Node;
+  errorCode: string;
+}
+
+/**
+ * Does `branch` fail with an error code: `return -EIO;`, or `ret = -EIO;` then return/goto/break?
+ * Returns the first such exit.
+ */
+export function failureIn(branch: Node): FailurePath | undefined {
+  const stmts = branch.type === 'compound_statement' ? branch.namedChildren.filter((c): c is Node => !!c) : [branch];
+  let pendingCode: string | undefined;
+  for (const s of stmts) {
+    if (s.type === 'return_statement') {
+      const code = errorConstant(s.namedChild(0)) ?? (s.namedChild(0) && pendingCode);
+      if (code) return { exit: s, errorCode: code };
+      return undefined;
+    }
+    if ((s.type === 'goto_statement' || s.type === 'break_statement') && pendingCode) return { exit: s, errorCode: pendingCode };
+    if (s.type === 'expression_statement') {
+      const e = s.namedChild(0);
+      if (e?.type === 'assignment_expression') {
+        const code = errorConstant(e.childForFieldName('right'));
+        if (code) pendingCode = code;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The statements from a label to the function's next return (what a `goto label` runs). */
+export function labelTail(body: Node, label: string): Node[] {
+  const l = descendants(body, new Set(['labeled_statement'])).find((s) => s.childForFieldName('label')?.text === label);
+  if (!l) return [];
+  const out: Node[] = [l];
+  for (let s = l.nextNamedSibling; s; s = s.nextNamedSibling) {
+    out.push(s);
+    if (s.type === 'return_statement') break;
+  }
+  return out;
+}

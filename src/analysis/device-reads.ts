@@ -1,0 +1,127 @@
+/**
+ * Device reads: the taint sources. Kept as data so the list is documented (docs/device-reads.md)
+ * and can be extended from a config file (`--device-reads file.json`, same shape).
+ *
+ * Carburizer (2009) knew inb/readl/ioread and ioremap'd pointers; it missed readq, `__raw_*`,
+ * `*_relaxed`, PCI config reads, regmap, I2C/SPI reads and the contents of DMA and USB buffers.
+ * We cover all of those.
+ */
+
+export type ReadCategory = 'pio' | 'mmio' | 'pci-config' | 'regmap' | 'i2c' | 'spi' | 'usb' | 'dma';
+
+export interface DeviceReadApi {
+  /** Exact function or macro name, or a regular expression (anchored) in `pattern`. */
+  name?: string;
+  pattern?: string;
+  category: ReadCategory;
+  /**
+   * - `return`: the call's value is device data;
+   * - `out`: argument `arg` (usually `&v`) receives one device value;
+   * - `buffer`: argument `arg` points to a buffer the device fills;
+   * - `region`: the returned pointer points at memory the device writes (DMA-coherent).
+   */
+  kind: 'return' | 'out' | 'buffer' | 'region';
+  arg?: number;
+  /** The return value is also a negative errno on bus failure (I2C/SPI helpers). */
+  errorCodes?: boolean;
+  /** Only when argument `when.arg`'s text matches `when.pattern` (e.g. a USB receive pipe). */
+  when?: { arg: number; pattern: string };
+}
+
+export const DEVICE_READS: DeviceReadApi[] = [
+  // Port I/O
+  { pattern: 'in[bwl](_p)?', category: 'pio', kind: 'return' },
+  { pattern: 'ins[bwl]', category: 'pio', kind: 'buffer', arg: 1 },
+  // Memory-mapped I/O
+  { pattern: '(__raw_)?read[bwlq](_relaxed)?', category: 'mmio', kind: 'return' },
+  { pattern: 'ioread(8|16|32|64)(be)?', category: 'mmio', kind: 'return' },
+  { pattern: 'ioread(8|16|32|64)_(lo_hi|hi_lo)', category: 'mmio', kind: 'return' },
+  { pattern: '(lo_hi|hi_lo)_readq(_relaxed)?', category: 'mmio', kind: 'return' },
+  { pattern: 'ioread(8|16|32|64)(be)?_rep', category: 'mmio', kind: 'buffer', arg: 1 },
+  { pattern: 'reads[bwlq]', category: 'mmio', kind: 'buffer', arg: 1 },
+  { pattern: '(_)?memcpy_fromio', category: 'mmio', kind: 'buffer', arg: 0 },
+  { pattern: 'in_(8|le16|le32|le64|be16|be32|be64)', category: 'mmio', kind: 'return' },
+  { pattern: 'ioread(8|16|32)be', category: 'mmio', kind: 'return' },
+  // PCI configuration space
+  { pattern: 'pci_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 2 },
+  { pattern: 'pci_bus_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 3 },
+  { pattern: 'pcie_capability_read_(word|dword)', category: 'pci-config', kind: 'out', arg: 2 },
+  { pattern: 'pci_user_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 2 },
+  // regmap
+  { name: 'regmap_read', category: 'regmap', kind: 'out', arg: 2 },
+  { name: 'regmap_read_bypassed', category: 'regmap', kind: 'out', arg: 2 },
+  { name: 'regmap_field_read', category: 'regmap', kind: 'out', arg: 1 },
+  { name: 'regmap_fields_read', category: 'regmap', kind: 'out', arg: 2 },
+  { name: 'regmap_bulk_read', category: 'regmap', kind: 'buffer', arg: 2 },
+  { name: 'regmap_raw_read', category: 'regmap', kind: 'buffer', arg: 2 },
+  { name: 'regmap_noinc_read', category: 'regmap', kind: 'buffer', arg: 2 },
+  // I2C / SMBus
+  { pattern: 'i2c_smbus_read_(byte|byte_data|word_data|word_swapped)', category: 'i2c', kind: 'return', errorCodes: true },
+  { name: 'i2c_smbus_read_block_data', category: 'i2c', kind: 'buffer', arg: 2 },
+  { pattern: 'i2c_smbus_read_i2c_block_data(_or_emulated)?', category: 'i2c', kind: 'buffer', arg: 3 },
+  { name: 'i2c_master_recv', category: 'i2c', kind: 'buffer', arg: 1 },
+  // SPI
+  { pattern: 'spi_w8r(8|16|16be)', category: 'spi', kind: 'return', errorCodes: true },
+  { name: 'spi_read', category: 'spi', kind: 'buffer', arg: 1 },
+  { name: 'spi_write_then_read', category: 'spi', kind: 'buffer', arg: 3 },
+  // USB: receive transfers only
+  { name: 'usb_control_msg', category: 'usb', kind: 'buffer', arg: 6, when: { arg: 1, pattern: 'rcv' } },
+  { name: 'usb_control_msg_recv', category: 'usb', kind: 'buffer', arg: 6 },
+  { name: 'usb_bulk_msg', category: 'usb', kind: 'buffer', arg: 2, when: { arg: 1, pattern: 'rcv' } },
+  { name: 'usb_interrupt_msg', category: 'usb', kind: 'buffer', arg: 2, when: { arg: 1, pattern: 'rcv' } },
+  // DMA-coherent memory: the device writes it behind the CPU's back
+  { pattern: '(dma|dmam|pci)_(alloc|zalloc)_coherent', category: 'dma', kind: 'region' },
+];
+
+/** Struct fields that point at device-written memory wherever they appear. */
+export const DEVICE_BUFFER_FIELDS: { field: string; category: ReadCategory }[] = [
+  { field: 'transfer_buffer', category: 'usb' },
+];
+
+export class DeviceReadTable {
+  private readonly exact = new Map<string, DeviceReadApi>();
+  private readonly patterns: { re: RegExp; api: DeviceReadApi }[] = [];
+  /** A quick text pre-filter: a file that mentions none of these cannot read the device directly. */
+  readonly prefilter: RegExp;
+  readonly bufferFields: Map<string, ReadCategory>;
+
+  constructor(apis: readonly DeviceReadApi[] = DEVICE_READS, fields = DEVICE_BUFFER_FIELDS) {
+    for (const a of apis) {
+      if (a.name) this.exact.set(a.name, a);
+      else if (a.pattern) this.patterns.push({ re: new RegExp(`^(?:${a.pattern})$`), api: a });
+    }
+    const alts = [...this.exact.keys(), ...this.patterns.map((p) => p.api.pattern!)];
+    this.prefilter = new RegExp(`\\b(?:${alts.join('|')})\\s*\\(|${fields.map((f) => f.field).join('|') || '$^'}`);
+    this.bufferFields = new Map(fields.map((f) => [f.field, f.category]));
+  }
+
+  lookup(name: string): DeviceReadApi | undefined {
+    const e = this.exact.get(name);
+    if (e) return e;
+    for (const p of this.patterns) if (p.re.test(name)) return p.api;
+    return undefined;
+  }
+
+  /** A table with more APIs (from a user's config file). */
+  extend(apis: readonly DeviceReadApi[]): DeviceReadTable {
+    const all = [...this.exact.values(), ...this.patterns.map((p) => p.api), ...apis];
+    return new DeviceReadTable(all, [...this.bufferFields].map(([field, category]) => ({ field, category })));
+  }
+}
+
+export function validateDeviceReads(data: unknown): DeviceReadApi[] {
+  if (!Array.isArray(data)) throw new Error('device-read config must be a JSON array of API entries');
+  const kinds = new Set(['return', 'out', 'buffer', 'region']);
+  return data.map((d, i) => {
+    const e = d as DeviceReadApi;
+    if (!e || (typeof e.name !== 'string' && typeof e.pattern !== 'string'))
+      throw new Error(`device-read entry ${i}: needs "name" or "pattern"`);
+    if (!kinds.has(e.kind)) throw new Error(`device-read entry ${i}: "kind" must be one of ${[...kinds].join(', ')}`);
+    if ((e.kind === 'out' || e.kind === 'buffer') && typeof e.arg !== 'number')
+      throw new Error(`device-read entry ${i}: kind "${e.kind}" needs a numeric "arg"`);
+    if (typeof e.category !== 'string') throw new Error(`device-read entry ${i}: needs a "category"`);
+    return e;
+  });
+}
+
+export const defaultDeviceReads = new DeviceReadTable();

@@ -1,0 +1,182 @@
+/**
+ * Analysis of one kernel module (a driver): its files' functions share summaries, accessor
+ * macros and DMA region fields, so taint crosses the files of one driver.
+ *
+ * Order: (1) accessors and region fields from the text; (2) summaries bottom-up over the call
+ * graph (callees first); (3) the final analysis top-down (callers first) so taint passed as an
+ * argument reaches the callee's analysis.
+ */
+import { buildCfg } from '../c/cfg.js';
+import type { CFunction, FileModel } from '../c/model.js';
+import type { ParsedFile } from '../c/parser.js';
+import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
+import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import { analyseFunction, type FunctionSummary, type FunctionTaint, type ModuleContext, type Taint } from './taint.js';
+
+export interface ModuleInput {
+  files: { parsed: ParsedFile; model: FileModel }[];
+  /** Text of the module's local headers, for accessor macros. */
+  headers: string[];
+  reads: DeviceReadTable;
+}
+
+export interface ModuleAnalysis {
+  functions: FunctionTaint[];
+  context: ModuleContext;
+}
+
+/**
+ * `#define rd32(r) readl(hw->base + (r))` and `static inline u32 foo_read(...) { return readl(...); }`
+ * in the module: calls to them are device reads.
+ */
+export function findAccessors(texts: readonly string[], reads: DeviceReadTable): Map<string, DeviceReadApi> {
+  const out = new Map<string, DeviceReadApi>();
+  const macroRe = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
+  const inlineRe = /\bstatic\s+(?:inline\s+|__always_inline\s+)+[\w\s]*?\b(\w+)\s*\(([^)]*)\)\s*\{([^{}]*)\}/g;
+  const callRe = /\b([A-Za-z_]\w*)\s*\(/g;
+  for (let round = 0; round < 2; round++) {
+    for (const text of texts) {
+      for (const re of [macroRe, inlineRe]) {
+        for (const m of text.matchAll(re)) {
+          const name = m[1]!;
+          if (out.has(name) || reads.lookup(name)) continue;
+          const body = m[3]!;
+          if (re === inlineRe && !/\breturn\b/.test(body)) continue;
+          for (const c of body.matchAll(callRe)) {
+            const api = reads.lookup(c[1]!) ?? out.get(c[1]!);
+            if (api && api.kind === 'return') {
+              out.set(name, { name, category: api.category, kind: 'return', errorCodes: api.errorCodes });
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Struct fields assigned DMA-coherent memory (`priv->rx_ring = dma_alloc_coherent(...)`). */
+export function findRegionFields(texts: readonly string[], reads: DeviceReadTable): Map<string, ReadCategory> {
+  const out = new Map<string, ReadCategory>(reads.bufferFields);
+  const re = /(?:->|\.)\s*(\w+)\s*=\s*(?:\([^()]*\)\s*)?(\w+)\s*\(/g;
+  for (const text of texts) {
+    for (const m of text.matchAll(re)) {
+      const api = reads.lookup(m[2]!);
+      if (api?.kind === 'region') out.set(m[1]!, api.category);
+    }
+  }
+  return out;
+}
+
+interface Unit {
+  fn: CFunction;
+  parsed: ParsedFile;
+}
+
+function orderBottomUp(units: Unit[]): Unit[] {
+  const byName = new Map<string, Unit>();
+  for (const u of units) if (!byName.has(u.fn.name)) byName.set(u.fn.name, u);
+  const seen = new Set<Unit>();
+  const out: Unit[] = [];
+  const visit = (u: Unit) => {
+    if (seen.has(u)) return;
+    seen.add(u);
+    const stack: { u: Unit; i: number }[] = [{ u, i: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const calls = top.u.fn.calls;
+      if (top.i < calls.length) {
+        const callee = byName.get(calls[top.i++]!.name);
+        if (callee && !seen.has(callee)) {
+          seen.add(callee);
+          stack.push({ u: callee, i: 0 });
+        }
+      } else {
+        out.push(top.u);
+        stack.pop();
+      }
+    }
+  };
+  for (const u of units) visit(u);
+  return out;
+}
+
+export function analyseModule(input: ModuleInput): ModuleAnalysis {
+  const texts = [...input.files.map((f) => f.parsed.source), ...input.headers];
+  const context: ModuleContext = {
+    reads: input.reads,
+    accessors: findAccessors(texts, input.reads),
+    summaries: new Map(),
+    regionFields: findRegionFields(texts, input.reads),
+    globals: new Map(),
+    members: new Map(),
+  };
+  for (const f of input.files) {
+    for (const [k, v] of f.model.globals) context.globals.set(k, v);
+    for (const members of f.model.structs.values()) {
+      for (const [k, v] of members) {
+        const prev = context.members.get(k);
+        // Two structs with a member of the same name and different shapes: size unknown.
+        if (prev && JSON.stringify(prev.arrayDims) !== JSON.stringify(v.arrayDims)) {
+          context.members.set(k, { ...v, arrayDims: v.arrayDims.length || prev.arrayDims.length ? [undefined] : [] });
+        } else context.members.set(k, v);
+      }
+    }
+  }
+  const units: Unit[] = input.files.flatMap((f) => f.model.functions.map((fn) => ({ fn, parsed: f.parsed })));
+  const cfgs = new Map<Unit, ReturnType<typeof buildCfg>>();
+  const cfgOf = (u: Unit) => {
+    let c = cfgs.get(u);
+    if (!c) {
+      c = buildCfg(u.fn.body);
+      cfgs.set(u, c);
+    }
+    return c;
+  };
+  const bottomUp = orderBottomUp(units);
+  // Syntactic facts first (timeouts, logging), then taint summaries callees-first.
+  const own = new Map<Unit, { hasTimeout: boolean; logs: boolean }>();
+  for (const u of units) {
+    own.set(u, {
+      hasTimeout: u.fn.calls.some((c) => TIMEOUT_CALLS.test(c.name)) || /\bjiffies\b/.test(u.fn.body.text),
+      logs: u.fn.calls.some((c) => LOGGING.test(c.name)),
+    });
+  }
+  for (const u of bottomUp) {
+    const ft = analyseFunction(u.fn, u.parsed, cfgOf(u), context);
+    const mine = own.get(u)!;
+    const callees = u.fn.calls.map((c) => context.summaries.get(c.name)).filter((s): s is FunctionSummary => !!s);
+    const summary = ft.summary;
+    summary.hasTimeout = mine.hasTimeout || callees.some((s) => s.hasTimeout);
+    summary.logs = mine.logs || callees.some((s) => s.logs);
+    // A function with its own timeout does not hand back raw device data to poll on
+    // (Carburizer's main false positive: the timeout is inside the called function).
+    if (summary.hasTimeout) summary.returns = undefined;
+    if (!context.summaries.has(u.fn.name) || !u.fn.isStatic) context.summaries.set(u.fn.name, summary);
+  }
+  // Final pass, callers first, with the taint their call sites pass in.
+  const entries = new Map<string, Map<number, Taint>>();
+  const functions: FunctionTaint[] = [];
+  for (const u of [...bottomUp].reverse()) {
+    const argT = entries.get(u.fn.name);
+    let entry: Map<string, Taint> | undefined;
+    if (argT) {
+      entry = new Map();
+      for (const [i, t] of argT) {
+        const p = u.fn.params[i];
+        if (p?.name) entry.set(p.name, t);
+      }
+    }
+    const ft = analyseFunction(u.fn, u.parsed, cfgOf(u), context, entry);
+    ft.summary.hasTimeout = context.summaries.get(u.fn.name)?.hasTimeout ?? false;
+    ft.summary.logs = context.summaries.get(u.fn.name)?.logs ?? false;
+    for (const [callee, m] of ft.argTaints) {
+      const e = entries.get(callee) ?? new Map<number, Taint>();
+      for (const [i, t] of m) if (!e.has(i)) e.set(i, t);
+      entries.set(callee, e);
+    }
+    functions.push(ft);
+  }
+  return { functions, context };
+}

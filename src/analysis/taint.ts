@@ -1,0 +1,606 @@
+/**
+ * Device-data taint: which values came from the device, and how they got where they are used.
+ *
+ * Flow-sensitive within a function (a forward dataflow over the CFG: an assignment kills, a new
+ * read re-arms), field-sensitive through access paths (analysis/paths.ts), through out-parameters
+ * (`pci_read_config_dword(pdev, off, &v)`), buffers the device fills, and pointers into
+ * DMA-coherent memory. Across functions of one module through summaries: what a function returns
+ * and writes through its pointer parameters, and taint passed in as arguments.
+ *
+ * A taint remembers whether a check was seen between the read and the use (`checked`: a
+ * comparison or not-NULL test of the same path in a condition) and an upper bound when the value
+ * was masked (`x & 0x1f`), reduced (`x % 8`), clamped (`min(x, 7)`) or narrowed (`(u8)x`): these
+ * are the false-positive filters of Carburizer, applied by the checks that care.
+ */
+import type { Cfg } from '../c/cfg.js';
+import { reversePostOrder } from '../c/cfg.js';
+import type { CFunction, CVariable } from '../c/model.js';
+import { evalConstant } from '../c/model.js';
+import type { Node, ParsedFile } from '../c/parser.js';
+import type { TraceStep } from '../types.js';
+import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
+import { accessPath, covers, fieldsOf, pointeePath, stripParens } from './paths.js';
+
+export interface DeviceSource {
+  api: string;
+  category: ReadCategory;
+  errorCodes: boolean;
+  step: TraceStep;
+}
+
+export interface Taint {
+  source: DeviceSource;
+  /** From the read to here, excluding the final use (the check adds it). */
+  steps: TraceStep[];
+  /** Checks seen on every path since the read: a bitmask of CHECK_RANGE and CHECK_NULL. */
+  checks: number;
+  /** Largest value the data can have after masking/clamping/narrowing, when known. */
+  maxValue?: number;
+}
+
+/** A relational or equality comparison (`x < N`, `x == 3`, a `switch`). */
+export const CHECK_RANGE = 1;
+/** A not-NULL / non-zero test (`if (p)`, `!p`, `p == NULL`, `IS_ERR_OR_NULL(p)`). */
+export const CHECK_NULL = 2;
+
+export interface TaintState {
+  taint: Map<string, Taint>;
+  /** Pointers into device-written memory (DMA-coherent regions, URB buffers). */
+  regions: Map<string, DeviceSource>;
+}
+
+export interface FunctionSummary {
+  name: string;
+  /** Device data the function returns (e.g. a register accessor). */
+  returns?: Taint;
+  returnsRegion?: DeviceSource;
+  /** Taint written through pointer parameter i, keyed by the parameter-relative path suffix. */
+  outParams: Map<number, Map<string, Taint>>;
+  /** Has a timeout of its own (jiffies, time_after, ktime, *_timeout, a bounded wait). */
+  hasTimeout: boolean;
+  /** Logs something (printk family, dev_*, netdev_*, WARN) itself or through a callee. */
+  logs: boolean;
+}
+
+/** Everything the analysis of one module shares. */
+export interface ModuleContext {
+  reads: DeviceReadTable;
+  /** Accessor macros and inline functions of the module's headers that read the device. */
+  accessors: Map<string, DeviceReadApi>;
+  summaries: Map<string, FunctionSummary>;
+  /** Struct fields assigned a DMA-coherent region anywhere in the module, plus URB buffers. */
+  regionFields: Map<string, ReadCategory>;
+  /** Global variables of the module's files (array sizes). */
+  globals: Map<string, CVariable>;
+  /** Struct members declared in the module's files, by member name (array sizes). */
+  members: Map<string, CVariable>;
+}
+
+/** Byte-order and bit-field helpers: their result is their (tainted) argument. */
+const PASSTHROUGH =
+  /^(le|be)(16|32|64)_to_cpu(p|up)?$|^cpu_to_(le|be)(16|32|64)$|^swab(16|32|64)$|^(FIELD_GET|u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|hweight(8|16|32|64)|ffs|fls|__ffs|__fls|ilog2|array_index_nospec|READ_ONCE)$/;
+/** Calls that bound their result by a constant argument. */
+const CLAMPS = /^(min|min_t|clamp|clamp_t|clamp_val|umin)$/;
+
+const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
+function narrowMax(typeText: string): number | undefined {
+  if (/\b(u8|__u8|uint8_t|unsigned char|s8|char)\b/.test(typeText)) return 255;
+  if (/\b(u16|__u16|uint16_t|unsigned short|s16|short|__le16|__be16)\b/.test(typeText)) return 65535;
+  return undefined;
+}
+
+export interface FunctionTaint {
+  fn: CFunction;
+  file: ParsedFile;
+  cfg: Cfg;
+  /** State on entry to each CFG node. */
+  inStates: (TaintState | undefined)[];
+  /** Effects (assignments, declarations, calls) of each CFG node, in evaluation order. */
+  effects: Node[][];
+  /** Value of an expression in a state. */
+  evaluate(expr: Node, state: TaintState): Taint | undefined;
+  regionOf(expr: Node, state: TaintState): DeviceSource | undefined;
+  /** The state just before `expr` is evaluated (its CFG node's in-state plus earlier effects). */
+  stateBefore(expr: Node): TaintState | undefined;
+  /** The CFG node evaluating `expr` (the innermost enclosing statement or condition). */
+  cfgNodeOf(expr: Node): number | undefined;
+  summary: FunctionSummary;
+  /** Taint passed to module functions at call sites: callee → param index → taint. */
+  argTaints: Map<string, Map<number, Taint>>;
+}
+
+const EFFECT_TYPES = new Set(['assignment_expression', 'init_declarator', 'call_expression', 'update_expression']);
+
+function collectEffects(root: Node, out: Node[]): void {
+  // Post-order: a call's out-parameters are written before the assignment that contains it.
+  for (const c of root.namedChildren) if (c) collectEffects(c, out);
+  if (EFFECT_TYPES.has(root.type)) out.push(root);
+}
+
+function cloneState(s: TaintState): TaintState {
+  return { taint: new Map(s.taint), regions: new Map(s.regions) };
+}
+
+function sameState(a: TaintState, b: TaintState): boolean {
+  if (a.taint.size !== b.taint.size || a.regions.size !== b.regions.size) return false;
+  for (const [k, v] of a.taint) {
+    const w = b.taint.get(k);
+    if (!w || w.checks !== v.checks || w.maxValue !== v.maxValue) return false;
+  }
+  for (const k of a.regions.keys()) if (!b.regions.has(k)) return false;
+  return true;
+}
+
+/** Join at a merge point: may-taint; unchecked if unchecked on any path; bound only if bounded on all. */
+function joinInto(into: TaintState, from: TaintState): void {
+  for (const [k, v] of from.taint) {
+    const w = into.taint.get(k);
+    if (!w) into.taint.set(k, v);
+    else if (w.checks !== v.checks || w.maxValue !== v.maxValue) {
+      const maxValue = w.maxValue !== undefined && v.maxValue !== undefined ? Math.max(w.maxValue, v.maxValue) : undefined;
+      into.taint.set(k, { ...w, checks: w.checks & v.checks, maxValue });
+    }
+  }
+  for (const [k, v] of from.regions) if (!into.regions.has(k)) into.regions.set(k, v);
+}
+
+function kill(state: TaintState, path: string): void {
+  for (const k of [...state.taint.keys()]) if (covers(path, k)) state.taint.delete(k);
+  for (const k of [...state.regions.keys()]) if (covers(path, k)) state.regions.delete(k);
+}
+
+export function callName(call: Node): string {
+  const f = call.childForFieldName('function');
+  return f?.type === 'identifier' ? f.text : '';
+}
+
+export function callArgs(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+}
+
+export function analyseFunction(
+  fn: CFunction,
+  file: ParsedFile,
+  cfg: Cfg,
+  mctx: ModuleContext,
+  entry?: Map<string, Taint>,
+): FunctionTaint {
+  const step = (node: Node, message: string): TraceStep => {
+    const p = file.pos(node);
+    return { file: file.path, line: p.line, column: p.column, message };
+  };
+  const srcOf = (node: Node, api: string, category: ReadCategory, errorCodes = false): DeviceSource => ({
+    api,
+    category,
+    errorCodes,
+    step: step(node, `${api}() reads the device (${category})`),
+  });
+  const fresh = (source: DeviceSource): Taint => ({ source, steps: [source.step], checks: 0 });
+
+  const deviceApi = (name: string): DeviceReadApi | undefined => mctx.reads.lookup(name) ?? mctx.accessors.get(name);
+
+  const regionFieldOf = (path: string): ReadCategory | undefined => {
+    for (const f of fieldsOf(path)) {
+      const c = mctx.regionFields.get(f);
+      if (c) return c;
+    }
+    return undefined;
+  };
+
+  /** Is `expr` a pointer into device-written memory? */
+  const regionOf = (expr: Node, st: TaintState): DeviceSource | undefined => {
+    const n = stripParens(expr);
+    if (n.type === 'call_expression') {
+      const name = callName(n);
+      const api = deviceApi(name);
+      if (api?.kind === 'region') return srcOf(n, name, api.category);
+      return mctx.summaries.get(name)?.returnsRegion;
+    }
+    if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
+      const arg = n.childForFieldName('argument');
+      return arg ? regionOf(stripParens(arg).type === 'subscript_expression' ? stripParens(arg).childForFieldName('argument')! : arg, st) : undefined;
+    }
+    if (n.type === 'binary_expression' && (n.child(1)?.type === '+' || n.child(1)?.type === '-')) {
+      const l = n.childForFieldName('left');
+      return l ? regionOf(l, st) : undefined;
+    }
+    const path = accessPath(n);
+    if (!path) return undefined;
+    const r = st.regions.get(path);
+    if (r) return r;
+    const last = fieldsOf(path).pop();
+    const cat = last ? mctx.regionFields.get(last) : undefined;
+    if (cat && !path.endsWith('->*')) return srcOf(n, `${last} (device memory)`, cat);
+    return undefined;
+  };
+
+  const evaluate = (expr: Node, st: TaintState): Taint | undefined => {
+    const n = expr;
+    switch (n.type) {
+      case 'number_literal':
+      case 'string_literal':
+      case 'concatenated_string':
+      case 'char_literal':
+      case 'sizeof_expression':
+      case 'alignof_expression':
+      case 'true':
+      case 'false':
+      case 'null':
+      case 'offsetof_expression':
+        return undefined;
+      case 'parenthesized_expression':
+        return n.namedChild(0) ? evaluate(n.namedChild(0)!, st) : undefined;
+      case 'cast_expression': {
+        const v = n.childForFieldName('value');
+        const t = v ? evaluate(v, st) : undefined;
+        if (!t) return undefined;
+        const max = narrowMax(n.childForFieldName('type')?.text ?? '');
+        return max !== undefined && (t.maxValue === undefined || t.maxValue > max) ? { ...t, maxValue: max } : t;
+      }
+      case 'identifier':
+      case 'field_expression':
+      case 'subscript_expression':
+      case 'pointer_expression': {
+        if (n.type === 'pointer_expression' && n.child(0)?.type === '&') return undefined;
+        const path = accessPath(n);
+        if (path) {
+          for (const [k, t] of st.taint) if (covers(k, path)) return t;
+          // A read through a pointer into device memory is a device read.
+          if (n.type !== 'identifier') {
+            const base =
+              n.type === 'field_expression' && n.children.some((c) => c?.type === '->')
+                ? n.childForFieldName('argument')
+                : n.type === 'subscript_expression' || n.type === 'pointer_expression'
+                  ? n.childForFieldName('argument')
+                  : undefined;
+            if (base) {
+              const r = regionOf(base, st);
+              if (r) return fresh({ ...r, step: step(n, `${n.text.slice(0, 60)} reads device-written memory (${r.category})`) });
+            }
+            if (n.type === 'field_expression') {
+              const arg = n.childForFieldName('argument');
+              if (arg) return evaluate(arg, st);
+            }
+          }
+          return undefined;
+        }
+        const arg = n.childForFieldName('argument');
+        return arg && n.type !== 'subscript_expression' ? evaluate(arg, st) : undefined;
+      }
+      case 'call_expression': {
+        const name = callName(n);
+        const args = callArgs(n);
+        const api = deviceApi(name);
+        if (api?.kind === 'return') {
+          if (api.when) {
+            const a = args[api.when.arg];
+            if (!a || !new RegExp(api.when.pattern).test(a.text)) return undefined;
+          }
+          return fresh(srcOf(n, name, api.category, api.errorCodes));
+        }
+        const s = mctx.summaries.get(name);
+        if (s?.returns) return { ...s.returns, steps: [...s.returns.steps, step(n, `returned by ${name}()`)] };
+        if (PASSTHROUGH.test(name)) {
+          for (const a of args) {
+            const t = evaluate(a, st);
+            if (t) return t;
+          }
+          return undefined;
+        }
+        if (CLAMPS.test(name)) {
+          let t: Taint | undefined;
+          let bound: number | undefined;
+          for (const a of args) {
+            t ??= evaluate(a, st);
+            const c = evalConstant(a.text);
+            if (c !== undefined) bound = bound === undefined ? c : Math.max(bound, c);
+          }
+          return t ? { ...t, maxValue: bound ?? t.maxValue } : undefined;
+        }
+        return undefined;
+      }
+      case 'binary_expression': {
+        const op = n.child(1)?.type ?? '';
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const lt = l ? evaluate(l, st) : undefined;
+        const rt = r ? evaluate(r, st) : undefined;
+        const t = lt ?? rt;
+        if (!t) return undefined;
+        if (op === '&') {
+          const c = evalConstant((lt ? r : l)?.text ?? '');
+          if (c !== undefined && c >= 0) return { ...t, maxValue: Math.min(c, t.maxValue ?? c) };
+        } else if (op === '%') {
+          const c = lt && r ? evalConstant(r.text) : undefined;
+          if (c !== undefined && c > 0) return { ...t, maxValue: c - 1 };
+        } else if (op === '>>') {
+          const c = lt && r ? evalConstant(r.text) : undefined;
+          if (c !== undefined && t.maxValue !== undefined) return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
+        } else if (COMPARISONS.has(op) || op === '&&' || op === '||') {
+          return { ...t, maxValue: 1 };
+        } else if (op === '+' || op === '-' || op === '*' || op === '<<' || op === '|' || op === '^') {
+          return { ...t, maxValue: undefined };
+        }
+        return t;
+      }
+      case 'unary_expression': {
+        const a = n.childForFieldName('argument');
+        const t = a ? evaluate(a, st) : undefined;
+        if (!t) return undefined;
+        return n.child(0)?.type === '!' ? { ...t, maxValue: 1 } : { ...t, maxValue: undefined };
+      }
+      case 'update_expression': {
+        const a = n.childForFieldName('argument');
+        return a ? evaluate(a, st) : undefined;
+      }
+      case 'conditional_expression': {
+        const c = n.childForFieldName('consequence');
+        const a = n.childForFieldName('alternative');
+        return (c ? evaluate(c, st) : undefined) ?? (a ? evaluate(a, st) : undefined);
+      }
+      case 'assignment_expression': {
+        const r = n.childForFieldName('right');
+        return r ? evaluate(r, st) : undefined;
+      }
+      case 'comma_expression': {
+        const r = n.childForFieldName('right');
+        return r ? evaluate(r, st) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+
+  const summary: FunctionSummary = {
+    name: fn.name,
+    outParams: new Map(),
+    hasTimeout: false,
+    logs: false,
+  };
+  const argTaints = new Map<string, Map<number, Taint>>();
+
+  const assign = (st: TaintState, lhsPath: string | undefined, rhs: Node | null, compound: boolean, at: Node) => {
+    if (!lhsPath || !rhs) return;
+    const t = evaluate(rhs, st);
+    const region = regionOf(rhs, st);
+    if (!compound) kill(st, lhsPath);
+    if (t) st.taint.set(lhsPath, { ...t, steps: [...t.steps, step(at, `assigned to ${lhsPath}`)] });
+    if (region) st.regions.set(lhsPath, region);
+  };
+
+  const apply = (st: TaintState, e: Node) => {
+    switch (e.type) {
+      case 'assignment_expression': {
+        const l = e.childForFieldName('left');
+        const op = e.child(1)?.type ?? '=';
+        assign(st, l ? accessPath(l) : undefined, e.childForFieldName('right'), op !== '=', e);
+        break;
+      }
+      case 'init_declarator': {
+        const d = e.childForFieldName('declarator');
+        let name = d;
+        while (name && name.type !== 'identifier') name = name.childForFieldName('declarator') ?? name.namedChild(0);
+        const value = e.childForFieldName('value');
+        if (name && value && value.type !== 'initializer_list') assign(st, name.text, value, false, e);
+        break;
+      }
+      case 'call_expression': {
+        const name = callName(e);
+        const args = callArgs(e);
+        const api = deviceApi(name);
+        if (api && (api.kind === 'out' || api.kind === 'buffer') && api.arg !== undefined && args[api.arg]) {
+          if (api.when) {
+            const a = args[api.when.arg];
+            if (!a || !new RegExp(api.when.pattern).test(a.text)) break;
+          }
+          const target = pointeePath(args[api.arg]!);
+          if (target) {
+            kill(st, target);
+            const t = fresh(srcOf(e, name, api.category, api.errorCodes));
+            st.taint.set(target, { ...t, steps: [...t.steps, step(args[api.arg]!, `written to ${target}`)] });
+          }
+          break;
+        }
+        const s = mctx.summaries.get(name);
+        if (s) {
+          for (const [i, keys] of s.outParams) {
+            const a = args[i];
+            if (!a) continue;
+            const an = stripParens(a);
+            const addr = an.type === 'pointer_expression' && an.child(0)?.type === '&' ? an.childForFieldName('argument') : undefined;
+            const base = addr ? accessPath(addr) : accessPath(an);
+            if (!base) continue;
+            for (const [suffix, t] of keys) {
+              // `p->*` of the callee is the whole of `v` when called with `&v`.
+              const target = addr
+                ? suffix === '->*'
+                  ? base
+                  : `${base}.${suffix.replace(/^->/, '')}`
+                : `${base}${suffix}`;
+              kill(st, target);
+              st.taint.set(target, { ...t, steps: [...t.steps, step(e, `written to ${target} by ${name}()`)] });
+            }
+          }
+          // Taint flowing into the callee's parameters (analysed with it later).
+          args.forEach((a, i) => {
+            const t = evaluate(a, st);
+            if (!t) return;
+            const m = argTaints.get(name) ?? new Map<number, Taint>();
+            if (!m.has(i)) m.set(i, { ...t, steps: [...t.steps, step(a, `passed to ${name}() as argument ${i + 1}`)] });
+            argTaints.set(name, m);
+          });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  // Effects and the node each AST statement belongs to.
+  const effects: Node[][] = cfg.nodes.map((n) => {
+    const out: Node[] = [];
+    if (n.ast && n.kind !== 'label') collectEffects(n.ast, out);
+    return out;
+  });
+
+  const init: TaintState = { taint: new Map(entry ?? []), regions: new Map() };
+  const inStates: (TaintState | undefined)[] = new Array(cfg.nodes.length);
+  inStates[cfg.entry] = init;
+  const order = reversePostOrder(cfg);
+  const rank = new Map(order.map((id, i) => [id, i]));
+  const pending = new Set<number>([cfg.entry]);
+  let guard = 0;
+  const limit = cfg.nodes.length * 20 + 100;
+  while (pending.size && guard++ < limit) {
+    // Lowest reverse-post-order rank first: converges in few sweeps.
+    let id = -1;
+    let best = Infinity;
+    for (const p of pending) {
+      const r = rank.get(p) ?? Infinity;
+      if (r < best) {
+        best = r;
+        id = p;
+      }
+    }
+    pending.delete(id);
+    const node = cfg.nodes[id]!;
+    const out = cloneState(inStates[id]!);
+    for (const e of effects[id]!) apply(out, e);
+    let trueOut = out;
+    if ((node.kind === 'cond' || node.kind === 'switch') && node.ast) {
+      // A comparison or not-NULL test of a tainted path counts as a check on both branches.
+      const checked = node.kind === 'switch' ? switchPaths(node.ast) : comparedPaths(node.ast);
+      if (checked.length) {
+        trueOut = cloneState(out);
+        for (const c of checked)
+          for (const [k, t] of trueOut.taint)
+            if (covers(k, c.path) || covers(c.path, k)) trueOut.taint.set(k, { ...t, checks: t.checks | c.kind });
+      }
+    }
+    if (node.kind === 'return' && node.ast) {
+      const v = node.ast.namedChildren.find((c) => c && c.type !== 'comment');
+      if (v) {
+        const t = evaluate(v, out);
+        if (t && !summary.returns) summary.returns = t;
+        const r = regionOf(v, out);
+        if (r && !summary.returnsRegion) summary.returnsRegion = r;
+      }
+    }
+    if (node.id === cfg.exit) {
+      fn.params.forEach((p, i) => {
+        if (p.pointerDepth === 0 || !p.name) return;
+        for (const [k, t] of out.taint) {
+          if (k.startsWith(`${p.name}->`) || k.startsWith(`${p.name}.`)) {
+            const m = summary.outParams.get(i) ?? new Map<string, Taint>();
+            m.set(k.slice(p.name.length), t);
+            summary.outParams.set(i, m);
+          }
+        }
+      });
+    }
+    for (const edge of node.succ) {
+      const s = trueOut;
+      const prev = inStates[edge.to];
+      if (!prev) {
+        inStates[edge.to] = cloneState(s);
+        pending.add(edge.to);
+      } else {
+        const joined = cloneState(prev);
+        joinInto(joined, s);
+        if (!sameState(joined, prev)) {
+          inStates[edge.to] = joined;
+          pending.add(edge.to);
+        }
+      }
+    }
+  }
+
+  const cfgNodeOf = (expr: Node): number | undefined => {
+    for (let n: Node | null = expr; n; n = n.parent) {
+      const id = cfg.nodeOf.get(n.id);
+      if (id !== undefined) {
+        // A do-while's id maps to its body; statements map to themselves.
+        return id;
+      }
+      if (n.id === fn.body.id) return undefined;
+    }
+    return undefined;
+  };
+
+  const stateBefore = (expr: Node): TaintState | undefined => {
+    const id = cfgNodeOf(expr);
+    if (id === undefined) return undefined;
+    const st = inStates[id];
+    if (!st) return undefined;
+    const earlier = effects[id]!.filter((e) => e.endIndex <= expr.startIndex);
+    if (earlier.length === 0) return st;
+    const s = cloneState(st);
+    for (const e of earlier) apply(s, e);
+    return s;
+  };
+
+  return { fn, file, cfg, inStates, effects, evaluate, regionOf, stateBefore, cfgNodeOf, summary, argTaints };
+}
+
+export interface CheckedPath {
+  path: string;
+  kind: number;
+}
+
+function switchPaths(value: Node): CheckedPath[] {
+  const p = accessPath(value);
+  return p ? [{ path: p, kind: CHECK_RANGE }] : [];
+}
+
+const NULLISH = /^(0|NULL|0[xX]0+|false)$/;
+
+/** Paths compared (`x < N`, `x == y`, `!p`, `p`) in a condition: they count as checked afterwards. */
+export function comparedPaths(cond: Node): CheckedPath[] {
+  const out: CheckedPath[] = [];
+  const visit = (n: Node, truthTest: boolean) => {
+    const s = stripParens(n);
+    if (s.type === 'binary_expression') {
+      const op = s.child(1)?.type ?? '';
+      const l = s.childForFieldName('left');
+      const r = s.childForFieldName('right');
+      if (op === '&&' || op === '||') {
+        if (l) visit(l, true);
+        if (r) visit(r, true);
+        return;
+      }
+      if (COMPARISONS.has(op)) {
+        const nullTest = (op === '==' || op === '!=') && [l, r].some((x) => x && NULLISH.test(x.text.trim()));
+        for (const side of [l, r]) {
+          if (!side) continue;
+          const p = accessPath(side);
+          if (p) out.push({ path: p, kind: nullTest ? CHECK_NULL : CHECK_RANGE });
+        }
+      }
+      return;
+    }
+    if (s.type === 'unary_expression' && s.child(0)?.type === '!') {
+      const a = s.childForFieldName('argument');
+      if (a) visit(a, true);
+      return;
+    }
+    if (s.type === 'call_expression') {
+      // WARN_ON(x >= N), unlikely(...), likely(...), IS_ERR_OR_NULL(p)
+      const name = callName(s);
+      const args = callArgs(s);
+      if (/^(unlikely|likely|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)$/.test(name) && args[0]) visit(args[0], true);
+      else if (/^(IS_ERR_OR_NULL|IS_ERR|PTR_ERR_OR_ZERO)$/.test(name) && args[0]) {
+        const p = accessPath(args[0]);
+        if (p) out.push({ path: p, kind: CHECK_NULL });
+      }
+      return;
+    }
+    if (truthTest) {
+      const p = accessPath(s);
+      if (p) out.push({ path: p, kind: CHECK_NULL });
+    }
+  };
+  visit(cond, true);
+  return out;
+}

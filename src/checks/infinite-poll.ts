@@ -1,0 +1,82 @@
+/**
+ * infinite-poll — a loop that waits for the device with no way out if the device never answers.
+ *
+ * Carburizer: a loop is reported when every exit depends on device data and it has no bound. An
+ * exit is the loop condition or a break/return/goto inside it; the device can avoid an exit when it
+ * can hold the exit's condition at the value that keeps looping (a stuck bit, a removed device
+ * reading all ones). A bound is any exit the device cannot hold off — a counter compared with a
+ * limit, `jiffies`/`time_after`/`ktime` — or a timed primitive in the loop (`*_timeout`, wait_event,
+ * a called module function with a timeout of its own). `udelay`, `msleep` and `cpu_relax` are not
+ * bounds. Also reported: the `*_poll_timeout*()` helpers called with `timeout_us == 0`, which
+ * iopoll.h defines as "never time out".
+ */
+import { deviceCanHold, hasTimeBound, loopExits } from '../analysis/control.js';
+import { callArgs, callName } from '../analysis/taint.js';
+import type { Taint } from '../analysis/taint.js';
+import { descendants, evalConstant } from '../c/model.js';
+import type { Check } from './check.js';
+
+/** Position of `timeout_us` in the iopoll family; the rest take it last. */
+const TIMEOUT_ARG: Record<string, number> = {
+  read_poll_timeout: 4,
+  read_poll_timeout_atomic: 4,
+  readx_poll_timeout: 5,
+  readx_poll_timeout_atomic: 5,
+  phy_read_poll_timeout: 5,
+  phy_read_mmd_poll_timeout: 6,
+  regmap_read_poll_timeout: 5,
+  regmap_read_poll_timeout_atomic: 5,
+  regmap_field_read_poll_timeout: 4,
+};
+const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
+
+export const infinitePoll: Check = {
+  meta: {
+    id: 'infinite-poll',
+    title: 'Polling loop with no timeout waits on the device',
+    description:
+      'A loop whose every exit depends on a value read from the device, with no counter or time limit. A device that is stuck, removed or returns all ones keeps the loop spinning and hangs the CPU or the task.',
+    severity: 'error',
+    category: 'infinite polling',
+  },
+  detect(ctx) {
+    const { fn } = ctx;
+    for (const loop of fn.cfg.loops) {
+      const exits = loopExits(loop);
+      let deviceExit: { node: typeof loop.node; taint: Taint } | undefined;
+      const taintOf = (n: typeof loop.node) => {
+        const t = ctx.taintOf(n);
+        if (t && !deviceExit) deviceExit = { node: n, taint: t };
+        return t;
+      };
+      const avoidable = exits.map((e) =>
+        e.kind === 'condition'
+          ? deviceCanHold(e.node, true, taintOf)
+          : e.guards.length > 0 && e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
+      );
+      if (!loop.cond && exits.length === 0) continue; // for (;;) with no exit: not a poll
+      if (!avoidable.every(Boolean) || !deviceExit) continue;
+      if (hasTimeBound(loop.node, fn, ctx.module.summaries)) continue;
+      const t = deviceExit.taint;
+      ctx.report({
+        node: loop.node.type === 'do_statement' ? loop.node : loop.node.child(0)!,
+        message: `loop waits on device data from ${t.source.api}() with no timeout: a stuck or removed device hangs here`,
+        taint: t,
+        use: `every exit of this ${loop.kind} loop depends on the device; none is bounded`,
+      });
+    }
+    for (const call of descendants(fn.fn.body, new Set(['call_expression']))) {
+      const name = callName(call);
+      if (!POLL_HELPER.test(name)) continue;
+      const args = callArgs(call);
+      const idx = TIMEOUT_ARG[name] ?? args.length - 1;
+      const arg = args[idx];
+      if (!arg || evalConstant(arg.text) !== 0) continue;
+      ctx.report({
+        node: call,
+        message: `${name}() with timeout_us = 0 never times out: a stuck device hangs here`,
+        use: `timeout_us is 0 (argument ${idx + 1}), which iopoll.h defines as no timeout`,
+      });
+    }
+  },
+};

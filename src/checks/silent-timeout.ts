@@ -1,0 +1,126 @@
+/**
+ * silent-timeout — a bounded poll gives up without saying so.
+ *
+ * A loop that waits for the device with a limit (a counter, `jiffies`, a `*_poll_timeout()` helper)
+ * and, when the limit is hit, returns an error with no log message: the operator sees a failure
+ * (or worse, nothing) and no sign that the device stopped answering. Reported on the timeout
+ * branch: the `if` after the loop that tests the limit, a timeout exit inside the loop, or the test
+ * of a `*_poll_timeout()` helper's result.
+ */
+import { deviceCanHold, failureIn, labelTail, logs, loopExits } from '../analysis/control.js';
+import { accessPath, stripParens } from '../analysis/paths.js';
+import { callName } from '../analysis/taint.js';
+import { descendants } from '../c/model.js';
+import type { Node } from '../c/parser.js';
+import type { Check, CheckContext } from './check.js';
+
+const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
+
+function identifiers(n: Node): Set<string> {
+  return new Set(descendants(n, new Set(['identifier'])).map((i) => i.text));
+}
+
+function silentFailure(ctx: CheckContext, branch: Node): ReturnType<typeof failureIn> {
+  const f = failureIn(branch);
+  if (!f) return undefined;
+  const summaries = ctx.module.summaries;
+  if (logs(branch, summaries)) return undefined;
+  if (f.exit.type === 'goto_statement') {
+    const label = f.exit.childForFieldName('label')?.text ?? '';
+    if (labelTail(ctx.fn.fn.body, label).some((s) => logs(s, summaries))) return undefined;
+  }
+  return f;
+}
+
+export const silentTimeout: Check = {
+  meta: {
+    id: 'silent-timeout',
+    title: 'Polling timeout fails without logging',
+    description:
+      'A bounded wait for the device gives up and returns an error, but nothing is logged: the device stopped responding and no one is told which one, or why the operation failed.',
+    severity: 'warning',
+    category: 'missing error reporting',
+  },
+  detect(ctx) {
+    const body = ctx.fn.fn.body;
+    // Bounded loops that wait on the device.
+    for (const loop of ctx.fn.cfg.loops) {
+      const exits = loopExits(loop);
+      const taintOf = (n: Node) => ctx.taintOf(n);
+      const deviceExits = exits.filter((e) =>
+        e.kind === 'condition' ? deviceCanHold(e.node, true, taintOf) : e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
+      );
+      const boundExits = exits.filter((e) => !deviceExits.includes(e));
+      if (deviceExits.length === 0 || boundExits.length === 0) continue;
+      const t = deviceExits.map((e) => ctx.taintOf(e.node) ?? e.guards.map((g) => ctx.taintOf(g.cond)).find(Boolean)).find(Boolean);
+      // Variables that make the bound: identifiers in the untainted exits' conditions.
+      const boundVars = new Set<string>();
+      for (const e of boundExits) {
+        const conds = e.kind === 'condition' ? [e.node] : e.guards.map((g) => g.cond);
+        for (const c of conds) for (const id of identifiers(c)) boundVars.add(id);
+        // A timeout exit inside the loop that fails silently.
+        if (e.kind !== 'condition' && e.kind !== 'break' && e.guards.length) {
+          const branch = e.guards[0]!.cond.parent?.parent;
+          const then = branch?.type === 'if_statement' ? branch.childForFieldName('consequence') : undefined;
+          const f = then ? silentFailure(ctx, then) : undefined;
+          if (f && branch)
+            ctx.report({
+              node: branch.child(0)!,
+              message: `timeout while waiting on the device returns -${f.errorCode} without logging`,
+              taint: t,
+              use: `the wait gives up here with -${f.errorCode}; nothing is logged`,
+            });
+        }
+      }
+      // The test after the loop: `if (!timeout) return -ETIMEDOUT;`
+      let next = loop.node.nextNamedSibling;
+      for (let i = 0; next && i < 3; i++, next = next.nextNamedSibling) {
+        if (next.type !== 'if_statement') continue;
+        const cond = next.childForFieldName('condition');
+        const then = next.childForFieldName('consequence');
+        if (!cond || !then) continue;
+        const ids = identifiers(cond);
+        if (![...boundVars].some((v) => ids.has(v)) && !/\btime_(after|before)/.test(cond.text)) continue;
+        const f = silentFailure(ctx, then);
+        if (!f) continue;
+        ctx.report({
+          node: next.child(0)!,
+          message: `timeout while waiting on the device returns -${f.errorCode} without logging`,
+          taint: t,
+          use: `the wait gave up; -${f.errorCode} is returned and nothing is logged`,
+        });
+        break;
+      }
+    }
+    // `ret = readl_poll_timeout(...); if (ret) return ret;`
+    for (const call of descendants(body, new Set(['call_expression']))) {
+      const name = callName(call);
+      if (!POLL_HELPER.test(name)) continue;
+      const assign = call.parent;
+      if (assign?.type !== 'assignment_expression' && assign?.type !== 'init_declarator') continue;
+      const lhs = assign.type === 'assignment_expression' ? assign.childForFieldName('left') : assign.childForFieldName('declarator');
+      const ret = lhs ? accessPath(lhs) : undefined;
+      const stmt = assign.parent?.type === 'expression_statement' || assign.parent?.type === 'declaration' ? assign.parent : undefined;
+      if (!ret || !stmt) continue;
+      const next = stmt.nextNamedSibling;
+      if (next?.type !== 'if_statement') continue;
+      const cond = next.childForFieldName('condition');
+      const then = next.childForFieldName('consequence');
+      if (!cond || !then || !identifiers(stripParens(cond)).has(ret)) continue;
+      if (logs(then, ctx.module.summaries)) continue;
+      const stmts = then.type === 'compound_statement' ? then.namedChildren : [then];
+      const exit = stmts.find((s) => s && (s.type === 'return_statement' || s.type === 'goto_statement'));
+      if (!exit) continue;
+      if (exit.type === 'return_statement' && exit.namedChild(0)?.text !== ret) continue;
+      if (exit.type === 'goto_statement') {
+        const label = exit.childForFieldName('label')?.text ?? '';
+        if (labelTail(body, label).some((s) => logs(s, ctx.module.summaries))) continue;
+      }
+      ctx.report({
+        node: next.child(0)!,
+        message: `${name}() timing out (-ETIMEDOUT) is passed on without logging`,
+        use: `the ${name}() error in ${ret} is returned and nothing is logged`,
+      });
+    }
+  },
+};

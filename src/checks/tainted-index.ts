@@ -1,0 +1,73 @@
+/**
+ * tainted-index — a value read from the device indexes an array with no bounds check.
+ *
+ * A device that returns a bad value (a flipped bit, all ones) makes the driver read or write out of
+ * bounds. Not reported when a check of the index lies between the read and the use (`if (i >= N)`,
+ * a `switch`, `WARN_ON(i >= N)`), when the value was masked, reduced or clamped below the array's
+ * size (`i & 0xf`, `i % N`, `min(i, N - 1)`), or when the index's type cannot exceed the array
+ * (a `u8` into 256 entries). Arrays of unknown size (pointers, `[]`) count as safe once masked.
+ */
+import { stripParens } from '../analysis/paths.js';
+import { CHECK_RANGE } from '../analysis/taint.js';
+import type { CVariable } from '../c/model.js';
+import { descendants } from '../c/model.js';
+import type { Node } from '../c/parser.js';
+import type { Check, CheckContext } from './check.js';
+
+function typeMax(type: string): number | undefined {
+  if (/\b(u8|__u8|uint8_t|unsigned char)\b/.test(type)) return 255;
+  if (/\b(u16|__u16|uint16_t|unsigned short)\b/.test(type)) return 65535;
+  return undefined;
+}
+
+/** The declaration of the array being indexed: a local, a global or a struct member of the module. */
+export function arrayDeclOf(base: Node, ctx: CheckContext): CVariable | undefined {
+  const n = stripParens(base);
+  if (n.type === 'identifier') return ctx.fn.fn.locals.get(n.text) ?? ctx.module.globals?.get(n.text);
+  if (n.type === 'field_expression') {
+    const field = n.childForFieldName('field')?.text;
+    return field ? ctx.module.members?.get(field) : undefined;
+  }
+  return undefined;
+}
+
+export const taintedIndex: Check = {
+  meta: {
+    id: 'tainted-index',
+    title: 'Device data used as an array index without a bounds check',
+    description:
+      'A value read from the device selects an array element with no check between the read and the use. A faulty device can return any value and make the driver read or corrupt memory out of bounds.',
+    severity: 'error',
+    category: 'unsafe array reference',
+  },
+  detect(ctx) {
+    for (const sub of descendants(ctx.fn.fn.body, new Set(['subscript_expression']))) {
+      const index = sub.childForFieldName('index');
+      const base = sub.childForFieldName('argument');
+      if (!index || !base) continue;
+      if (sub.parent?.type === 'sizeof_expression') continue;
+      const t = ctx.taintOf(index);
+      if (!t || t.checks & CHECK_RANGE) continue;
+      const decl = arrayDeclOf(base, ctx);
+      const size = decl?.arrayDims[0];
+      const isArray = (decl?.arrayDims.length ?? 0) > 0;
+      let max = t.maxValue;
+      const idx = stripParens(index);
+      if (idx.type === 'identifier') {
+        const v = ctx.fn.fn.locals.get(idx.text);
+        const tm = v && v.pointerDepth === 0 ? typeMax(v.type) : undefined;
+        if (tm !== undefined && (max === undefined || tm < max)) max = tm;
+      }
+      if (size !== undefined) {
+        if (max !== undefined && max < size) continue;
+      } else if (max !== undefined) continue;
+      const what = isArray && size !== undefined ? `${base.text}[${size}]` : `${base.text} (size unknown)`;
+      ctx.report({
+        node: sub,
+        message: `device data from ${t.source.api}() indexes ${what} with no bounds check`,
+        taint: t,
+        use: `used as an index into ${what}${max !== undefined ? ` (value can reach ${max})` : ''}`,
+      });
+    }
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * tainted-pointer — a value read from the device is used as a pointer or a pointer offset.
+ *
+ * Dereferencing an address the device supplied (`*p`, `p->f` with `p` from the device), or an
+ * offset the device supplied (`*(buf + off)`, `memcpy(dst, buf + off, n)`), lets a faulty device
+ * point the driver anywhere. Not reported after a not-NULL or range check of the value between the
+ * read and the use, or when the offset was masked or clamped.
+ */
+import { stripParens } from '../analysis/paths.js';
+import { CHECK_NULL, CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
+import { descendants } from '../c/model.js';
+import type { Node } from '../c/parser.js';
+import type { Check } from './check.js';
+
+const MEMORY_APIS = /^(memcpy|memmove|memset|memcmp|memcpy_toio|memcpy_fromio|memset_io|copy_to_user|copy_from_user|strcpy|strncpy|strscpy|skb_put_data|skb_copy_to_linear_data|skb_copy_from_linear_data)$/;
+
+function isOffsetExpr(n: Node): { base: Node; offset: Node } | undefined {
+  const s = stripParens(n);
+  if (s.type === 'binary_expression' && (s.child(1)?.type === '+' || s.child(1)?.type === '-')) {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if (l && r) return { base: l, offset: r };
+  }
+  if (s.type === 'pointer_expression' && s.child(0)?.type === '&') {
+    const a = s.childForFieldName('argument');
+    const inner = a ? stripParens(a) : undefined;
+    if (inner?.type === 'subscript_expression') {
+      const base = inner.childForFieldName('argument');
+      const offset = inner.childForFieldName('index');
+      if (base && offset) return { base, offset };
+    }
+  }
+  return undefined;
+}
+
+export const taintedPointer: Check = {
+  meta: {
+    id: 'tainted-pointer',
+    title: 'Device data used as a pointer or pointer offset without a check',
+    description:
+      'An address or offset read from the device is dereferenced with no check. A faulty device can make the driver read or write arbitrary kernel memory.',
+    severity: 'error',
+    category: 'unsafe pointer',
+  },
+  detect(ctx) {
+    const seen = new Set<number>();
+    const DEREFS = new Set(['pointer_expression', 'field_expression']);
+    for (const d of descendants(ctx.fn.fn.body, DEREFS)) {
+      const isDeref =
+        (d.type === 'pointer_expression' && d.child(0)?.type === '*') ||
+        (d.type === 'field_expression' && d.children.some((c) => c?.type === '->'));
+      if (!isDeref) continue;
+      const ptr = d.childForFieldName('argument');
+      if (!ptr) continue;
+      const t = ctx.taintOf(ptr);
+      if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined) continue;
+      if (seen.has(ptr.id)) continue;
+      seen.add(ptr.id);
+      const off = isOffsetExpr(ptr);
+      ctx.report({
+        node: d,
+        message: off
+          ? `device data from ${t.source.api}() offsets a pointer that is dereferenced with no check`
+          : `device data from ${t.source.api}() is dereferenced as a pointer with no check`,
+        taint: t,
+        use: off ? `pointer ${off.base.text} offset by device data and dereferenced` : `dereferenced as a pointer`,
+      });
+    }
+    for (const call of descendants(ctx.fn.fn.body, new Set(['call_expression']))) {
+      const name = callName(call);
+      if (!MEMORY_APIS.test(name)) continue;
+      for (const a of callArgs(call).slice(0, 2)) {
+        const off = isOffsetExpr(a);
+        if (!off) continue;
+        const t = ctx.taintOf(off.offset);
+        if (!t || t.checks & CHECK_RANGE || t.maxValue !== undefined) continue;
+        ctx.report({
+          node: a,
+          message: `device data from ${t.source.api}() offsets the ${name}() buffer ${off.base.text} with no bounds check`,
+          taint: t,
+          use: `offset into ${off.base.text} passed to ${name}()`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * Analyse one module: read and parse its files, build the model, run the taint analysis and the
+ * checks. Pure with respect to its input (the same files give the same result), so results can be
+ * cached by content hash and computed in any worker.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { DeviceReadTable, type DeviceReadApi } from '../analysis/device-reads.js';
+import { analyseModule } from '../analysis/module.js';
+import { buildFileModel, type FileModel } from '../c/model.js';
+import { errorExtent, parseC, type ParsedFile } from '../c/parser.js';
+import { runChecks } from '../checks/check.js';
+import { selectChecks } from '../checks/index.js';
+import type { FileStats, Finding, SkippedFile } from '../types.js';
+
+export interface ModuleTask {
+  root: string;
+  files: string[];
+  headers: string[];
+  checks?: string[];
+  extraReads?: DeviceReadApi[];
+  maxFileBytes: number;
+  /** Per-module time budget for analysis, ms (parsing each file is limited separately). */
+  timeLimitMs: number;
+}
+
+export interface ModuleResult {
+  findings: Finding[];
+  stats: FileStats[];
+  skipped: SkippedFile[];
+  /** Files read as Latin-1 because they are not valid UTF-8. */
+  latin1: string[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+export type ReadOutcome = { text: string; latin1: boolean } | { skip: string };
+
+/** Read a source file the way every command does: binary and huge files are refused with a reason. */
+export function readSource(path: string, maxBytes: number): ReadOutcome {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    return { skip: `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  if (buf.length > maxBytes) return { skip: `too large (${buf.length} bytes > ${maxBytes})` };
+  if (buf.subarray(0, 8192).includes(0)) return { skip: 'binary (contains NUL bytes)' };
+  try {
+    return { text: utf8.decode(buf), latin1: false };
+  } catch {
+    return { text: latin1.decode(buf), latin1: true };
+  }
+}
+
+let tableCache: { key: string; table: DeviceReadTable } | undefined;
+
+function tableFor(extra?: DeviceReadApi[]): DeviceReadTable {
+  const key = JSON.stringify(extra ?? []);
+  if (tableCache?.key !== key) tableCache = { key, table: extra?.length ? new DeviceReadTable().extend(extra) : new DeviceReadTable() };
+  return tableCache.table;
+}
+
+export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult> {
+  const rel = (p: string) => relative(task.root, p) || p;
+  const result: ModuleResult = { findings: [], stats: [], skipped: [], latin1: [] };
+  const files: { parsed: ParsedFile; model: FileModel }[] = [];
+  const reads = tableFor(task.extraReads);
+  const checks = selectChecks(task.checks);
+  const started = Date.now();
+  try {
+    for (const path of task.files) {
+      const r = readSource(path, task.maxFileBytes);
+      if ('skip' in r) {
+        result.skipped.push({ file: rel(path), reason: r.skip });
+        continue;
+      }
+      if (r.latin1) result.latin1.push(rel(path));
+      let parsed: ParsedFile;
+      try {
+        parsed = await parseC(rel(path), r.text);
+      } catch (e) {
+        result.skipped.push({ file: rel(path), reason: `parse failed: ${e instanceof Error ? e.message : String(e)}` });
+        continue;
+      }
+      const { errorBytes } = errorExtent(parsed.tree.rootNode);
+      result.stats.push({
+        file: rel(path),
+        bytes: r.text.length,
+        lines: parsed.lines.lineCount,
+        errorBytes,
+        readsDevice: reads.prefilter.test(r.text),
+      });
+      try {
+        files.push({ parsed, model: buildFileModel(parsed) });
+      } catch (e) {
+        result.skipped.push({ file: rel(path), reason: `model failed: ${e instanceof Error ? e.message : String(e)}` });
+        parsed.dispose();
+      }
+    }
+    const headers: string[] = [];
+    for (const h of task.headers) {
+      const r = readSource(h, task.maxFileBytes);
+      if ('text' in r) headers.push(r.text);
+    }
+    const analysis = analyseModule({ files, headers, reads });
+    for (const fn of analysis.functions) {
+      if (Date.now() - started > task.timeLimitMs) {
+        const done = new Set(result.findings.map((f) => f.file));
+        for (const f of files) if (!done.has(f.parsed.path)) result.skipped.push({ file: f.parsed.path, reason: `time limit (${task.timeLimitMs} ms) reached in analysis` });
+        break;
+      }
+      try {
+        result.findings.push(...runChecks(checks, fn, analysis.context));
+      } catch (e) {
+        result.skipped.push({ file: fn.file.path, reason: `check failed in ${fn.fn.name}(): ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  } finally {
+    for (const f of files) f.parsed.dispose();
+  }
+  return result;
+}

@@ -1,0 +1,296 @@
+/**
+ * A check run over files and directories: find the C files, group them into Kbuild modules,
+ * skip modules that cannot reach a device read, analyse the rest in a worker pool, and cache each
+ * module's result by the hash of its contents so a re-run over an unchanged tree is near-instant.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { DeviceReadTable, type DeviceReadApi } from '../analysis/device-reads.js';
+import { findAccessors } from '../analysis/module.js';
+import { discoverModules, type KbuildModule } from '../c/kbuild.js';
+import { cacheRoot } from '../kernel/fetch.js';
+import type { CheckRunResult, FileStats, Finding, SkippedFile } from '../types.js';
+import { analyseModuleTask, readSource, type ModuleResult, type ModuleTask } from './analyse-module.js';
+
+export interface CheckOptions {
+  paths: string[];
+  jobs?: number;
+  checks?: string[];
+  extraReads?: DeviceReadApi[];
+  cache?: boolean;
+  cacheDir?: string;
+  maxFileBytes?: number;
+  timeLimitMs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const VERSION_SALT = 'driverscope-check-1';
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.pc', 'Documentation']);
+
+/** The kernel tree that contains `p`, if any (a directory with MAINTAINERS, Kconfig and drivers/). */
+export function kernelRootOf(p: string): string | undefined {
+  let d = resolve(p);
+  try {
+    if (!statSync(d).isDirectory()) d = dirname(d);
+  } catch {
+    return undefined;
+  }
+  for (;;) {
+    if (existsSync(join(d, 'MAINTAINERS')) && existsSync(join(d, 'Kconfig')) && existsSync(join(d, 'drivers'))) return d;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/**
+ * Expand the user's paths into C files. A kernel root means its drivers/ and sound/ (the paper's
+ * scope). Sorted, so runs are deterministic.
+ */
+export function collectFiles(paths: string[]): { cFiles: string[]; missing: string[] } {
+  const out = new Set<string>();
+  const missing: string[] = [];
+  const walk = (d: string) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && e.name.endsWith('.c')) out.add(p);
+    }
+  };
+  for (const raw of paths) {
+    const p = resolve(raw);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      missing.push(raw);
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (kernelRootOf(p) === p) {
+        for (const sub of ['drivers', 'sound']) if (existsSync(join(p, sub))) walk(join(p, sub));
+      } else walk(p);
+    } else out.add(p);
+  }
+  return { cFiles: [...out].sort(), missing };
+}
+
+/** Where paths in results are relative to: the kernel root, or else the common directory. */
+export function resultRoot(paths: string[]): string {
+  for (const p of paths) {
+    const k = kernelRootOf(p);
+    if (k) return k;
+  }
+  return process.cwd();
+}
+
+function localHeaders(mod: KbuildModule, cache: Map<string, string[]>): string[] {
+  const dirs = new Set(mod.files.map((f) => dirname(f)));
+  const out: string[] = [];
+  for (const d of [...dirs].sort()) {
+    let hs = cache.get(d);
+    if (!hs) {
+      try {
+        hs = readdirSync(d)
+          .filter((f) => f.endsWith('.h'))
+          .sort()
+          .map((f) => join(d, f));
+      } catch {
+        hs = [];
+      }
+      cache.set(d, hs);
+    }
+    out.push(...hs);
+  }
+  return out;
+}
+
+const POLL_HELPERS = /\b\w+_poll_timeout(_atomic)?\s*\(/;
+
+export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
+  const t0 = Date.now();
+  const { cFiles, missing } = collectFiles(opts.paths);
+  if (missing.length) throw new Error(`no such file or directory: ${missing.join(', ')}`);
+  const root = resultRoot(opts.paths);
+  const modules = discoverModules(cFiles);
+  const reads = opts.extraReads?.length ? new DeviceReadTable().extend(opts.extraReads) : new DeviceReadTable();
+  const maxFileBytes = opts.maxFileBytes ?? 4 * 1024 * 1024;
+  const timeLimitMs = opts.timeLimitMs ?? 60_000;
+  const useCache = opts.cache !== false;
+  const cacheDir = opts.cacheDir ?? join(cacheRoot(), 'check-cache');
+  if (useCache) mkdirSync(cacheDir, { recursive: true });
+
+  const headerCache = new Map<string, string[]>();
+  const headerText = new Map<string, string>();
+  const accessorCache = new Map<string, RegExp | undefined>();
+  const configKey = JSON.stringify({ v: VERSION_SALT, checks: opts.checks ?? [], extra: opts.extraReads ?? [] });
+
+  interface Job {
+    task: ModuleTask;
+    key?: string;
+  }
+  const jobs: Job[] = [];
+  const results: ModuleResult[] = [];
+  let cachedFiles = 0;
+  let prefiltered = 0;
+  const stats: FileStats[] = [];
+  const skipped: SkippedFile[] = [];
+  const rel = (p: string) => (p.startsWith(root + sep) ? p.slice(root.length + 1) : p);
+
+  for (const mod of modules) {
+    const headers = localHeaders(mod, headerCache);
+    const hash = createHash('sha256').update(configKey);
+    let reaches = false;
+    const texts: string[] = [];
+    for (const f of mod.files) {
+      const r = readSource(f, maxFileBytes);
+      const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
+      texts.push(text);
+      hash.update(f).update('\0').update(text).update('\0');
+      if ('text' in r && (reads.prefilter.test(text) || POLL_HELPERS.test(text))) reaches = true;
+    }
+    // Accessor macros of local headers (`#define er32(r) readl(...)`) make a file a device reader.
+    const hdrTexts = headers.map((h) => {
+      let t = headerText.get(h);
+      if (t === undefined) {
+        const r = readSource(h, maxFileBytes);
+        t = 'text' in r ? r.text : '';
+        headerText.set(h, t);
+      }
+      return t;
+    });
+    if (!reaches) {
+      const dirKey = headers.join('\n');
+      let re = accessorCache.get(dirKey);
+      if (!accessorCache.has(dirKey)) {
+        const acc = findAccessors(hdrTexts, reads);
+        re = acc.size ? new RegExp(`\\b(?:${[...acc.keys()].join('|')})\\s*\\(`) : undefined;
+        accessorCache.set(dirKey, re);
+      }
+      if (re && texts.some((t) => re!.test(t))) reaches = true;
+    }
+    if (!reaches) {
+      // Cannot reach a device read: no check can fire. Counted, not parsed.
+      prefiltered += mod.files.length;
+      mod.files.forEach((f, i) => {
+        const t = texts[i]!;
+        if (t.startsWith('\0skip:')) skipped.push({ file: rel(f), reason: t.slice(6) });
+      });
+      continue;
+    }
+    for (const h of hdrTexts) hash.update(h);
+    const key = hash.digest('hex');
+    if (useCache) {
+      const p = join(cacheDir, key.slice(0, 2), `${key}.json`);
+      if (existsSync(p)) {
+        try {
+          results.push(JSON.parse(readFileSync(p, 'utf8')) as ModuleResult);
+          cachedFiles += mod.files.length;
+          continue;
+        } catch {
+          /* corrupt cache entry: recompute */
+        }
+      }
+    }
+    jobs.push({
+      task: {
+        root,
+        files: mod.files,
+        headers,
+        checks: opts.checks,
+        extraReads: opts.extraReads,
+        maxFileBytes,
+        timeLimitMs,
+      },
+      key: useCache ? key : undefined,
+    });
+  }
+
+  const total = jobs.length;
+  let done = 0;
+  opts.onProgress?.(0, total);
+  const jobsN = Math.max(1, opts.jobs ?? availableParallelism());
+  const store = (job: Job, r: ModuleResult) => {
+    if (!job.key) return;
+    const dir = join(cacheDir, job.key.slice(0, 2));
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `${job.key}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(r));
+    renameSync(tmp, join(dir, `${job.key}.json`));
+  };
+  const fresh: ModuleResult[] = new Array(jobs.length);
+  if (jobsN === 1 || jobs.length <= 1) {
+    for (let i = 0; i < jobs.length; i++) {
+      fresh[i] = await analyseModuleTask(jobs[i]!.task);
+      store(jobs[i]!, fresh[i]!);
+      opts.onProgress?.(++done, total);
+    }
+  } else {
+    const workerFile = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
+    const pool = new Piscina({ filename: workerFile, maxThreads: jobsN, minThreads: jobsN, idleTimeout: 1000 });
+    try {
+      // Biggest modules first: the pool ends together instead of waiting on one large driver.
+      const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.task.files.length - jobs[a]!.task.files.length || a - b);
+      await Promise.all(
+        order.map(async (i) => {
+          fresh[i] = (await pool.run(jobs[i]!.task)) as ModuleResult;
+          store(jobs[i]!, fresh[i]!);
+          opts.onProgress?.(++done, total);
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  }
+  results.push(...fresh);
+
+  const findings: Finding[] = [];
+  let latin1 = 0;
+  for (const r of results) {
+    findings.push(...r.findings);
+    stats.push(...r.stats);
+    skipped.push(...r.skipped);
+    latin1 += r.latin1.length;
+  }
+  findings.sort(compareFindings);
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const lines = stats.reduce((s, f) => s + f.lines, 0);
+  const bytes = stats.reduce((s, f) => s + f.bytes, 0);
+  const errorBytes = stats.reduce((s, f) => s + f.errorBytes, 0);
+  return {
+    root,
+    findings,
+    skipped,
+    files: cFiles.length,
+    lines,
+    bytes,
+    errorBytes,
+    analysedFiles: stats.length,
+    cachedFiles,
+    prefilteredFiles: prefiltered,
+    latin1Files: latin1,
+    modules: modules.length,
+    wallMs: Date.now() - t0,
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}

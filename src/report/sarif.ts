@@ -1,0 +1,83 @@
+/**
+ * SARIF 2.1.0: one run, rules from the checks' metadata, results with codeFlows for the trace from
+ * the device read to the use, and partialFingerprints for matching across versions. Paths are
+ * relative to the run's root (the kernel tree), declared as the `SRCROOT` base.
+ */
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { pathToFileURL } from 'node:url';
+import { ALL_CHECKS } from '../checks/index.js';
+import type { CheckRunResult } from '../types.js';
+
+const INFO_URI = 'https://github.com/driverscope/driverscope/blob/main/docs/checks/';
+
+export function renderSarif(result: CheckRunResult, version: string): string {
+  const rules: ReportingDescriptor[] = ALL_CHECKS.map((c) => ({
+    id: c.meta.id,
+    name: c.meta.id.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase()),
+    shortDescription: { text: c.meta.title },
+    fullDescription: { text: c.meta.description },
+    helpUri: `${INFO_URI}${c.meta.id}.md`,
+    defaultConfiguration: { level: c.meta.severity },
+    properties: { category: c.meta.category, tags: ['reliability', 'hardware-dependence'] },
+  }));
+  const ruleIndex = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
+  const loc = (file: string, line: number, column: number, message?: string) => ({
+    physicalLocation: {
+      artifactLocation: { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
+      region: { startLine: line, startColumn: column },
+    },
+    ...(message ? { message: { text: message } } : {}),
+  });
+  const results: Result[] = result.findings.map((f) => ({
+    ruleId: f.checkId,
+    ruleIndex: ruleIndex.get(f.checkId),
+    level: f.severity,
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: f.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+        },
+        logicalLocations: [{ name: f.function, kind: 'function' }],
+      },
+    ],
+    partialFingerprints: { 'driverscope/v1': f.fingerprint },
+    codeFlows: [
+      {
+        threadFlows: [{ locations: f.trace.map((s) => ({ location: loc(s.file, s.line, s.column, s.message) })) }],
+      },
+    ],
+    properties: f.sourceCategory ? { sourceCategory: f.sourceCategory } : undefined,
+  }));
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'driverscope',
+            version,
+            informationUri: 'https://github.com/driverscope/driverscope',
+            rules,
+          },
+        },
+        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(result.root.endsWith('/') ? result.root : `${result.root}/`).href } },
+        results,
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: result.skipped.map((s) => ({
+              level: 'warning' as const,
+              message: { text: `skipped: ${s.reason}` },
+              locations: [loc(s.file, 1, 1)],
+            })),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
