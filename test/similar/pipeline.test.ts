@@ -1,0 +1,183 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/similar.js';
+import { findSimilar, type SimilarResult } from '../../src/similar/index.js';
+import { readSourceFile, renderHtml, renderText } from '../../src/similar/report.js';
+
+const TREE = join(import.meta.dirname, '../fixtures/similar/tree');
+
+function cFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? cFiles(p) : p.endsWith('.c') ? [p] : [];
+  });
+}
+
+const groupOf = (r: SimilarResult, fn: string) =>
+  r.report.groups.find((g) => g.members.some((m) => m.function === fn));
+
+describe('similar on the fixture tree', () => {
+  let r: SimilarResult;
+  beforeAll(async () => {
+    r = await findSimilar([TREE], { workers: 0 });
+  });
+
+  it('groups copies across drivers, per-chipset copies and register tables, each with its kind', () => {
+    const xmit = groupOf(r, 'alpha_start_xmit');
+    expect(xmit?.members.map((m) => m.function)).toEqual(['alpha_start_xmit', 'beta_xmit_frame']);
+    expect(xmit?.kind).toBe('procedural-abstraction');
+    expect(xmit?.drivers).toBe(2);
+
+    const fmt = groupOf(r, 'chipa_set_format');
+    expect(fmt?.members.map((m) => m.function)).toEqual(['chipa_set_format', 'chipb_set_format']);
+    expect(fmt?.kind).toBe('multi-chipset');
+    expect(fmt?.members.map((m) => m.driver)).toEqual(['drivers/media/chip/chip', 'drivers/media/chip/chip']);
+
+    const table = groupOf(r, 'chipa_init_sequence');
+    expect(table?.members.map((m) => m.function)).toEqual(['chipa_init_sequence', 'chipb_init_sequence']);
+    expect(table?.kind).toBe('table-driven');
+
+    const irq = groupOf(r, 'lone_irq');
+    expect(irq?.members.map((m) => [m.class, m.function])).toEqual([
+      ['misc', 'lone_irq'],
+      ['sound', 'snd_fixture_interrupt'],
+    ]);
+    expect(irq?.identical).toBe(false);
+    expect(irq?.similarity).toBeGreaterThanOrEqual(0.8);
+    expect(irq?.similarity).toBeLessThan(1);
+  });
+
+  it('leaves out boilerplate and unrelated functions of similar size', () => {
+    // alpha_suspend and beta_suspend are identical 8-line stubs: filtered, not grouped.
+    expect(groupOf(r, 'alpha_suspend')).toBeUndefined();
+    for (const fn of [
+      'lone_probe',
+      'lone_counters_show',
+      'lone_parse_speed',
+      'lone_poll_link',
+      'lone_hash_table',
+      'alpha_crc',
+      'beta_parse_mac',
+      'alpha_tx_clean',
+    ])
+      expect(groupOf(r, fn), fn).toBeUndefined();
+    expect(r.report.groups).toHaveLength(4);
+  });
+
+  it('reports lines in groups against all driver lines', () => {
+    const s = r.report.summary;
+    const files = cFiles(TREE);
+    const total = files.reduce((n, f) => n + (readFileSync(f, 'utf8').match(/\n/g)?.length ?? 0), 0);
+    expect(s.files).toBe(files.length);
+    expect(s.totalLoc).toBe(total);
+    const similar = r.report.groups
+      .flatMap((g) => g.members)
+      .reduce((n, m) => n + m.endLine - m.startLine + 1, 0);
+    expect(s.similarLoc).toBe(similar);
+    expect(s.similarLocShare).toBeCloseTo(similar / total, 3);
+    expect(s.byClass.reduce((n, c) => n + c.totalLoc, 0)).toBe(total);
+    expect(s.byClass.reduce((n, c) => n + c.similarLoc, 0)).toBe(similar);
+    expect(Object.values(s.byKind).reduce((n, k) => n + k.loc, 0)).toBe(similar);
+    expect(s.byClass.map((c) => c.name).sort()).toEqual(['media', 'misc', 'net', 'sound']);
+    expect(s.byBus.find((b) => b.name === 'pci')?.totalLoc).toBe(
+      ['drivers/net/alpha/alpha.c', 'drivers/net/beta/beta.c'].reduce(
+        (n, f) => n + readFileSync(join(TREE, f), 'utf8').match(/\n/g)!.length,
+        0,
+      ),
+    );
+    // Largest first.
+    const locs = r.report.groups.map((g) => g.loc);
+    expect(locs).toEqual([...locs].sort((a, b) => b - a));
+    expect(r.report.groups.map((g) => g.id)).toEqual(locs.map((_, i) => i + 1));
+  });
+
+  it('is deterministic whatever the batching', async () => {
+    const again = await findSimilar([TREE], { workers: 0, batchSize: 1 });
+    const big = await findSimilar([TREE], { workers: 0, batchSize: 1000 });
+    expect(JSON.stringify(again.report)).toBe(JSON.stringify(r.report));
+    expect(JSON.stringify(big.report)).toBe(JSON.stringify(r.report));
+  });
+
+  it('takes directories as well as a kernel root', async () => {
+    const net = await findSimilar([join(TREE, 'drivers/net')], { workers: 0 });
+    expect(net.report.summary.files).toBe(2);
+    expect(net.report.groups.map((g) => g.members[0]!.file)).toEqual(['drivers/net/alpha/alpha.c']);
+  });
+
+  it('honours --min-lines and --threshold', async () => {
+    const long = await findSimilar([TREE], { workers: 0, minLines: 19 });
+    expect(long.report.groups.map((g) => g.members[0]!.function).sort()).toEqual([
+      'alpha_start_xmit',
+      'chipa_set_format',
+    ]);
+    const strict = await findSimilar([TREE], { workers: 0, threshold: 1 });
+    expect(groupOf(strict, 'lone_irq')).toBeUndefined();
+    expect(groupOf(strict, 'alpha_start_xmit')).toBeDefined();
+  });
+
+  it('renders a text summary and a self-contained HTML page with differences highlighted', () => {
+    const text = renderText(r.report);
+    expect(text).toContain(`${r.report.summary.similarLoc} of ${r.report.summary.totalLoc} lines`);
+    expect(text).toContain('the driver study found 8.0%');
+    const html = renderHtml(r.report, {
+      maxGroups: 100,
+      maxMembers: 4,
+      readSource: (f) => readSourceFile(r.absolutePath(f)),
+    });
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script|<link/);
+    for (const g of r.report.groups) expect(html).toContain(`id="g${g.id}"`);
+    // lone_irq vs snd_fixture_interrupt: renamed names are marked on both sides.
+    const irq = html.slice(html.indexOf(`id="g${groupOf(r, 'lone_irq')!.id}"`));
+    expect(irq.slice(0, irq.indexOf('</details>'))).toMatch(/<del>ld<\/del>[\s\S]*<ins>chip<\/ins>/);
+    expect(html).toContain('-&gt;');
+    expect(html).not.toContain('->');
+  });
+});
+
+describe('similar CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ds-similar-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes JSON and HTML and prints the summary', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const code = await run([
+        TREE,
+        '--json',
+        join(dir, 's.json'),
+        '--html',
+        join(dir, 's.html'),
+        '--workers',
+        '0',
+        '-q',
+      ]);
+      expect(code).toBe(0);
+      expect(String(out.mock.calls[0]?.[0])).toContain('similar code:');
+    } finally {
+      out.mockRestore();
+    }
+    const json = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(json.groups).toHaveLength(4);
+    expect(json.summary.similarLocShare).toBeGreaterThan(0);
+    expect(json.summary).toHaveProperty('similarLoc');
+    expect(json.summary).toHaveProperty('totalLoc');
+    expect(readFileSync(join(dir, 's.html'), 'utf8')).toContain('<!doctype html>');
+  });
+
+  it('rejects bad usage with exit code 2', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await run([])).toBe(2);
+      expect(await run([TREE, '--threshold', '2'])).toBe(2);
+      expect(await run([TREE, '--bogus'])).toBe(2);
+    } finally {
+      err.mockRestore();
+    }
+  });
+});
