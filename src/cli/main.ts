@@ -14,7 +14,6 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   check: { summary: 'find code that trusts the hardware (Carburizer checks)', load: () => import('./check.js') },
   kernel: { summary: 'fetch a Linux source tree from Debian into the cache', load: () => import('./kernel.js') },
-  similar: { summary: 'find driver code that repeats code elsewhere', load: () => import('./similar.js') },
   study: { summary: 'study every driver of a tree: classes, purposes, interactions (ASPLOS’12)', load: () => import('./study.js') },
   similar: { summary: 'find driver code that repeats code elsewhere', load: () => import('./similar.js') },
 };
