@@ -16,6 +16,8 @@ const COMMANDS: Record<string, Command> = {
   kernel: { summary: 'fetch a Linux source tree from Debian into the cache', load: () => import('./kernel.js') },
   study: { summary: 'study every driver of a tree: classes, purposes, interactions (ASPLOS’12)', load: () => import('./study.js') },
   similar: { summary: 'find driver code that repeats code elsewhere', load: () => import('./similar.js') },
+  run: { summary: 'run a C driver in the wasm sandbox against its device model', load: () => import('./run.js') },
+  campaign: { summary: 'fault-injection campaign: native vs Nooks isolation', load: () => import('./campaign.js') },
 };
 
 export function usage(): string {
