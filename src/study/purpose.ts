@@ -59,7 +59,7 @@ const STRUCT_PURPOSE: Readonly<Record<string, Purpose>> = {
 const RULES: [Purpose, RegExp][] = [
   [
     'pm',
-    /^(?:suspend\w*|resume\w*|freeze\w*|thaw\w*|poweroff\w*|restore\w*|runtime_\w+|set_power_state|power_(?:up|down|on|off)|pm_\w+|prepare_sleep|set_wake|enable_wake|shutdown_pm|sleep|wakeup)$/,
+    /(?:^|_)(?:suspend|resume|freeze|thaw|poweroff|restore|runtime|sleep|wakeup|wake)(?:$|_)|^(?:set_power_state|power_(?:up|down|on|off)|pm_\w+)$/,
   ],
   [
     'error',

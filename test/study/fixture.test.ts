@@ -9,7 +9,7 @@ import { runStudy } from '../../src/study/run.js';
 import type { DriverRecord } from '../../src/study/record.js';
 import type { StudyReport } from '../../src/study/summary.js';
 
-export const TREE = join(import.meta.dirname, '..', 'fixtures', 'study', 'tree');
+import { TREE } from './helpers.js';
 
 let report: StudyReport;
 const driver = (name: string): DriverRecord => {
