@@ -435,7 +435,11 @@ export class Kernel {
       kfree: (p) => this.kfree(p >>> 0, 'kmalloc'),
       udelay: (us) => this.advanceInDriver((us >>> 0) * NS.us),
       mdelay: (ms) => this.advanceInDriver((ms >>> 0) * NS.ms),
-      msleep: (ms) => this.advanceInDriver(Math.max(1, ms >>> 0) * NS.ms),
+      msleep: (ms) => {
+        // A sleeping driver lets interrupts in: its own handler may run (nested) meanwhile.
+        this.advanceInDriver(Math.max(1, ms >>> 0) * NS.ms);
+        this.dispatchIrqs();
+      },
       __jiffies: () => {
         this.advanceInDriver(NS.crossing);
         return this.jiffies;

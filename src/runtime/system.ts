@@ -13,6 +13,12 @@ import { Kernel, type FailureRecord, type Isolation } from './kernel.js';
 import { Rng } from './rng.js';
 import { BusSubsystem } from './sys/bus.js';
 import { NetSubsystem } from './sys/net.js';
+import { BlockSubsystem } from './sys/block.js';
+import { DiskModel } from './devices/disk.js';
+import { Database, DiskCopy } from './workloads/block.js';
+import { InputSubsystem } from './sys/input.js';
+import { MouseModel } from './devices/mouse.js';
+import { PointerApp } from './workloads/input.js';
 import { PacketSniffer, RemoteCopy } from './workloads/net.js';
 import type { Outcome, Workload } from './workloads/workload.js';
 
@@ -33,6 +39,18 @@ export const DRIVERS: Partial<Record<DriverKind, DriverSpec>> = {
     workloads: { copy: () => new RemoteCopy(), sniffer: () => new PacketSniffer() },
     defaultWorkload: 'copy',
   },
+  input: {
+    module: 'dsmouse',
+    device: () => new MouseModel(),
+    workloads: { pointer: () => new PointerApp() },
+    defaultWorkload: 'pointer',
+  },
+  block: {
+    module: 'dsblk',
+    device: () => new DiskModel(),
+    workloads: { copy: () => new DiskCopy(), database: () => new Database() },
+    defaultWorkload: 'copy',
+  },
 };
 
 export function driverSpec(kind: string): DriverSpec {
@@ -45,6 +63,8 @@ export class System {
   readonly kernel: Kernel;
   readonly bus: BusSubsystem;
   net?: NetSubsystem;
+  block?: BlockSubsystem;
+  input?: InputSubsystem;
 
   constructor(
     readonly device: DeviceModel,
@@ -57,6 +77,10 @@ export class System {
     this.kernel.addSubsystem(this.bus);
     this.net = new NetSubsystem(this.kernel);
     this.kernel.addSubsystem(this.net);
+    this.block = new BlockSubsystem(this.kernel);
+    this.kernel.addSubsystem(this.block);
+    this.input = new InputSubsystem(this.kernel);
+    this.kernel.addSubsystem(this.input);
   }
 }
 

@@ -1,15 +1,10 @@
-import { NicModel } from '../../src/runtime/devices/nic.js';
 import type { Isolation } from '../../src/runtime/kernel.js';
-import { prepareDriver, System, type DriverKind } from '../../src/runtime/system.js';
+import { driverSpec, prepareDriver, System, type DriverKind } from '../../src/runtime/system.js';
 
 /** A machine with the driver loaded (init_module + probe run), no workload. */
 export async function bootedSystem(kind: DriverKind, isolation: Isolation, seed = 1): Promise<System> {
   const d = await prepareDriver(kind);
-  const sys = new System(kind === 'net' ? new NicModel() : deviceFor(kind), isolation, seed);
+  const sys = new System(driverSpec(kind).device(), isolation, seed);
   sys.kernel.load(() => d.module);
   return sys;
-}
-
-function deviceFor(kind: DriverKind): never {
-  throw new Error(`no device for ${kind}`);
 }

@@ -282,6 +282,22 @@ export class BusSubsystem implements Subsystem {
         if (state === 0 && b.savedState) b.dev.reset();
         return 0;
       },
+      request_region: (start, n) => {
+        crossing();
+        for (let port = start >>> 0; port < (start >>> 0) + n; port++) {
+          if (k.tracker.has('region', port)) return 0;
+        }
+        for (let port = start >>> 0; port < (start >>> 0) + n; port++)
+          k.tracker.add('region', port, () => {});
+        return 1;
+      },
+      release_region: (start, n) => {
+        crossing();
+        for (let port = start >>> 0; port < (start >>> 0) + n; port++) {
+          if (k.isolated) k.checkHandle(k.tracker.has('region', port), 'release_region');
+          k.tracker.remove('region', port);
+        }
+      },
       __ds_ioread: (addr, width, site) => {
         k.advanceInDriver(NS.mmioRead);
         const { b, bar, offset } = this.cookie(addr);
