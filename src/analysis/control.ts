@@ -4,7 +4,7 @@
  * and whether it logs.
  */
 import type { LoopInfo } from '../c/cfg.js';
-import { descendants, evalConstant } from '../c/model.js';
+import { evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import { stripParens } from './paths.js';
@@ -48,16 +48,22 @@ export interface LoopExit {
 }
 
 const LOOPS = new Set(['while_statement', 'do_statement', 'for_statement']);
-const EXIT_STMTS = new Set(['break_statement', 'return_statement', 'goto_statement']);
+
+/** The nodes of `list` inside `container`. */
+export function within(list: readonly Node[], container: Node): Node[] {
+  return list.filter((n) => n.startIndex >= container.startIndex && n.endIndex <= container.endIndex);
+}
 
 /** Every way out of a loop: its condition, and break/return/goto statements that leave it. */
-export function loopExits(loop: LoopInfo): LoopExit[] {
+export function loopExits(loop: LoopInfo, index: NodeIndex): LoopExit[] {
   const exits: LoopExit[] = [];
   // `while (A && B)` leaves when A fails or when B fails: two exits.
   for (const c of loop.cond ? conjuncts(loop.cond) : []) exits.push({ kind: 'condition', node: c, guards: [] });
   if (!loop.body) return exits;
-  const labelsInside = new Set(descendants(loop.body, new Set(['labeled_statement'])).map((l) => l.childForFieldName('label')?.text));
-  for (const s of descendants(loop.body, EXIT_STMTS)) {
+  const body = loop.body;
+  const labelsInside = new Set(within(index.of('labeled_statement'), body).map((l) => l.childForFieldName('label')?.text));
+  const stmts = [...index.of('break_statement'), ...index.of('return_statement'), ...index.of('goto_statement')];
+  for (const s of within(stmts, body).sort((a, b) => a.startIndex - b.startIndex)) {
     if (s.type === 'break_statement') {
       // A break leaves the innermost loop or switch around it.
       let p = s.parent;
@@ -122,18 +128,17 @@ export function deviceCanHold(expr: Node, wanted: boolean, taintOf: (n: Node) =>
 /** Does anything in `node` give the loop a bound of time: jiffies, time_after, ktime, a timed wait? */
 export function hasTimeBound(node: Node, ft: FunctionTaint, summaries: Map<string, { hasTimeout: boolean }>): boolean {
   if (/\bjiffies\b/.test(node.text)) return true;
-  for (const c of descendants(node, new Set(['call_expression']))) {
+  for (const c of within(ft.fn.index.of('call_expression'), node)) {
     const name = callName(c) || c.childForFieldName('function')?.text || '';
     if (TIMEOUT_CALLS.test(name)) return true;
     if (summaries.get(name)?.hasTimeout) return true;
   }
-  void ft;
   return false;
 }
 
 /** Does `node` log (a printk-family call, or a call to a module function that logs)? */
-export function logs(node: Node, summaries: Map<string, { logs: boolean }>): boolean {
-  for (const c of descendants(node, new Set(['call_expression']))) {
+export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs: boolean }>): boolean {
+  for (const c of within(index.of('call_expression'), node)) {
     const name = callName(c) || c.childForFieldName('function')?.text || '';
     if (LOGGING.test(name) || summaries.get(name)?.logs) return true;
   }
@@ -186,8 +191,8 @@ export function failureIn(branch: Node): FailurePath | undefined {
 }
 
 /** The statements from a label to the function's next return (what a `goto label` runs). */
-export function labelTail(body: Node, label: string): Node[] {
-  const l = descendants(body, new Set(['labeled_statement'])).find((s) => s.childForFieldName('label')?.text === label);
+export function labelTail(index: NodeIndex, label: string): Node[] {
+  const l = index.of('labeled_statement').find((s) => s.childForFieldName('label')?.text === label);
   if (!l) return [];
   const out: Node[] = [l];
   for (let s = l.nextNamedSibling; s; s = s.nextNamedSibling) {

@@ -16,7 +16,7 @@ import { analyseFunction, type FunctionSummary, type FunctionTaint, type ModuleC
 export interface ModuleInput {
   files: { parsed: ParsedFile; model: FileModel }[];
   /** Text of the module's local headers, for accessor macros. */
-  headers: string[];
+  headers: readonly string[];
   reads: DeviceReadTable;
 }
 
@@ -112,6 +112,7 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
     globals: new Map(),
     members: new Map(),
   };
+  if (context.regionFields.size) context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
   for (const f of input.files) {
     for (const [k, v] of f.model.globals) context.globals.set(k, v);
     for (const members of f.model.structs.values()) {
@@ -143,8 +144,10 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
       logs: u.fn.calls.some((c) => LOGGING.test(c.name)),
     });
   }
+  const summaryPass: [Unit, FunctionTaint][] = [];
   for (const u of bottomUp) {
-    const ft = analyseFunction(u.fn, u.parsed, cfgOf(u), context);
+    const ft = analyseFunction(u.fn, u.parsed, () => cfgOf(u), context);
+    summaryPass.push([u, ft]);
     const mine = own.get(u)!;
     const callees = u.fn.calls.map((c) => context.summaries.get(c.name)).filter((s): s is FunctionSummary => !!s);
     const summary = ft.summary;
@@ -158,6 +161,8 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
   // Final pass, callers first, with the taint their call sites pass in.
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];
+  const firstPass = new Map<Unit, FunctionTaint>();
+  for (const [u, ft] of summaryPass) firstPass.set(u, ft);
   for (const u of [...bottomUp].reverse()) {
     const argT = entries.get(u.fn.name);
     let entry: Map<string, Taint> | undefined;
@@ -168,7 +173,8 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
         if (p?.name) entry.set(p.name, t);
       }
     }
-    const ft = analyseFunction(u.fn, u.parsed, cfgOf(u), context, entry);
+    // Without taint passed in, the summary pass already computed this function's final state.
+    const ft = entry ? analyseFunction(u.fn, u.parsed, () => cfgOf(u), context, entry) : firstPass.get(u)!;
     ft.summary.hasTimeout = context.summaries.get(u.fn.name)?.hasTimeout ?? false;
     ft.summary.logs = context.summaries.get(u.fn.name)?.logs ?? false;
     for (const [callee, m] of ft.argTaints) {

@@ -19,7 +19,7 @@ import { evalConstant } from '../c/model.js';
 import type { Node, ParsedFile } from '../c/parser.js';
 import type { TraceStep } from '../types.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
-import { accessPath, covers, fieldsOf, pointeePath, stripParens } from './paths.js';
+import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
 
 export interface DeviceSource {
   api: string;
@@ -74,6 +74,8 @@ export interface ModuleContext {
   globals: Map<string, CVariable>;
   /** Struct members declared in the module's files, by member name (array sizes). */
   members: Map<string, CVariable>;
+  /** Matches any of the region fields in text (a cheap "can see device memory" test). */
+  regionFieldRe?: RegExp;
 }
 
 /** Byte-order and bit-field helpers: their result is their (tainted) argument. */
@@ -89,6 +91,9 @@ function narrowMax(typeText: string): number | undefined {
   if (/\b(u16|__u16|uint16_t|unsigned short|s16|short|__le16|__be16)\b/.test(typeText)) return 65535;
   return undefined;
 }
+
+/** The CFG given to functions that never see device data (their loops are not examined). */
+const EMPTY_CFG: Cfg = { nodes: [], entry: 0, exit: 0, loops: [], nodeOf: new Map() };
 
 export interface FunctionTaint {
   fn: CFunction;
@@ -106,11 +111,20 @@ export interface FunctionTaint {
   /** The CFG node evaluating `expr` (the innermost enclosing statement or condition). */
   cfgNodeOf(expr: Node): number | undefined;
   summary: FunctionSummary;
+  /** Root variables of every path that is tainted or a device region somewhere in the function. */
+  taintedRoots: Set<string>;
+  /** Whether the function can see device data at all (reads, accessors, regions, tainted arguments). */
+  touchesDevice: boolean;
   /** Taint passed to module functions at call sites: callee → param index → taint. */
   argTaints: Map<string, Map<number, Taint>>;
 }
 
-const EFFECT_TYPES = new Set(['assignment_expression', 'init_declarator', 'call_expression', 'update_expression']);
+const EFFECT_TYPES = new Set([
+  'assignment_expression',
+  'init_declarator',
+  'call_expression',
+  'update_expression',
+]);
 
 function collectEffects(root: Node, out: Node[]): void {
   // Post-order: a call's out-parameters are written before the assignment that contains it.
@@ -138,7 +152,8 @@ function joinInto(into: TaintState, from: TaintState): void {
     const w = into.taint.get(k);
     if (!w) into.taint.set(k, v);
     else if (w.checks !== v.checks || w.maxValue !== v.maxValue) {
-      const maxValue = w.maxValue !== undefined && v.maxValue !== undefined ? Math.max(w.maxValue, v.maxValue) : undefined;
+      const maxValue =
+        w.maxValue !== undefined && v.maxValue !== undefined ? Math.max(w.maxValue, v.maxValue) : undefined;
       into.taint.set(k, { ...w, checks: w.checks & v.checks, maxValue });
     }
   }
@@ -156,13 +171,17 @@ export function callName(call: Node): string {
 }
 
 export function callArgs(call: Node): Node[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  return (
+    call
+      .childForFieldName('arguments')
+      ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? []
+  );
 }
 
 export function analyseFunction(
   fn: CFunction,
   file: ParsedFile,
-  cfg: Cfg,
+  cfgOf: () => Cfg,
   mctx: ModuleContext,
   entry?: Map<string, Taint>,
 ): FunctionTaint {
@@ -178,7 +197,8 @@ export function analyseFunction(
   });
   const fresh = (source: DeviceSource): Taint => ({ source, steps: [source.step], checks: 0 });
 
-  const deviceApi = (name: string): DeviceReadApi | undefined => mctx.reads.lookup(name) ?? mctx.accessors.get(name);
+  const deviceApi = (name: string): DeviceReadApi | undefined =>
+    mctx.reads.lookup(name) ?? mctx.accessors.get(name);
 
   const regionFieldOf = (path: string): ReadCategory | undefined => {
     for (const f of fieldsOf(path)) {
@@ -199,7 +219,14 @@ export function analyseFunction(
     }
     if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
       const arg = n.childForFieldName('argument');
-      return arg ? regionOf(stripParens(arg).type === 'subscript_expression' ? stripParens(arg).childForFieldName('argument')! : arg, st) : undefined;
+      return arg
+        ? regionOf(
+            stripParens(arg).type === 'subscript_expression'
+              ? stripParens(arg).childForFieldName('argument')!
+              : arg,
+            st,
+          )
+        : undefined;
     }
     if (n.type === 'binary_expression' && (n.child(1)?.type === '+' || n.child(1)?.type === '-')) {
       const l = n.childForFieldName('left');
@@ -236,7 +263,9 @@ export function analyseFunction(
         const t = v ? evaluate(v, st) : undefined;
         if (!t) return undefined;
         const max = narrowMax(n.childForFieldName('type')?.text ?? '');
-        return max !== undefined && (t.maxValue === undefined || t.maxValue > max) ? { ...t, maxValue: max } : t;
+        return max !== undefined && (t.maxValue === undefined || t.maxValue > max)
+          ? { ...t, maxValue: max }
+          : t;
       }
       case 'identifier':
       case 'field_expression':
@@ -256,7 +285,11 @@ export function analyseFunction(
                   : undefined;
             if (base) {
               const r = regionOf(base, st);
-              if (r) return fresh({ ...r, step: step(n, `${n.text.slice(0, 60)} reads device-written memory (${r.category})`) });
+              if (r)
+                return fresh({
+                  ...r,
+                  step: step(n, `${n.text.slice(0, 60)} reads device-written memory (${r.category})`),
+                });
             }
             if (n.type === 'field_expression') {
               const arg = n.childForFieldName('argument');
@@ -280,7 +313,8 @@ export function analyseFunction(
           return fresh(srcOf(n, name, api.category, api.errorCodes));
         }
         const s = mctx.summaries.get(name);
-        if (s?.returns) return { ...s.returns, steps: [...s.returns.steps, step(n, `returned by ${name}()`)] };
+        if (s?.returns)
+          return { ...s.returns, steps: [...s.returns.steps, step(n, `returned by ${name}()`)] };
         if (PASSTHROUGH.test(name)) {
           for (const a of args) {
             const t = evaluate(a, st);
@@ -316,7 +350,8 @@ export function analyseFunction(
           if (c !== undefined && c > 0) return { ...t, maxValue: c - 1 };
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text) : undefined;
-          if (c !== undefined && t.maxValue !== undefined) return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
+          if (c !== undefined && t.maxValue !== undefined)
+            return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
         } else if (COMPARISONS.has(op) || op === '&&' || op === '||') {
           return { ...t, maxValue: 1 };
         } else if (op === '+' || op === '-' || op === '*' || op === '<<' || op === '|' || op === '^') {
@@ -360,7 +395,13 @@ export function analyseFunction(
   };
   const argTaints = new Map<string, Map<number, Taint>>();
 
-  const assign = (st: TaintState, lhsPath: string | undefined, rhs: Node | null, compound: boolean, at: Node) => {
+  const assign = (
+    st: TaintState,
+    lhsPath: string | undefined,
+    rhs: Node | null,
+    compound: boolean,
+    at: Node,
+  ) => {
     if (!lhsPath || !rhs) return;
     const t = evaluate(rhs, st);
     const region = regionOf(rhs, st);
@@ -380,7 +421,8 @@ export function analyseFunction(
       case 'init_declarator': {
         const d = e.childForFieldName('declarator');
         let name = d;
-        while (name && name.type !== 'identifier') name = name.childForFieldName('declarator') ?? name.namedChild(0);
+        while (name && name.type !== 'identifier')
+          name = name.childForFieldName('declarator') ?? name.namedChild(0);
         const value = e.childForFieldName('value');
         if (name && value && value.type !== 'initializer_list') assign(st, name.text, value, false, e);
         break;
@@ -408,7 +450,10 @@ export function analyseFunction(
             const a = args[i];
             if (!a) continue;
             const an = stripParens(a);
-            const addr = an.type === 'pointer_expression' && an.child(0)?.type === '&' ? an.childForFieldName('argument') : undefined;
+            const addr =
+              an.type === 'pointer_expression' && an.child(0)?.type === '&'
+                ? an.childForFieldName('argument')
+                : undefined;
             const base = addr ? accessPath(addr) : accessPath(an);
             if (!base) continue;
             for (const [suffix, t] of keys) {
@@ -419,7 +464,10 @@ export function analyseFunction(
                   : `${base}.${suffix.replace(/^->/, '')}`
                 : `${base}${suffix}`;
               kill(st, target);
-              st.taint.set(target, { ...t, steps: [...t.steps, step(e, `written to ${target} by ${name}()`)] });
+              st.taint.set(target, {
+                ...t,
+                steps: [...t.steps, step(e, `written to ${target} by ${name}()`)],
+              });
             }
           }
           // Taint flowing into the callee's parameters (analysed with it later).
@@ -427,7 +475,8 @@ export function analyseFunction(
             const t = evaluate(a, st);
             if (!t) return;
             const m = argTaints.get(name) ?? new Map<number, Taint>();
-            if (!m.has(i)) m.set(i, { ...t, steps: [...t.steps, step(a, `passed to ${name}() as argument ${i + 1}`)] });
+            if (!m.has(i))
+              m.set(i, { ...t, steps: [...t.steps, step(a, `passed to ${name}() as argument ${i + 1}`)] });
             argTaints.set(name, m);
           });
         }
@@ -438,10 +487,60 @@ export function analyseFunction(
     }
   };
 
-  // Effects and the node each AST statement belongs to.
+  const touchesDevice =
+    (entry?.size ?? 0) > 0 ||
+    fn.calls.some((c) => {
+      if (deviceApi(c.name)) return true;
+      const s = mctx.summaries.get(c.name);
+      return !!s && (!!s.returns || !!s.returnsRegion || s.outParams.size > 0);
+    }) ||
+    (mctx.regionFieldRe?.test(fn.body.text) ?? false);
+  if (!touchesDevice) {
+    // Nothing in this function can carry device data: skip the dataflow.
+    const empty: TaintState = { taint: new Map(), regions: new Map() };
+    const none = (): undefined => undefined;
+    return {
+      fn,
+      file,
+      cfg: EMPTY_CFG,
+      inStates: [],
+      effects: [],
+      evaluate: none,
+      regionOf: none,
+      stateBefore: () => empty,
+      cfgNodeOf: none,
+      summary,
+      touchesDevice,
+      argTaints,
+      taintedRoots: new Set(),
+    };
+  }
+
+  const cfg = cfgOf();
+  // Effects of each CFG node: the indexed effect nodes inside its AST, children before parents
+  // (a call's out-parameters are written before the assignment that contains it).
+  const allEffects = [
+    ...fn.index.of('assignment_expression'),
+    ...fn.index.of('init_declarator'),
+    ...fn.index.of('call_expression'),
+    ...fn.index.of('update_expression'),
+  ].sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
+  const starts = allEffects.map((e) => e.endIndex);
   const effects: Node[][] = cfg.nodes.map((n) => {
+    if (!n.ast || n.kind === 'label') return [];
+    const lo = n.ast.startIndex;
+    const hi = n.ast.endIndex;
+    // First effect ending after lo, then all that lie inside [lo, hi].
+    let a = 0;
+    let b = starts.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (starts[m]! <= lo) a = m + 1;
+      else b = m;
+    }
     const out: Node[] = [];
-    if (n.ast && n.kind !== 'label') collectEffects(n.ast, out);
+    for (let i = a; i < allEffects.length && starts[i]! <= hi; i++)
+      if (allEffects[i]!.startIndex >= lo) out.push(allEffects[i]!);
     return out;
   });
 
@@ -449,69 +548,65 @@ export function analyseFunction(
   const inStates: (TaintState | undefined)[] = new Array(cfg.nodes.length);
   inStates[cfg.entry] = init;
   const order = reversePostOrder(cfg);
-  const rank = new Map(order.map((id, i) => [id, i]));
-  const pending = new Set<number>([cfg.entry]);
-  let guard = 0;
-  const limit = cfg.nodes.length * 20 + 100;
-  while (pending.size && guard++ < limit) {
-    // Lowest reverse-post-order rank first: converges in few sweeps.
-    let id = -1;
-    let best = Infinity;
-    for (const p of pending) {
-      const r = rank.get(p) ?? Infinity;
-      if (r < best) {
-        best = r;
-        id = p;
-      }
-    }
-    pending.delete(id);
-    const node = cfg.nodes[id]!;
-    const out = cloneState(inStates[id]!);
-    for (const e of effects[id]!) apply(out, e);
-    let trueOut = out;
-    if ((node.kind === 'cond' || node.kind === 'switch') && node.ast) {
-      // A comparison or not-NULL test of a tainted path counts as a check on both branches.
-      const checked = node.kind === 'switch' ? switchPaths(node.ast) : comparedPaths(node.ast);
-      if (checked.length) {
-        trueOut = cloneState(out);
-        for (const c of checked)
-          for (const [k, t] of trueOut.taint)
-            if (covers(k, c.path) || covers(c.path, k)) trueOut.taint.set(k, { ...t, checks: t.checks | c.kind });
-      }
-    }
-    if (node.kind === 'return' && node.ast) {
-      const v = node.ast.namedChildren.find((c) => c && c.type !== 'comment');
-      if (v) {
-        const t = evaluate(v, out);
-        if (t && !summary.returns) summary.returns = t;
-        const r = regionOf(v, out);
-        if (r && !summary.returnsRegion) summary.returnsRegion = r;
-      }
-    }
-    if (node.id === cfg.exit) {
-      fn.params.forEach((p, i) => {
-        if (p.pointerDepth === 0 || !p.name) return;
-        for (const [k, t] of out.taint) {
-          if (k.startsWith(`${p.name}->`) || k.startsWith(`${p.name}.`)) {
-            const m = summary.outParams.get(i) ?? new Map<string, Taint>();
-            m.set(k.slice(p.name.length), t);
-            summary.outParams.set(i, m);
-          }
+  // Round-robin in reverse post-order until nothing changes: loops converge in a few rounds.
+  const dirty = new Uint8Array(cfg.nodes.length);
+  dirty[cfg.entry] = 1;
+  let changed = true;
+  for (let round = 0; changed && round < 50; round++) {
+    changed = false;
+    for (const id of order) {
+      if (!dirty[id]) continue;
+      dirty[id] = 0;
+      changed = true;
+      const node = cfg.nodes[id]!;
+      const out = cloneState(inStates[id]!);
+      for (const e of effects[id]!) apply(out, e);
+      let trueOut = out;
+      if ((node.kind === 'cond' || node.kind === 'switch') && node.ast) {
+        // A comparison or not-NULL test of a tainted path counts as a check on both branches.
+        const checked = node.kind === 'switch' ? switchPaths(node.ast) : comparedPaths(node.ast);
+        if (checked.length) {
+          trueOut = cloneState(out);
+          for (const c of checked)
+            for (const [k, t] of trueOut.taint)
+              if (covers(k, c.path) || covers(c.path, k))
+                trueOut.taint.set(k, { ...t, checks: t.checks | c.kind });
         }
-      });
-    }
-    for (const edge of node.succ) {
-      const s = trueOut;
-      const prev = inStates[edge.to];
-      if (!prev) {
-        inStates[edge.to] = cloneState(s);
-        pending.add(edge.to);
-      } else {
-        const joined = cloneState(prev);
-        joinInto(joined, s);
-        if (!sameState(joined, prev)) {
-          inStates[edge.to] = joined;
-          pending.add(edge.to);
+      }
+      if (node.kind === 'return' && node.ast) {
+        const v = node.ast.namedChildren.find((c) => c && c.type !== 'comment');
+        if (v) {
+          const t = evaluate(v, out);
+          if (t && !summary.returns) summary.returns = t;
+          const r = regionOf(v, out);
+          if (r && !summary.returnsRegion) summary.returnsRegion = r;
+        }
+      }
+      if (node.id === cfg.exit) {
+        fn.params.forEach((p, i) => {
+          if (p.pointerDepth === 0 || !p.name) return;
+          for (const [k, t] of out.taint) {
+            if (k.startsWith(`${p.name}->`) || k.startsWith(`${p.name}.`)) {
+              const m = summary.outParams.get(i) ?? new Map<string, Taint>();
+              m.set(k.slice(p.name.length), t);
+              summary.outParams.set(i, m);
+            }
+          }
+        });
+      }
+      for (const edge of node.succ) {
+        const s = trueOut;
+        const prev = inStates[edge.to];
+        if (!prev) {
+          inStates[edge.to] = cloneState(s);
+          dirty[edge.to] = 1;
+        } else {
+          const joined = cloneState(prev);
+          joinInto(joined, s);
+          if (!sameState(joined, prev)) {
+            inStates[edge.to] = joined;
+            dirty[edge.to] = 1;
+          }
         }
       }
     }
@@ -541,7 +636,27 @@ export function analyseFunction(
     return s;
   };
 
-  return { fn, file, cfg, inStates, effects, evaluate, regionOf, stateBefore, cfgNodeOf, summary, argTaints };
+  const taintedRoots = new Set<string>();
+  for (const st of inStates) {
+    if (!st) continue;
+    for (const k of st.taint.keys()) taintedRoots.add(rootOf(k));
+    for (const k of st.regions.keys()) taintedRoots.add(rootOf(k));
+  }
+  return {
+    taintedRoots,
+    fn,
+    file,
+    cfg,
+    inStates,
+    effects,
+    evaluate,
+    regionOf,
+    stateBefore,
+    cfgNodeOf,
+    summary,
+    touchesDevice,
+    argTaints,
+  };
 }
 
 export interface CheckedPath {
@@ -589,7 +704,8 @@ export function comparedPaths(cond: Node): CheckedPath[] {
       // WARN_ON(x >= N), unlikely(...), likely(...), IS_ERR_OR_NULL(p)
       const name = callName(s);
       const args = callArgs(s);
-      if (/^(unlikely|likely|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)$/.test(name) && args[0]) visit(args[0], true);
+      if (/^(unlikely|likely|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE)$/.test(name) && args[0])
+        visit(args[0], true);
       else if (/^(IS_ERR_OR_NULL|IS_ERR|PTR_ERR_OR_ZERO)$/.test(name) && args[0]) {
         const p = accessPath(args[0]);
         if (p) out.push({ path: p, kind: CHECK_NULL });

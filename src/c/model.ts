@@ -3,6 +3,7 @@
  * locals, calls), global variables and struct initialisers, read off the tree-sitter tree.
  * The model keeps tree-sitter nodes: it is valid until the file's tree is disposed.
  */
+import { Query } from 'web-tree-sitter';
 import type { Node, ParsedFile } from './parser.js';
 
 export interface CVariable {
@@ -36,6 +37,8 @@ export interface CFunction {
   calls: CCall[];
   node: Node;
   body: Node;
+  /** The body's nodes of the {@link INDEXED_TYPES}, by type. */
+  index: NodeIndex;
   /** First and last line (1-based, original text). */
   startLine: number;
   endLine: number;
@@ -156,40 +159,94 @@ function variablesOf(declaration: Node, constants: Map<string, number>): CVariab
   return out;
 }
 
-/** Named descendants of `root` of the given types, in document order, not entering `stopAt` types. */
+/**
+ * Descendants of `root` (itself included) of the given types, in document order, not entering
+ * `stopAt` types. Walks with a cursor and materialises only matching nodes: node objects are the
+ * expensive part of web-tree-sitter.
+ */
 export function descendants(root: Node, types: ReadonlySet<string>, stopAt?: ReadonlySet<string>): Node[] {
   const out: Node[] = [];
   const cursor = root.walk();
-  let descend = true;
+  let depth = 0;
   for (;;) {
-    const n = cursor.currentNode;
-    if (descend) {
-      if (types.has(n.type)) out.push(n);
-      if (!(stopAt?.has(n.type) && n.id !== root.id) && cursor.gotoFirstChild()) continue;
+    const t = cursor.nodeType;
+    if (types.has(t)) out.push(cursor.currentNode);
+    const enter = !(depth > 0 && stopAt?.has(t));
+    if (enter && cursor.gotoFirstChild()) {
+      depth++;
+      continue;
     }
-    descend = true;
-    if (n.id === root.id) break;
-    if (cursor.gotoNextSibling()) continue;
-    let moved = false;
-    while (cursor.gotoParent()) {
-      if (cursor.currentNode.id === root.id) break;
-      if (cursor.gotoNextSibling()) {
-        moved = true;
-        break;
+    for (;;) {
+      if (depth === 0) {
+        cursor.delete();
+        return out;
       }
+      if (cursor.gotoNextSibling()) break;
+      cursor.gotoParent();
+      depth--;
     }
-    if (!moved) break;
   }
-  cursor.delete();
-  return out;
+}
+
+/** A function body's nodes by type, in document order (checks ask it many questions). */
+export class NodeIndex {
+  private readonly byType = new Map<string, Node[]>();
+  /** `root` serves the types not collected up front, walked on first use. */
+  constructor(
+    types: readonly string[],
+    private readonly root?: Node,
+  ) {
+    for (const t of types) this.byType.set(t, []);
+  }
+  add(type: string, n: Node): void {
+    this.byType.get(type)?.push(n);
+  }
+  of(type: string): Node[] {
+    let l = this.byType.get(type);
+    if (!l) {
+      if (!this.root) throw new Error(`NodeIndex: type '${type}' was not indexed`);
+      let q = typeQueries.get(type);
+      if (!q) {
+        q = new Query(this.root.tree.language, `(${type}) @n`);
+        typeQueries.set(type, q);
+      }
+      l = q.captures(this.root).map((c) => c.node);
+      this.byType.set(type, l);
+    }
+    return l;
+  }
+}
+
+export const INDEXED_TYPES = [
+  'call_expression',
+  'subscript_expression',
+  'if_statement',
+  'labeled_statement',
+  'declaration',
+  'break_statement',
+  'return_statement',
+  'goto_statement',
+  'assignment_expression',
+  'init_declarator',
+  'update_expression',
+] as const;
+
+let indexQuery: Query | undefined;
+const typeQueries = new Map<string, Query>();
+
+/**
+ * All nodes of the {@link INDEXED_TYPES} in a file, from one tree-sitter query (run in wasm, it
+ * is far cheaper than walking the tree node by node from JavaScript).
+ */
+function indexedNodes(root: Node): { type: string; node: Node }[] {
+  indexQuery ??= new Query(root.tree.language, INDEXED_TYPES.map((t) => `(${t}) @${t}`).join('\n'));
+  return indexQuery.captures(root).map((c) => ({ type: c.name, node: c.node }));
 }
 
 const CALL = new Set(['call_expression']);
-const DECL = new Set(['declaration']);
-const NESTED_SCOPE = new Set<string>([]);
 
-export function callsIn(root: Node): CCall[] {
-  return descendants(root, CALL).map((node) => {
+export function callsIn(root: Node, index?: NodeIndex): CCall[] {
+  return (index ? index.of('call_expression') : descendants(root, CALL)).map((node) => {
     const f = node.childForFieldName('function');
     const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
     if (f?.type === 'identifier') return { name: f.text, direct: true, node, args };
@@ -201,7 +258,7 @@ export function callsIn(root: Node): CCall[] {
   });
 }
 
-function functionOf(node: Node, file: ParsedFile, constants: Map<string, number>): CFunction | undefined {
+function functionOf(node: Node, file: ParsedFile, constants: Map<string, number>, index: NodeIndex): CFunction | undefined {
   const body = node.childForFieldName('body');
   const u = unwrapDeclarator(node.childForFieldName('declarator'), constants);
   if (!body || !u?.fn) return undefined;
@@ -221,9 +278,16 @@ function functionOf(node: Node, file: ParsedFile, constants: Map<string, number>
       node: p,
     });
   }
-  const locals = new Map<string, CVariable>();
-  for (const p of params) if (p.name) locals.set(p.name, p);
-  for (const d of descendants(body, DECL, NESTED_SCOPE)) for (const v of variablesOf(d, constants)) locals.set(v.name, v);
+  // Locals are read only by checks on functions that see device data: computed on first use.
+  let locals: Map<string, CVariable> | undefined;
+  const localsOf = () => {
+    if (!locals) {
+      locals = new Map();
+      for (const p of params) if (p.name) locals.set(p.name, p);
+      for (const d of index.of('declaration')) for (const v of variablesOf(d, constants)) locals.set(v.name, v);
+    }
+    return locals;
+  };
   return {
     name: u.name,
     file: file.path,
@@ -231,10 +295,13 @@ function functionOf(node: Node, file: ParsedFile, constants: Map<string, number>
     returnType,
     returnsPointer: u.pointerDepth > 0,
     params: params.filter((p) => p.type !== 'void' || p.pointerDepth > 0),
-    locals,
-    calls: callsIn(body),
+    get locals() {
+      return localsOf();
+    },
+    calls: callsIn(body, index),
     node,
     body,
+    index,
     startLine: file.pos(node).line,
     endLine: file.endPos(node).line,
   };
@@ -280,9 +347,19 @@ export function buildFileModel(file: ParsedFile): FileModel {
       if (v !== undefined) constants.set(name, v);
     }
   }
+  // Bucket the indexed nodes by function (both lists are in document order).
+  const fnNodes = tops.filter((n) => n.type === 'function_definition');
+  const indexes = fnNodes.map((f) => new NodeIndex(INDEXED_TYPES, f.childForFieldName('body') ?? f));
+  let fi = 0;
+  for (const { type, node } of indexedNodes(root)) {
+    while (fi < fnNodes.length && fnNodes[fi]!.endIndex <= node.startIndex) fi++;
+    if (fi >= fnNodes.length) break;
+    if (node.startIndex >= fnNodes[fi]!.startIndex) indexes[fi]!.add(type, node);
+  }
+  let fnNo = 0;
   for (const n of tops) {
     if (n.type === 'function_definition') {
-      const f = functionOf(n, file, constants);
+      const f = functionOf(n, file, constants, indexes[fnNo++]!);
       if (f) functions.push(f);
     } else if (n.type === 'struct_specifier') {
       const tag = n.childForFieldName('name')?.text;

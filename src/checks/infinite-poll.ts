@@ -13,7 +13,7 @@
 import { deviceCanHold, hasTimeBound, loopExits } from '../analysis/control.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import type { Taint } from '../analysis/taint.js';
-import { descendants, evalConstant } from '../c/model.js';
+import { evalConstant } from '../c/model.js';
 import type { Check } from './check.js';
 
 /** Position of `timeout_us` in the iopoll family; the rest take it last. */
@@ -41,8 +41,8 @@ export const infinitePoll: Check = {
   },
   detect(ctx) {
     const { fn } = ctx;
-    for (const loop of fn.cfg.loops) {
-      const exits = loopExits(loop);
+    for (const loop of fn.touchesDevice ? fn.cfg.loops : []) {
+      const exits = loopExits(loop, fn.fn.index);
       let deviceExit: { node: typeof loop.node; taint: Taint } | undefined;
       const taintOf = (n: typeof loop.node) => {
         const t = ctx.taintOf(n);
@@ -65,7 +65,7 @@ export const infinitePoll: Check = {
         use: `every exit of this ${loop.kind} loop depends on the device; none is bounded`,
       });
     }
-    for (const call of descendants(fn.fn.body, new Set(['call_expression']))) {
+    for (const call of fn.fn.index.of('call_expression')) {
       const name = callName(call);
       if (!POLL_HELPER.test(name)) continue;
       const args = callArgs(call);

@@ -7,7 +7,6 @@
  */
 import { guardsOf } from '../analysis/control.js';
 import { callArgs, callName } from '../analysis/taint.js';
-import { descendants } from '../c/model.js';
 import type { Check } from './check.js';
 
 export const panicOnDevice: Check = {
@@ -20,8 +19,9 @@ export const panicOnDevice: Check = {
     category: 'system panic',
   },
   detect(ctx) {
+    if (!ctx.fn.touchesDevice) return;
     const body = ctx.fn.fn.body;
-    for (const call of descendants(body, new Set(['call_expression']))) {
+    for (const call of ctx.fn.fn.index.of('call_expression')) {
       const name = callName(call);
       if (name === 'BUG_ON') {
         const cond = callArgs(call)[0];

@@ -9,7 +9,6 @@
  */
 import { failureIn, labelTail, logs } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
-import { descendants } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import type { Check } from './check.js';
 
@@ -29,9 +28,10 @@ export const silentFailure: Check = {
     category: 'missing error reporting',
   },
   detect(ctx) {
+    if (!ctx.fn.touchesDevice) return;
     const body = ctx.fn.fn.body;
     const summaries = ctx.module.summaries;
-    for (const ifs of descendants(body, new Set(['if_statement']))) {
+    for (const ifs of ctx.fn.fn.index.of('if_statement')) {
       const raw = ifs.childForFieldName('condition');
       const cond = raw ? stripParens(raw) : undefined;
       const then = ifs.childForFieldName('consequence');
@@ -42,10 +42,10 @@ export const silentFailure: Check = {
       // Inside a polling loop the failure is the loop's business (silent-timeout covers it).
       const failure = failureIn(then);
       if (!failure) continue;
-      if (logs(then, summaries)) continue;
+      if (logs(then, ctx.fn.fn.index, summaries)) continue;
       if (failure.exit.type === 'goto_statement') {
         const label = failure.exit.childForFieldName('label')?.text ?? '';
-        if (labelTail(body, label).some((s) => logs(s, summaries))) continue;
+        if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, summaries))) continue;
       }
       ctx.report({
         node: ifs.child(0)!,

@@ -24,10 +24,10 @@ function silentFailure(ctx: CheckContext, branch: Node): ReturnType<typeof failu
   const f = failureIn(branch);
   if (!f) return undefined;
   const summaries = ctx.module.summaries;
-  if (logs(branch, summaries)) return undefined;
+  if (logs(branch, ctx.fn.fn.index, summaries)) return undefined;
   if (f.exit.type === 'goto_statement') {
     const label = f.exit.childForFieldName('label')?.text ?? '';
-    if (labelTail(ctx.fn.fn.body, label).some((s) => logs(s, summaries))) return undefined;
+    if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, summaries))) return undefined;
   }
   return f;
 }
@@ -44,8 +44,8 @@ export const silentTimeout: Check = {
   detect(ctx) {
     const body = ctx.fn.fn.body;
     // Bounded loops that wait on the device.
-    for (const loop of ctx.fn.cfg.loops) {
-      const exits = loopExits(loop);
+    for (const loop of ctx.fn.touchesDevice ? ctx.fn.cfg.loops : []) {
+      const exits = loopExits(loop, ctx.fn.fn.index);
       const taintOf = (n: Node) => ctx.taintOf(n);
       const deviceExits = exits.filter((e) =>
         e.kind === 'condition' ? deviceCanHold(e.node, true, taintOf) : e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
@@ -93,7 +93,7 @@ export const silentTimeout: Check = {
       }
     }
     // `ret = readl_poll_timeout(...); if (ret) return ret;`
-    for (const call of descendants(body, new Set(['call_expression']))) {
+    for (const call of ctx.fn.fn.index.of('call_expression')) {
       const name = callName(call);
       if (!POLL_HELPER.test(name)) continue;
       const assign = call.parent;
@@ -107,14 +107,14 @@ export const silentTimeout: Check = {
       const cond = next.childForFieldName('condition');
       const then = next.childForFieldName('consequence');
       if (!cond || !then || !identifiers(stripParens(cond)).has(ret)) continue;
-      if (logs(then, ctx.module.summaries)) continue;
+      if (logs(then, ctx.fn.fn.index, ctx.module.summaries)) continue;
       const stmts = then.type === 'compound_statement' ? then.namedChildren : [then];
       const exit = stmts.find((s) => s && (s.type === 'return_statement' || s.type === 'goto_statement'));
       if (!exit) continue;
       if (exit.type === 'return_statement' && exit.namedChild(0)?.text !== ret) continue;
       if (exit.type === 'goto_statement') {
         const label = exit.childForFieldName('label')?.text ?? '';
-        if (labelTail(body, label).some((s) => logs(s, ctx.module.summaries))) continue;
+        if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, ctx.module.summaries))) continue;
       }
       ctx.report({
         node: next.child(0)!,

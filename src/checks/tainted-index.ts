@@ -10,7 +10,6 @@
 import { stripParens } from '../analysis/paths.js';
 import { CHECK_RANGE } from '../analysis/taint.js';
 import type { CVariable } from '../c/model.js';
-import { descendants } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import type { Check, CheckContext } from './check.js';
 
@@ -41,7 +40,8 @@ export const taintedIndex: Check = {
     category: 'unsafe array reference',
   },
   detect(ctx) {
-    for (const sub of descendants(ctx.fn.fn.body, new Set(['subscript_expression']))) {
+    if (!ctx.fn.touchesDevice) return;
+    for (const sub of ctx.fn.fn.index.of('subscript_expression')) {
       const index = sub.childForFieldName('index');
       const base = sub.childForFieldName('argument');
       if (!index || !base) continue;

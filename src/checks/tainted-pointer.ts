@@ -6,9 +6,8 @@
  * point the driver anywhere. Not reported after a not-NULL or range check of the value between the
  * read and the use, or when the offset was masked or clamped.
  */
-import { stripParens } from '../analysis/paths.js';
+import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
 import { CHECK_NULL, CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
-import { descendants } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import type { Check } from './check.js';
 
@@ -43,15 +42,18 @@ export const taintedPointer: Check = {
     category: 'unsafe pointer',
   },
   detect(ctx) {
+    if (!ctx.fn.touchesDevice) return;
     const seen = new Set<number>();
-    const DEREFS = new Set(['pointer_expression', 'field_expression']);
-    for (const d of descendants(ctx.fn.fn.body, DEREFS)) {
+    for (const d of [...ctx.fn.fn.index.of('pointer_expression'), ...ctx.fn.fn.index.of('field_expression')]) {
       const isDeref =
         (d.type === 'pointer_expression' && d.child(0)?.type === '*') ||
         (d.type === 'field_expression' && d.children.some((c) => c?.type === '->'));
       if (!isDeref) continue;
       const ptr = d.childForFieldName('argument');
       if (!ptr) continue;
+      // Fast path: a plain path whose root never holds device data cannot be tainted.
+      const path = accessPath(ptr);
+      if (path && !ctx.fn.taintedRoots.has(rootOf(path))) continue;
       const t = ctx.taintOf(ptr);
       if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined) continue;
       if (seen.has(ptr.id)) continue;
@@ -66,7 +68,7 @@ export const taintedPointer: Check = {
         use: off ? `pointer ${off.base.text} offset by device data and dereferenced` : `dereferenced as a pointer`,
       });
     }
-    for (const call of descendants(ctx.fn.fn.body, new Set(['call_expression']))) {
+    for (const call of ctx.fn.fn.index.of('call_expression')) {
       const name = callName(call);
       if (!MEMORY_APIS.test(name)) continue;
       for (const a of callArgs(call).slice(0, 2)) {

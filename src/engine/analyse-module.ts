@@ -12,6 +12,7 @@ import { errorExtent, parseC, type ParsedFile } from '../c/parser.js';
 import { runChecks } from '../checks/check.js';
 import { selectChecks } from '../checks/index.js';
 import type { FileStats, Finding, SkippedFile } from '../types.js';
+import { compareFindings } from './order.js';
 
 export interface ModuleTask {
   root: string;
@@ -64,29 +65,47 @@ function tableFor(extra?: DeviceReadApi[]): DeviceReadTable {
 
 export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult> {
   const rel = (p: string) => relative(task.root, p) || p;
+  const sources: ModuleSource[] = task.files.map((path) => ({ path: rel(path), ...readSource(path, task.maxFileBytes) }));
+  const headers: string[] = [];
+  for (const h of task.headers) {
+    const r = readSource(h, task.maxFileBytes);
+    if ('text' in r) headers.push(r.text);
+  }
+  return analyseSources(sources, headers, task);
+}
+
+export type ModuleSource = { path: string } & ReadOutcome;
+
+/** Analyse a module given its files' text (the fixture tester calls this directly). */
+export async function analyseSources(
+  sources: readonly ModuleSource[],
+  headers: readonly string[],
+  opts: { checks?: string[]; extraReads?: DeviceReadApi[]; timeLimitMs?: number },
+): Promise<ModuleResult> {
   const result: ModuleResult = { findings: [], stats: [], skipped: [], latin1: [] };
   const files: { parsed: ParsedFile; model: FileModel }[] = [];
-  const reads = tableFor(task.extraReads);
-  const checks = selectChecks(task.checks);
+  const reads = tableFor(opts.extraReads);
+  const checks = selectChecks(opts.checks);
+  const timeLimitMs = opts.timeLimitMs ?? 60_000;
   const started = Date.now();
   try {
-    for (const path of task.files) {
-      const r = readSource(path, task.maxFileBytes);
+    for (const r of sources) {
+      const path = r.path;
       if ('skip' in r) {
-        result.skipped.push({ file: rel(path), reason: r.skip });
+        result.skipped.push({ file: path, reason: r.skip });
         continue;
       }
-      if (r.latin1) result.latin1.push(rel(path));
+      if (r.latin1) result.latin1.push(path);
       let parsed: ParsedFile;
       try {
-        parsed = await parseC(rel(path), r.text);
+        parsed = await parseC(path, r.text);
       } catch (e) {
-        result.skipped.push({ file: rel(path), reason: `parse failed: ${e instanceof Error ? e.message : String(e)}` });
+        result.skipped.push({ file: path, reason: `parse failed: ${e instanceof Error ? e.message : String(e)}` });
         continue;
       }
       const { errorBytes } = errorExtent(parsed.tree.rootNode);
       result.stats.push({
-        file: rel(path),
+        file: path,
         bytes: r.text.length,
         lines: parsed.lines.lineCount,
         errorBytes,
@@ -95,20 +114,15 @@ export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult>
       try {
         files.push({ parsed, model: buildFileModel(parsed) });
       } catch (e) {
-        result.skipped.push({ file: rel(path), reason: `model failed: ${e instanceof Error ? e.message : String(e)}` });
+        result.skipped.push({ file: path, reason: `model failed: ${e instanceof Error ? e.message : String(e)}` });
         parsed.dispose();
       }
     }
-    const headers: string[] = [];
-    for (const h of task.headers) {
-      const r = readSource(h, task.maxFileBytes);
-      if ('text' in r) headers.push(r.text);
-    }
     const analysis = analyseModule({ files, headers, reads });
     for (const fn of analysis.functions) {
-      if (Date.now() - started > task.timeLimitMs) {
+      if (Date.now() - started > timeLimitMs) {
         const done = new Set(result.findings.map((f) => f.file));
-        for (const f of files) if (!done.has(f.parsed.path)) result.skipped.push({ file: f.parsed.path, reason: `time limit (${task.timeLimitMs} ms) reached in analysis` });
+        for (const f of files) if (!done.has(f.parsed.path)) result.skipped.push({ file: f.parsed.path, reason: `time limit (${timeLimitMs} ms) reached in analysis` });
         break;
       }
       try {
@@ -120,5 +134,6 @@ export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult>
   } finally {
     for (const f of files) f.parsed.dispose();
   }
+  result.findings.sort(compareFindings);
   return result;
 }

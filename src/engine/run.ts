@@ -14,6 +14,7 @@ import { findAccessors } from '../analysis/module.js';
 import { discoverModules, type KbuildModule } from '../c/kbuild.js';
 import { cacheRoot } from '../kernel/fetch.js';
 import type { CheckRunResult, FileStats, Finding, SkippedFile } from '../types.js';
+import { compareFindings } from './order.js';
 import { analyseModuleTask, readSource, type ModuleResult, type ModuleTask } from './analyse-module.js';
 
 export interface CheckOptions {
@@ -283,14 +284,4 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     modules: modules.length,
     wallMs: Date.now() - t0,
   };
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
-  );
 }
