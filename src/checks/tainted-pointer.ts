@@ -54,11 +54,12 @@ export const taintedPointer: Check = {
       // Fast path: a plain path whose root never holds device data cannot be tainted.
       const path = accessPath(ptr);
       if (path && !ctx.fn.taintedRoots.has(rootOf(path))) continue;
-      const t = ctx.taintOf(ptr);
+      // For `*(base + off)` judge the offset (a mask on it bounds the access), else the pointer.
+      const off = isOffsetExpr(ptr);
+      const t = off ? (ctx.taintOf(off.offset) ?? ctx.taintOf(off.base)) : ctx.taintOf(ptr);
       if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined) continue;
       if (seen.has(ptr.id)) continue;
       seen.add(ptr.id);
-      const off = isOffsetExpr(ptr);
       ctx.report({
         node: d,
         message: off

@@ -1,0 +1,220 @@
+import { testCheck } from './tester.js';
+
+testCheck('infinite-poll', {
+  valid: [
+    {
+      name: 'counter in the loop condition bounds the wait',
+      code: `static int f(void __iomem *base)
+{
+	int timeout = 1000;
+	while ((readl(base + 4) & 0x80) && --timeout)
+		udelay(1);
+	return timeout ? 0 : -ETIMEDOUT;
+}`,
+    },
+    {
+      name: 'a time_after() exit bounds the wait',
+      code: `static int f(void __iomem *base)
+{
+	unsigned long end = jiffies + HZ;
+	for (;;) {
+		if (readl(base) & 1)
+			break;
+		if (time_after(jiffies, end))
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'a counter checked inside the body bounds the wait',
+      code: `static int f(void __iomem *base)
+{
+	int i = 0;
+	while (ioread32(base) & 0x1) {
+		if (++i > 100)
+			return -ETIMEDOUT;
+		udelay(10);
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'loop on software state, not device data',
+      code: `struct p { int done; };
+static void f(struct p *p)
+{
+	while (!p->done)
+		cpu_relax();
+}`,
+    },
+    {
+      name: 'iterator macros are loops with no device exit',
+      code: `static void f(struct list_head *h)
+{
+	struct item *it;
+	list_for_each_entry(it, h, node) {
+		it->count++;
+	}
+}`,
+    },
+    {
+      name: 'the timeout is inside the called function (Carburizer false positive filter)',
+      code: `static int wait_ready(void __iomem *base)
+{
+	unsigned long end = jiffies + HZ;
+	while (!(readl(base) & 1))
+		if (time_after(jiffies, end))
+			return 0;
+	return readl(base);
+}
+static void f(void __iomem *base)
+{
+	while (!wait_ready(base))
+		cpu_relax();
+}`,
+    },
+    {
+      name: 'a software flag also ends the loop',
+      code: `static void f(void __iomem *base, int *stop)
+{
+	while ((readl(base) & 0x80) && !*stop)
+		cpu_relax();
+}`,
+    },
+    {
+      name: 'readl_poll_timeout() with a real timeout',
+      code: `static int f(void __iomem *base)
+{
+	u32 v;
+	return readl_poll_timeout(base + 8, v, v & 1, 10, 1000);
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'while (readl() & BUSY) with no bound',
+      code: `static void f(void __iomem *base)
+{
+	while (readl(base + 4) & 0x80)
+		cpu_relax();
+}`,
+      errors: [{ line: 3, message: /readl\(\) with no timeout/, traceLines: [3, 3] }],
+    },
+    {
+      name: 'do-while over a value read in the body',
+      code: `static void f(void __iomem *base)
+{
+	u32 v;
+	do {
+		v = ioread32(base);
+		udelay(5);
+	} while (!(v & 0x4));
+}`,
+      errors: [{ line: 4, traceLines: [5, 5, 4] }],
+    },
+    {
+      name: 'for (;;) that breaks only on device data',
+      code: `static void f(unsigned long port)
+{
+	for (;;) {
+		if (inb(port + 5) & 0x20)
+			break;
+		udelay(1);
+	}
+}`,
+      errors: [{ line: 3, message: /inb\(\)/ }],
+    },
+    {
+      name: 'PCI config space out-parameter',
+      code: `static void f(struct pci_dev *pdev)
+{
+	u16 w;
+	do {
+		pci_read_config_word(pdev, 0x40, &w);
+	} while (w & 1);
+}`,
+      errors: [{ line: 4, message: /pci_read_config_word/ }],
+    },
+    {
+      name: 'regmap_read out-parameter',
+      code: `static void f(struct regmap *map)
+{
+	unsigned int val;
+	regmap_read(map, 0x10, &val);
+	while (val & 0x2)
+		regmap_read(map, 0x10, &val);
+}`,
+      errors: [{ line: 5, message: /regmap_read/ }],
+    },
+    {
+      name: 'accessor macro of the module header',
+      headers: ['#define NIC_RD(r) readl(priv_base + (r))\n'],
+      code: `static void f(void)
+{
+	while (NIC_RD(0x20) & 0x1)
+		;
+}`,
+      errors: [{ line: 3, message: /NIC_RD\(\)/ }],
+    },
+    {
+      name: 'register accessor function of the module (summary)',
+      code: `static u32 hw_read(void __iomem *base, u32 reg)
+{
+	return readl(base + reg);
+}
+static void f(void __iomem *base)
+{
+	while (hw_read(base, 8) & 0x40)
+		cpu_relax();
+}`,
+      errors: [{ line: 7, message: /readl\(\)/ }],
+    },
+    {
+      name: 'accessor in another file of the same module',
+      others: { 'drivers/test/hw.c': `u32 hw_status(void __iomem *base)\n{\n\treturn ioread32(base + 0x14);\n}\n` },
+      code: `u32 hw_status(void __iomem *base);
+static void f(void __iomem *base)
+{
+	while (hw_status(base) & 0x1)
+		msleep(1);
+}`,
+      errors: [{ line: 4, message: /ioread32\(\)/ }],
+    },
+    {
+      name: 'DMA-coherent descriptor written by the device',
+      code: `struct desc { u32 status; };
+struct ring { struct desc *descs; dma_addr_t dma; };
+static int setup(struct device *dev, struct ring *r)
+{
+	r->descs = dma_alloc_coherent(dev, 4096, &r->dma, GFP_KERNEL);
+	return r->descs ? 0 : -ENOMEM;
+}
+static void wait_desc(struct ring *r, int i)
+{
+	while (!(r->descs[i].status & 1))
+		cpu_relax();
+}`,
+      errors: [{ line: 10, message: /descs/ }],
+    },
+    {
+      name: 'readl_poll_timeout() with timeout_us = 0 never times out',
+      code: `static int f(void __iomem *base)
+{
+	u32 v;
+	return readl_poll_timeout(base + 8, v, v & 1, 10, 0);
+}`,
+      errors: [{ line: 4, message: /timeout_us = 0/ }],
+    },
+    {
+      name: 'read_poll_timeout() timeout is argument 5',
+      code: `static int f(struct foo *p)
+{
+	u32 v;
+	return read_poll_timeout(foo_read, v, v & 1, 10, 0, false, p);
+}`,
+      errors: [{ line: 4, message: /read_poll_timeout\(\) with timeout_us = 0/ }],
+    },
+  ],
+});

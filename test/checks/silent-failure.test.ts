@@ -1,0 +1,101 @@
+import { testCheck } from './tester.js';
+
+testCheck('silent-failure', {
+  valid: [
+    {
+      name: 'the failure is logged',
+      code: `static int f(struct device *dev, void __iomem *base)
+{
+	if (readl(base) & 0x4) {
+		dev_err(dev, "controller error\\n");
+		return -EIO;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'the goto label logs',
+      code: `static int f(struct device *dev, void __iomem *base)
+{
+	int ret = 0;
+	if (readl(base) & 0x4) {
+		ret = -EIO;
+		goto err;
+	}
+	return 0;
+err:
+	dev_err(dev, "failed: %d\\n", ret);
+	return ret;
+}`,
+    },
+    {
+      name: 'a retry code is normal control flow',
+      code: `static int f(void __iomem *base)
+{
+	if (readl(base) & 0x1)
+		return -EAGAIN;
+	return 0;
+}`,
+    },
+    {
+      name: 'passing on a bus helper error is propagation, not device data',
+      code: `static int f(struct i2c_client *c)
+{
+	int ret = i2c_smbus_read_byte_data(c, 0x10);
+	if (ret < 0)
+		return ret;
+	return ret & 0x7f;
+}`,
+    },
+    {
+      name: 'a module helper that logs',
+      code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
+static int f(struct device *dev, void __iomem *base)
+{
+	if (readl(base) & 0x4) {
+		report(dev);
+		return -EIO;
+	}
+	return 0;
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'returns -EIO on a device error bit with no log',
+      code: `static int f(void __iomem *base)
+{
+	if (readl(base + 0x4) & 0x40)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 3, message: /returns -EIO without logging/ }],
+    },
+    {
+      name: 'sets an error and jumps to a label that does not log',
+      code: `static int f(void __iomem *base)
+{
+	int ret = 0;
+	u32 st = ioread32(base);
+	if (st & 0x2) {
+		ret = -ENODEV;
+		goto out;
+	}
+out:
+	return ret;
+}`,
+      errors: [{ line: 5, message: /-ENODEV/ }],
+    },
+    {
+      name: 'a device value in an I2C read that is not the error test',
+      code: `static int f(struct i2c_client *c)
+{
+	int id = i2c_smbus_read_byte_data(c, 0x0f);
+	if (id != 0x33)
+		return -ENODEV;
+	return 0;
+}`,
+      errors: [{ line: 4, message: /i2c_smbus_read_byte_data/ }],
+    },
+  ],
+});

@@ -1,0 +1,87 @@
+import { testCheck } from './tester.js';
+
+testCheck('silent-timeout', {
+  valid: [
+    {
+      name: 'the timeout is logged',
+      code: `static int f(struct device *dev, void __iomem *base)
+{
+	int timeout = 100;
+	while ((readl(base) & 0x1) && --timeout)
+		udelay(1);
+	if (!timeout) {
+		dev_err(dev, "reset timed out\\n");
+		return -ETIMEDOUT;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'the poll helper error is logged',
+      code: `static int f(struct device *dev, void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base, v, !(v & 1), 10, 1000);
+	if (ret) {
+		dev_err(dev, "not ready\\n");
+		return ret;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'an unbounded loop is infinite-poll, not a silent timeout',
+      code: `static int f(void __iomem *base)
+{
+	while (readl(base) & 1)
+		cpu_relax();
+	return 0;
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a counter loop whose timeout returns silently',
+      code: `static int f(void __iomem *base)
+{
+	int timeout = 1000;
+	u32 val;
+	do {
+		val = readl(base + 0xc);
+		udelay(10);
+	} while ((val & 0x80) && --timeout);
+	if (!timeout)
+		return -ETIMEDOUT;
+	return 0;
+}`,
+      errors: [{ line: 9, message: /-ETIMEDOUT without logging/ }],
+    },
+    {
+      name: 'a time limit inside the loop returns silently',
+      code: `static int f(void __iomem *base)
+{
+	unsigned long end = jiffies + HZ;
+	while (!(ioread32(base) & 0x2)) {
+		if (time_after(jiffies, end))
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	return 0;
+}`,
+      errors: [{ line: 5, message: /timeout while waiting/ }],
+    },
+    {
+      name: 'the poll helper error is passed on silently',
+      code: `static int f(void __iomem *base)
+{
+	u32 v;
+	int ret;
+	ret = readl_poll_timeout(base, v, v & 1, 10, 1000);
+	if (ret)
+		return ret;
+	return 0;
+}`,
+      errors: [{ line: 6, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+  ],
+});

@@ -1,0 +1,164 @@
+import { testCheck } from './tester.js';
+
+testCheck('tainted-index', {
+  valid: [
+    {
+      name: 'masked below the array size',
+      code: `static u32 stats[8];
+static void f(void __iomem *base)
+{
+	stats[readl(base) & 0x7]++;
+}`,
+    },
+    {
+      name: 'a u8 index into 256 entries cannot overflow',
+      code: `static u8 table[256];
+static u8 f(void __iomem *base)
+{
+	u8 i = readb(base);
+	return table[i];
+}`,
+    },
+    {
+      name: 'a range check between the read and the use',
+      code: `static u32 stats[16];
+static int f(void __iomem *base)
+{
+	u32 q = readl(base + 4);
+	if (q >= ARRAY_SIZE(stats))
+		return -EINVAL;
+	stats[q]++;
+	return 0;
+}`,
+    },
+    {
+      name: 'an assignment kills the taint',
+      code: `static u32 stats[16];
+static void f(void __iomem *base)
+{
+	u32 q = readl(base + 4);
+	q = 3;
+	stats[q]++;
+}`,
+    },
+    {
+      name: 'reduced modulo the size',
+      code: `static u32 stats[16];
+static void f(void __iomem *base)
+{
+	stats[ioread32(base) % 16] = 1;
+}`,
+    },
+    {
+      name: 'a switch on the value checks it',
+      code: `static const char *names[4];
+static const char *f(void __iomem *base)
+{
+	u32 m = readl(base);
+	switch (m) {
+	case 1:
+		return names[m];
+	default:
+		return NULL;
+	}
+}`,
+    },
+    {
+      name: 'a loop counter compared with device data is not device data',
+      code: `static u32 buf[64];
+static void f(void __iomem *base)
+{
+	u32 i, n = readl(base);
+	for (i = 0; i < n; i++)
+		buf[i] = 0;
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'register value indexes a static array',
+      code: `#define NQ 8
+struct priv { void __iomem *base; u32 queue_stats[NQ]; };
+static void f(struct priv *priv)
+{
+	u32 q = readl(priv->base + 0x10);
+	priv->queue_stats[q]++;
+}`,
+      errors: [{ line: 6, message: /queue_stats\[8\]/, traceLines: [5, 5, 6] }],
+    },
+    {
+      name: 'PCI config byte through an out-parameter',
+      code: `static int irq_map[32];
+static int f(struct pci_dev *pdev)
+{
+	u8 pin;
+	pci_read_config_byte(pdev, 0x3d, &pin);
+	return irq_map[pin];
+}`,
+      errors: [{ line: 6, message: /pci_read_config_byte/ }],
+    },
+    {
+      name: 'a new read re-arms the taint after a check',
+      code: `static u32 stats[16];
+static void f(void __iomem *base)
+{
+	u32 q = readl(base);
+	if (q < 16)
+		stats[q]++;
+	q = readl(base);
+	stats[q]++;
+}`,
+      errors: [{ line: 8 }],
+    },
+    {
+      name: 'through a returned value of a module function',
+      code: `static u32 hw_queue(void __iomem *base)
+{
+	return le32_to_cpu(readl(base + 0x40));
+}
+static u32 counts[4];
+static void f(void __iomem *base)
+{
+	counts[hw_queue(base)]++;
+}`,
+      errors: [{ line: 8, message: /readl\(\)/ }],
+    },
+    {
+      name: 'through an argument into another function of the module',
+      code: `struct st { u32 hist[10]; };
+static void bump(struct st *s, u32 slot)
+{
+	s->hist[slot]++;
+}
+static void f(struct st *s, void __iomem *base)
+{
+	bump(s, ioread16(base));
+}`,
+      errors: [{ line: 4, message: /ioread16\(\)/ }],
+    },
+    {
+      name: 'a mask wider than the array',
+      code: `static u32 small[4];
+static void f(void __iomem *base)
+{
+	small[readl(base) & 0xff] = 0;
+}`,
+      errors: [{ line: 4, message: /small\[4\]/ }],
+    },
+    {
+      name: 'a field written through an out-parameter of a module function',
+      code: `struct hw { u32 idx; };
+static void read_idx(struct hw *h, void __iomem *base)
+{
+	h->idx = readl(base);
+}
+static u32 tab[8];
+static u32 f(struct hw *h, void __iomem *base)
+{
+	read_idx(h, base);
+	return tab[h->idx];
+}`,
+      errors: [{ line: 10 }],
+    },
+  ],
+});

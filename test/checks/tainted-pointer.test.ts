@@ -1,0 +1,72 @@
+import { testCheck } from './tester.js';
+
+testCheck('tainted-pointer', {
+  valid: [
+    {
+      name: 'a not-NULL check before the dereference',
+      code: `static u32 f(void __iomem *base)
+{
+	u32 *p = (u32 *)readq(base);
+	if (!p)
+		return 0;
+	return *p;
+}`,
+    },
+    {
+      name: 'a masked offset',
+      code: `static u32 f(u32 *buf, void __iomem *base)
+{
+	u32 off = readl(base) & 0xf;
+	return *(buf + off);
+}`,
+    },
+    {
+      name: 'an offset checked against the buffer size',
+      code: `static void f(u8 *dst, u8 *buf, void __iomem *base)
+{
+	u32 off = readl(base);
+	if (off > 60)
+		return;
+	memcpy(dst, buf + off, 4);
+}`,
+    },
+    {
+      name: 'a pointer into MMIO space is not device data',
+      code: `struct p { void __iomem *base; };
+static u32 f(struct p *p)
+{
+	return readl(p->base + 4);
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'an address read from the device is dereferenced',
+      code: `struct node { u32 val; };
+static u32 f(void __iomem *base)
+{
+	struct node *n = (struct node *)readq(base + 8);
+	return n->val;
+}`,
+      errors: [{ line: 5, message: /dereferenced as a pointer/ }],
+    },
+    {
+      name: 'a device offset added to a pointer and dereferenced',
+      code: `static u32 f(u8 *ring, void __iomem *base)
+{
+	u32 off = ioread32(base + 0x20);
+	return *(u32 *)(ring + off);
+}`,
+      errors: [{ line: 4, message: /offsets a pointer/ }],
+    },
+    {
+      name: 'a device offset into a memcpy source',
+      code: `static void f(u8 *dst, u8 *buf, void __iomem *base)
+{
+	u32 off = readl(base);
+	memcpy(dst, buf + off, 4);
+}`,
+      errors: [{ line: 4, message: /memcpy\(\) buffer buf/ }],
+    },
+  ],
+});
