@@ -212,6 +212,7 @@ export function buildCfg(body: Node): Cfg {
   // Labels that no statement defined (a goto into a macro, a parse error) fall to exit.
   for (const id of labels.values()) if (nodes[id]!.succ.length === 0) nodes[id]!.succ.push({ to: exit.id });
   for (const n of nodes) for (const e of n.succ) nodes[e.to]!.pred.push(n.id);
+  loops.sort((a, b) => a.node.startIndex - b.node.startIndex);
   return { nodes, entry: entry.id, exit: exit.id, loops, nodeOf };
 }
 
