@@ -4,12 +4,12 @@
  * and whether it logs.
  */
 import type { LoopInfo } from '../c/cfg.js';
-import { evalConstant, type NodeIndex } from '../c/model.js';
+import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
-import { stripParens } from './paths.js';
+import { accessPath, covers, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
-import { callArgs, callName } from './taint.js';
+import { callArgs, callName, comparedPaths } from './taint.js';
 
 export interface Guard {
   cond: Node;
@@ -78,6 +78,57 @@ export function loopExits(loop: LoopInfo, index: NodeIndex): LoopExit[] {
     });
   }
   return exits;
+}
+
+/**
+ * Is `use` guarded inside its own expression by a check of `path`: the right side of `&&`/`||`
+ * after a comparison (`i < N && a[i]`, `i >= N || a[i]`), or a `?:` branch (`i < N ? a[i] : 0`)?
+ */
+export function checkedInExpression(use: Node, path: string, kinds: number): boolean {
+  let child = use;
+  for (let p = use.parent; p; child = p, p = p.parent) {
+    if (p.type.endsWith('_statement') || p.type === 'declaration' || p.type === 'compound_statement') return false;
+    let guard: Node | null = null;
+    if (p.type === 'binary_expression' && (p.child(1)?.type === '&&' || p.child(1)?.type === '||')) {
+      if (p.childForFieldName('right')?.id === child.id) guard = p.childForFieldName('left');
+    } else if (p.type === 'conditional_expression' && p.childForFieldName('condition')?.id !== child.id) {
+      guard = p.childForFieldName('condition');
+    }
+    if (guard && comparedPaths(guard).some((c) => c.kind & kinds && (covers(c.path, path) || covers(path, c.path)))) return true;
+  }
+  return false;
+}
+
+const PROGRESS_OPS = new Set(['+=', '-=', '>>=', '<<=', '*=', '/=']);
+
+/**
+ * Paths a loop moves monotonically each time round (`i++`, `n -= len`, `mask >>= 1`): Carburizer's
+ * counter rule — an exit that tests one of them is a bound, whatever else it tests.
+ */
+export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
+  const out = new Set<string>();
+  for (const u of within(index.of('update_expression'), loop)) {
+    const p = accessPath(u.childForFieldName('argument')!);
+    if (p) out.add(p);
+  }
+  for (const a of within(index.of('assignment_expression'), loop)) {
+    if (!PROGRESS_OPS.has(a.child(1)?.type ?? '')) continue;
+    const p = accessPath(a.childForFieldName('left')!);
+    if (p) out.add(p);
+  }
+  return out;
+}
+
+const PATHS = new Set(['identifier', 'field_expression']);
+
+/** Does `cond` read any of `paths`? */
+export function mentions(cond: Node, paths: ReadonlySet<string>): boolean {
+  if (paths.size === 0) return false;
+  for (const n of descendants(cond, PATHS)) {
+    const p = accessPath(n);
+    if (p && paths.has(p)) return true;
+  }
+  return false;
 }
 
 /** The top-level `&&` operands of a condition. */

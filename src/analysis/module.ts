@@ -7,7 +7,7 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
-import type { CFunction, FileModel } from '../c/model.js';
+import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
@@ -51,6 +51,19 @@ export function findAccessors(texts: readonly string[], reads: DeviceReadTable):
           }
         }
       }
+    }
+  }
+  return out;
+}
+
+/** `#define NAME <integer expression>` in the module's files and headers. */
+export function findConstants(texts: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
+  for (const text of texts) {
+    for (const m of text.matchAll(re)) {
+      const v = evalConstant(m[2]!.replace(/\/\*.*?\*\/|\/\/.*$/g, ''), out);
+      if (v !== undefined && !out.has(m[1]!)) out.set(m[1]!, v);
     }
   }
   return out;
@@ -111,6 +124,7 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
     regionFields: findRegionFields(texts, input.reads),
     globals: new Map(),
     members: new Map(),
+    constants: findConstants(texts),
   };
   if (context.regionFields.size) context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
   for (const f of input.files) {

@@ -36,6 +36,10 @@ export interface Taint {
   checks: number;
   /** Largest value the data can have after masking/clamping/narrowing, when known. */
   maxValue?: number;
+  /** Masked (`& MASK`) or reduced (`% n`) by something not from the device: Carburizer's mask filter. */
+  masked?: boolean;
+  /** A pointer computed from device data by arithmetic (`base + off`), not an address the device gave. */
+  derived?: boolean;
 }
 
 /** A relational or equality comparison (`x < N`, `x == 3`, a `switch`). */
@@ -74,6 +78,8 @@ export interface ModuleContext {
   globals: Map<string, CVariable>;
   /** Struct members declared in the module's files, by member name (array sizes). */
   members: Map<string, CVariable>;
+  /** Integer `#define`s of the module's files and headers (mask and array sizes). */
+  constants: Map<string, number>;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
   regionFieldRe?: RegExp;
 }
@@ -242,7 +248,33 @@ export function analyseFunction(
     return undefined;
   };
 
-  const evaluate = (expr: Node, st: TaintState): Taint | undefined => {
+  /** The region an lvalue-ish expression lies in (`r->descs->x`, `&ring[i]`, `desc->buf + 4`). */
+  const throughRegion = (expr: Node, st: TaintState): DeviceSource | undefined => {
+    let n: Node | null = stripParens(expr);
+    while (n) {
+      const r = regionOf(n, st);
+      if (r) return r;
+      if (n.type === 'binary_expression') n = n.childForFieldName('left');
+      else if (n.type === 'pointer_expression' || n.type === 'subscript_expression' || n.type === 'field_expression')
+        n = n.childForFieldName('argument');
+      else return undefined;
+      if (n) n = stripParens(n);
+    }
+    return undefined;
+  };
+
+  /** A bit-field member read can be no larger than its width allows. */
+  const bitBound = (n: Node, t: Taint | undefined): Taint | undefined => {
+    if (!t || n.type !== 'field_expression') return t;
+    const w = mctx.members.get(n.childForFieldName('field')?.text ?? '')?.bitWidth;
+    if (w === undefined || w > 30) return t;
+    const max = 2 ** w - 1;
+    return t.maxValue !== undefined && t.maxValue <= max ? t : { ...t, maxValue: max };
+  };
+
+  const evaluate = (expr: Node, st: TaintState): Taint | undefined => bitBound(expr, evaluateRaw(expr, st));
+
+  const evaluateRaw = (expr: Node, st: TaintState): Taint | undefined => {
     const n = expr;
     switch (n.type) {
       case 'number_literal':
@@ -327,7 +359,7 @@ export function analyseFunction(
           let bound: number | undefined;
           for (const a of args) {
             t ??= evaluate(a, st);
-            const c = evalConstant(a.text);
+            const c = evalConstant(a.text, mctx.constants);
             if (c !== undefined) bound = bound === undefined ? c : Math.max(bound, c);
           }
           return t ? { ...t, maxValue: bound ?? t.maxValue } : undefined;
@@ -342,14 +374,16 @@ export function analyseFunction(
         const rt = r ? evaluate(r, st) : undefined;
         const t = lt ?? rt;
         if (!t) return undefined;
-        if (op === '&') {
-          const c = evalConstant((lt ? r : l)?.text ?? '');
-          if (c !== undefined && c >= 0) return { ...t, maxValue: Math.min(c, t.maxValue ?? c) };
-        } else if (op === '%') {
-          const c = lt && r ? evalConstant(r.text) : undefined;
-          if (c !== undefined && c > 0) return { ...t, maxValue: c - 1 };
+        if (op === '&' && !(lt && rt)) {
+          const c = evalConstant((lt ? r : l)?.text ?? '', mctx.constants);
+          if (c !== undefined && c >= 0) return { ...t, masked: true, maxValue: Math.min(c, t.maxValue ?? c) };
+          return { ...t, masked: true };
+        } else if (op === '%' && lt && !rt) {
+          const c = r ? evalConstant(r.text, mctx.constants) : undefined;
+          if (c !== undefined && c > 0) return { ...t, masked: true, maxValue: c - 1 };
+          return { ...t, masked: true };
         } else if (op === '>>') {
-          const c = lt && r ? evalConstant(r.text) : undefined;
+          const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
           if (c !== undefined && t.maxValue !== undefined)
             return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
         } else if (COMPARISONS.has(op) || op === '&&' || op === '||') {
@@ -403,8 +437,20 @@ export function analyseFunction(
     at: Node,
   ) => {
     if (!lhsPath || !rhs) return;
-    const t = evaluate(rhs, st);
-    const region = regionOf(rhs, st);
+    let t = evaluate(rhs, st);
+    let region = regionOf(rhs, st);
+    const lhsVar = /^[A-Za-z_]\w*$/.test(lhsPath) ? fn.locals.get(lhsPath) : undefined;
+    if (lhsVar && lhsVar.pointerDepth > 0 && t) {
+      const r = stripParens(rhs);
+      const through = throughRegion(r, st);
+      if (through) {
+        // `u8 *p = desc->data + off`: an address inside device memory, not a value from it.
+        region = region ?? through;
+        t = undefined;
+      } else if (r.type === 'binary_expression' && (r.child(1)?.type === '+' || r.child(1)?.type === '-')) {
+        t = { ...t, derived: true };
+      }
+    }
     if (!compound) kill(st, lhsPath);
     if (t) st.taint.set(lhsPath, { ...t, steps: [...t.steps, step(at, `assigned to ${lhsPath}`)] });
     if (region) st.regions.set(lhsPath, region);

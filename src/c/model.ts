@@ -14,6 +14,8 @@ export interface CVariable {
   pointerDepth: number;
   /** Array dimensions; undefined entries are unknown sizes (`int a[]`, `a[N]` with N unresolved). */
   arrayDims: (number | undefined)[];
+  /** Width of a bit-field member (`u32 qid : 2`). */
+  bitWidth?: number;
   node: Node;
 }
 
@@ -155,6 +157,11 @@ function variablesOf(declaration: Node, constants: Map<string, number>): CVariab
     const u = unwrapDeclarator(d, constants);
     if (!u || u.fn) continue;
     out.push({ name: u.name, type, pointerDepth: u.pointerDepth, arrayDims: u.arrayDims, node: d });
+  }
+  const bits = declaration.namedChildren.find((c) => c?.type === 'bitfield_clause');
+  if (bits && out.length === 1) {
+    const w = evalConstant(bits.text.replace(/^:/, ''), constants);
+    if (w !== undefined) out[0]!.bitWidth = w;
   }
   return out;
 }

@@ -10,7 +10,7 @@
  * bounds. Also reported: the `*_poll_timeout*()` helpers called with `timeout_us == 0`, which
  * iopoll.h defines as "never time out".
  */
-import { deviceCanHold, hasTimeBound, loopExits } from '../analysis/control.js';
+import { deviceCanHold, hasTimeBound, loopExits, mentions, progressPaths } from '../analysis/control.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
@@ -49,15 +49,20 @@ export const infinitePoll: Check = {
         if (t && !deviceExit) deviceExit = { node: n, taint: t };
         return t;
       };
+      const progress = progressPaths(loop.node, fn.fn.index);
       const avoidable = exits.map((e) =>
         e.kind === 'condition'
-          ? deviceCanHold(e.node, true, taintOf)
-          : e.guards.length > 0 && e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
+          ? deviceCanHold(e.node, true, taintOf) && !mentions(e.node, progress)
+          : e.guards.length > 0 &&
+            e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf) && !mentions(g.cond, progress)),
       );
       if (!loop.cond && exits.length === 0) continue; // for (;;) with no exit: not a poll
       if (!avoidable.every(Boolean) || !deviceExit) continue;
       if (hasTimeBound(loop.node, fn, ctx.module.summaries)) continue;
       const t = deviceExit.taint;
+      // A loop over DMA descriptors that advances through the ring consumes what the device
+      // completed; it is not a wait for the device.
+      if (t.source.category === 'dma' && progress.size > 0) continue;
       ctx.report({
         node: loop.node.type === 'do_statement' ? loop.node : loop.node.child(0)!,
         message: `loop waits on device data from ${t.source.api}() with no timeout: a stuck or removed device hangs here`,

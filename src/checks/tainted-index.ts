@@ -7,7 +7,8 @@
  * size (`i & 0xf`, `i % N`, `min(i, N - 1)`), or when the index's type cannot exceed the array
  * (a `u8` into 256 entries). Arrays of unknown size (pointers, `[]`) count as safe once masked.
  */
-import { stripParens } from '../analysis/paths.js';
+import { checkedInExpression } from '../analysis/control.js';
+import { accessPath, stripParens } from '../analysis/paths.js';
 import { CHECK_RANGE } from '../analysis/taint.js';
 import type { CVariable } from '../c/model.js';
 import type { Node } from '../c/parser.js';
@@ -48,6 +49,8 @@ export const taintedIndex: Check = {
       if (sub.parent?.type === 'sizeof_expression') continue;
       const t = ctx.taintOf(index);
       if (!t || t.checks & CHECK_RANGE) continue;
+      const ip = accessPath(index);
+      if (ip && checkedInExpression(sub, ip, CHECK_RANGE)) continue;
       const decl = arrayDeclOf(base, ctx);
       const size = decl?.arrayDims[0];
       const isArray = (decl?.arrayDims.length ?? 0) > 0;
@@ -58,6 +61,7 @@ export const taintedIndex: Check = {
         const tm = v && v.pointerDepth === 0 ? typeMax(v.type) : undefined;
         if (tm !== undefined && (max === undefined || tm < max)) max = tm;
       }
+      if (t.masked && (max === undefined || size === undefined)) continue;
       if (size !== undefined) {
         if (max !== undefined && max < size) continue;
       } else if (max !== undefined) continue;

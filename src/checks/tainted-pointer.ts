@@ -6,6 +6,7 @@
  * point the driver anywhere. Not reported after a not-NULL or range check of the value between the
  * read and the use, or when the offset was masked or clamped.
  */
+import { checkedInExpression } from '../analysis/control.js';
 import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
 import { CHECK_NULL, CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
 import type { Node } from '../c/parser.js';
@@ -57,7 +58,12 @@ export const taintedPointer: Check = {
       // For `*(base + off)` judge the offset (a mask on it bounds the access), else the pointer.
       const off = isOffsetExpr(ptr);
       const t = off ? (ctx.taintOf(off.offset) ?? ctx.taintOf(off.base)) : ctx.taintOf(ptr);
-      if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined) continue;
+      if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined || t.masked) continue;
+      // Device memory holds bus addresses, not kernel pointers; and a pointer computed earlier from
+      // an offset is judged where the offset is added (below), not at every later use.
+      if (t.source.category === 'dma' || (t.derived && !off)) continue;
+      const pp = accessPath(off ? off.offset : ptr);
+      if (pp && checkedInExpression(d, pp, CHECK_NULL | CHECK_RANGE)) continue;
       if (seen.has(ptr.id)) continue;
       seen.add(ptr.id);
       ctx.report({
@@ -76,7 +82,7 @@ export const taintedPointer: Check = {
         const off = isOffsetExpr(a);
         if (!off) continue;
         const t = ctx.taintOf(off.offset);
-        if (!t || t.checks & CHECK_RANGE || t.maxValue !== undefined) continue;
+        if (!t || t.checks & CHECK_RANGE || t.maxValue !== undefined || t.masked) continue;
         ctx.report({
           node: a,
           message: `device data from ${t.source.api}() offsets the ${name}() buffer ${off.base.text} with no bounds check`,

@@ -84,6 +84,39 @@ static void f(void __iomem *base)
 }`,
     },
     {
+      name: 'a counter that moves toward a device-supplied limit bounds the loop',
+      code: `static void f(void __iomem *base, u32 *buf)
+{
+	u32 i, n = readl(base);
+	for (i = 0; i < n; i++)
+		buf[i & 7] = readl(base + 4);
+}`,
+    },
+    {
+      name: 'a value shifted toward zero each time round',
+      code: `static void f(struct device *dev, void __iomem *base)
+{
+	u32 bits = readl(base);
+	while (bits) {
+		dev_info(dev, "bit\n");
+		bits >>= 1;
+	}
+}`,
+    },
+    {
+      name: 'a ring walk over DMA descriptors that advances its index',
+      code: `struct d { u32 st; };
+struct r { struct d *descs; unsigned int next; };
+static int setup(struct device *dev, struct r *r) { r->descs = dma_alloc_coherent(dev, 4096, NULL, 0); return 0; }
+static void clean(struct r *r)
+{
+	while (r->descs[r->next].st & 1) {
+		r->descs[r->next].st = 0;
+		r->next++;
+	}
+}`,
+    },
+    {
       name: 'readl_poll_timeout() with a real timeout',
       code: `static int f(void __iomem *base)
 {

@@ -64,6 +64,45 @@ static const char *f(void __iomem *base)
 }`,
     },
     {
+      name: 'masked with a constant from the module header',
+      headers: ['#define QMASK 0x7\n'],
+      code: `static u32 stats[8];
+static void f(void __iomem *base)
+{
+	stats[readl(base) & QMASK]++;
+}`,
+    },
+    {
+      name: 'masked by a non-constant ring mask',
+      code: `struct p { u32 mask; u32 *slots; };
+static void f(struct p *p, void __iomem *base)
+{
+	p->slots[ioread32(base) & p->mask] = 0;
+}`,
+    },
+    {
+      name: 'a bit-field member cannot exceed its width',
+      code: `struct resp { u32 qid : 2; u32 len : 30; };
+struct q { struct resp *entries; };
+static u32 fl[4];
+static int setup(struct device *dev, struct q *q) { q->entries = dma_alloc_coherent(dev, 4096, NULL, 0); return 0; }
+static u32 f(struct q *q, int i)
+{
+	return fl[q->entries[i].qid];
+}`,
+    },
+    {
+      name: 'checked on the left of || in the same condition',
+      code: `static int handlers[8];
+static int f(void __iomem *base)
+{
+	u32 mc = readl(base);
+	if (mc >= 8 || handlers[mc] == 0)
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
       name: 'a loop counter compared with device data is not device data',
       code: `static u32 buf[64];
 static void f(void __iomem *base)

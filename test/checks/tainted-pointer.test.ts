@@ -31,6 +31,17 @@ testCheck('tainted-pointer', {
 }`,
     },
     {
+      name: 'an address inside a DMA buffer is device memory, not a device-supplied pointer',
+      code: `struct smp { u8 data[64]; };
+struct box { struct smp *out; };
+static int setup(struct device *dev, struct box *b) { b->out = dma_alloc_coherent(dev, 4096, NULL, 0); return 0; }
+static void f(struct box *b)
+{
+	u8 *state = b->out->data + 4;
+	*state = (*state & 0xf0) | 1;
+}`,
+    },
+    {
       name: 'a pointer into MMIO space is not device data',
       code: `struct p { void __iomem *base; };
 static u32 f(struct p *p)
