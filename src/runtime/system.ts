@@ -19,6 +19,9 @@ import { Database, DiskCopy } from './workloads/block.js';
 import { InputSubsystem } from './sys/input.js';
 import { MouseModel } from './devices/mouse.js';
 import { PointerApp } from './workloads/input.js';
+import { SoundSubsystem } from './sys/sound.js';
+import { AudioModel } from './devices/audio.js';
+import { AudioPlayer } from './workloads/sound.js';
 import { PacketSniffer, RemoteCopy } from './workloads/net.js';
 import type { Outcome, Workload } from './workloads/workload.js';
 
@@ -38,6 +41,12 @@ export const DRIVERS: Partial<Record<DriverKind, DriverSpec>> = {
     device: () => new NicModel(),
     workloads: { copy: () => new RemoteCopy(), sniffer: () => new PacketSniffer() },
     defaultWorkload: 'copy',
+  },
+  sound: {
+    module: 'dssound',
+    device: () => new AudioModel(),
+    workloads: { player: () => new AudioPlayer() },
+    defaultWorkload: 'player',
   },
   input: {
     module: 'dsmouse',
@@ -65,6 +74,7 @@ export class System {
   net?: NetSubsystem;
   block?: BlockSubsystem;
   input?: InputSubsystem;
+  sound?: SoundSubsystem;
 
   constructor(
     readonly device: DeviceModel,
@@ -81,6 +91,8 @@ export class System {
     this.kernel.addSubsystem(this.block);
     this.input = new InputSubsystem(this.kernel);
     this.kernel.addSubsystem(this.input);
+    this.sound = new SoundSubsystem(this.kernel);
+    this.kernel.addSubsystem(this.sound);
   }
 }
 

@@ -50,7 +50,6 @@ const ALLOCATORS: Record<string, string | undefined> = {
   dma_alloc_coherent: undefined,
   input_allocate_device: 'input_free_device',
   blk_mq_alloc_disk: 'put_disk',
-  snd_card_new: undefined,
 };
 
 const COMPARE_SWAP: Record<number, number> = {

@@ -284,6 +284,7 @@ export class BusSubsystem implements Subsystem {
       },
       request_region: (start, n) => {
         crossing();
+        if (n <= 0 || (start >>> 0) + n > 0x10000) return 0; // outside the 64 KiB port space
         for (let port = start >>> 0; port < (start >>> 0) + n; port++) {
           if (k.tracker.has('region', port)) return 0;
         }
@@ -293,6 +294,8 @@ export class BusSubsystem implements Subsystem {
       },
       release_region: (start, n) => {
         crossing();
+        if (n <= 0 || (start >>> 0) + n > 0x10000)
+          throw new DriverFailure(k.isolated ? 'wrapper' : 'trap', 'release_region: bad range');
         for (let port = start >>> 0; port < (start >>> 0) + n; port++) {
           if (k.isolated) k.checkHandle(k.tracker.has('region', port), 'release_region');
           k.tracker.remove('region', port);
