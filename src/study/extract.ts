@@ -12,14 +12,14 @@
 import { getParser } from '../c/parser.js';
 import { prepareKernelC, matchParen } from '../c/preprocess.js';
 import { unwrapDeclarator } from '../c/model.js';
-import type { Node } from 'web-tree-sitter';
+import { Query, type Language, type Node } from 'web-tree-sitter';
 
 export interface CallFacts {
   /** Callee: the identifier for direct calls, the field name for `ops->fn(...)`. */
   name: string;
   direct: boolean;
-  /** Identifier arguments by position (undefined where the argument is not a plain identifier). */
-  args: (string | undefined)[];
+  /** Arguments that are plain identifiers or `&identifier`, in order (other arguments are left out). */
+  args: string[];
   line: number;
 }
 
@@ -137,7 +137,7 @@ export function stripComments(src: string): { text: string; codeLine: Uint8Array
 
 /** Top-level kernel macros whose arguments name entry points, parameters or interfaces. */
 export const MACRO_RE =
-  /\b(module_init|module_exit|module_param\w*|\w*PM_OPS\w*|\w*DEVICE_ATTR\w*|DRIVER_ATTR\w*|CLASS_ATTR\w*|BUS_ATTR\w*|BIN_ATTR\w*|DEFINE_SHOW_ATTRIBUTE|DEFINE_SHOW_STORE_ATTRIBUTE|DEFINE_SEQ_ATTRIBUTE|DEFINE_SIMPLE_ATTRIBUTE\w*|DEFINE_DEBUGFS_ATTRIBUTE\w*|DEFINE_PROC_SHOW_ATTRIBUTE|module_\w+_driver|builtin_\w+_driver|module_driver|DECLARE_WORK|DECLARE_DELAYED_WORK|DECLARE_TASKLET\w*|DEFINE_TIMER|\w*_initcall|ATTRIBUTE_GROUPS)\s*\(/g;
+  /\b(module_init|module_exit|module_param\w*|\w*PM_OPS\w*|\w*DEVICE_ATTR\w*|DRIVER_ATTR\w*|CLASS_ATTR\w*|BUS_ATTR\w*|BIN_ATTR\w*|DEFINE_SHOW_ATTRIBUTE|DEFINE_SHOW_STORE_ATTRIBUTE|DEFINE_SEQ_ATTRIBUTE|DEFINE_SIMPLE_ATTRIBUTE\w*|DEFINE_DEBUGFS_ATTRIBUTE\w*|DEFINE_PROC_SHOW_ATTRIBUTE|module_\w+_driver|builtin_\w+_driver|module_driver|DECLARE_WORK|DECLARE_DELAYED_WORK|DECLARE_TASKLET\w*|DEFINE_TIMER|\w*_initcall|ATTRIBUTE_GROUPS|EXPORT_SYMBOL\w*)\s*\(/g;
 
 /** Split a macro's argument text at top-level commas. */
 export function splitArgs(text: string): string[] {
@@ -208,48 +208,30 @@ function macrosOf(withDirectives: string): MacroFacts[] {
   return out;
 }
 
-const OPS = new Set([
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '^',
-  '&',
-  '|',
-  '<<',
-  '>>',
-  '+=',
-  '-=',
-  '*=',
-  '/=',
-  '%=',
-  '^=',
-  '&=',
-  '|=',
-  '<<=',
-  '>>=',
-]);
-const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
-const SKIP_TOP = new Set([
-  'preproc_def',
-  'preproc_function_def',
-  'comment',
-  'string_literal',
-  'preproc_include',
-]);
+/** What one query over the tree captures; everything the study reads inside functions. */
+const QUERY_SOURCE = `
+(function_definition) @fn
+(call_expression) @call
+(call_expression function: (identifier) @callee)
+(call_expression function: (field_expression field: (field_identifier) @icallee))
+(argument_list (identifier) @arg)
+(argument_list (pointer_expression operator: "&" argument: (identifier) @addr))
+(assignment_expression left: (field_expression field: (field_identifier) @afield) right: (identifier) @avalue)
+[(for_statement) (while_statement) (do_statement)] @loop
+(binary_expression operator: ["+" "-" "*" "/" "%" "^" "&" "|" "<<" ">>"] @op)
+(assignment_expression operator: ["+=" "-=" "*=" "/=" "%=" "^=" "&=" "|=" "<<=" ">>="] @op)
+(subscript_expression) @mem
+(pointer_expression operator: "*") @mem
+(case_statement) @case
+(declaration declarator: (init_declarator value: (initializer_list))) @decl
+(ERROR) @error
+`;
 const IDENT_RE = /\b[A-Za-z_]\w*\b/g;
 
-interface Frame {
-  type: string;
-  start: number;
-  descend: boolean;
-  /** Named children seen so far (argument positions, call function child). */
-  kids: number;
-  call?: CallFacts;
-  loop?: LoopFacts & { callSet: Set<string> };
-  sawOp?: boolean;
-  isFn?: boolean;
+let queryCache: { lang: Language; query: Query } | undefined;
+function studyQuery(lang: Language): Query {
+  if (queryCache?.lang !== lang) queryCache = { lang, query: new Query(lang, QUERY_SOURCE) };
+  return queryCache.query;
 }
 
 const TERMINATOR_JUNK = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|\.\w+\s*=|[{}\s,]|\b0\b|\bNULL\b|""/g;
@@ -319,6 +301,10 @@ function declarationInitializers(decl: Node, out: InitializerFacts[]): void {
   }
 }
 
+function finishLoop(l: LoopFacts & { callSet: Set<string> }): LoopFacts {
+  return { line: l.line, ops: l.ops, mem: l.mem, calls: [...l.callSet].sort() };
+}
+
 /** Extract the study's facts from one file. Throws only if the parser itself fails. */
 export async function extractFile(file: string, source: string): Promise<FileFacts> {
   const { text: stripped, codeLine } = stripComments(source);
@@ -335,25 +321,38 @@ export async function extractFile(file: string, source: string): Promise<FileFac
   const initializers: InitializerFacts[] = [];
   let errorChars = 0;
   try {
-    const c = tree.walk();
-    const stack: Frame[] = [];
+    // One query, run inside wasm, instead of a JavaScript walk over every node: captures come in
+    // document order, and ranges tell which function, loop and call each one belongs to.
+    const captures = studyQuery(parser.language!).captures(tree.rootNode);
     let fn: FunctionFacts | undefined;
-    const loops: (LoopFacts & { callSet: Set<string> })[] = [];
-
-    const enter = (): Frame => {
-      const type = c.nodeType;
-      const parent = stack[stack.length - 1];
-      const frame: Frame = { type, start: 0, descend: true, kids: 0 };
-      if (parent && c.nodeIsNamed && type !== 'comment') parent.kids++;
-      if (type === 'ERROR') errorChars += c.endIndex - c.startIndex;
-      if (!fn) {
-        if (type === 'function_definition') {
-          const node = c.currentNode;
+    let fnEnd = -1;
+    const openLoops: { end: number; loop: LoopFacts & { callSet: Set<string> } }[] = [];
+    const openCalls: { start: number; end: number; call: CallFacts }[] = [];
+    let errorEnd = -1;
+    let pendingField: string | undefined;
+    const textOf = (n: Node) => text.slice(n.startIndex, n.endIndex);
+    for (const { name, node } of captures) {
+      const at = node.startIndex;
+      if (fn && at >= fnEnd) {
+        for (const l of openLoops) fn.loops.push(finishLoop(l.loop));
+        openLoops.length = 0;
+        openCalls.length = 0;
+        fn = undefined;
+      }
+      while (openLoops.length && openLoops[openLoops.length - 1]!.end <= at)
+        fn!.loops.push(finishLoop(openLoops.pop()!.loop));
+      while (openCalls.length && openCalls[openCalls.length - 1]!.end <= at) openCalls.pop();
+      switch (name) {
+        case 'error': {
+          if (at < errorEnd) break;
+          errorEnd = node.endIndex;
+          errorChars += errorEnd - at;
+          break;
+        }
+        case 'fn': {
+          if (fn) break; // nested definitions (inside ERROR recovery) belong to the outer one
           const u = unwrapDeclarator(node.childForFieldName('declarator'));
-          if (!u?.fn || !node.childForFieldName('body')) {
-            frame.descend = false;
-            return frame;
-          }
+          if (!u?.fn || !node.childForFieldName('body')) break;
           const isStatic = node.namedChildren.some(
             (k) => k?.type === 'storage_class_specifier' && k.text === 'static',
           );
@@ -371,122 +370,69 @@ export async function extractFile(file: string, source: string): Promise<FileFac
             loops: [],
             cases: 0,
           };
+          fnEnd = node.endIndex;
           functions.push(fn);
-          frame.isFn = true;
-        } else if (type === 'declaration') {
-          declarationInitializers(c.currentNode, initializers);
-          frame.descend = false;
-        } else if (SKIP_TOP.has(type)) {
-          frame.descend = false;
-        }
-        return frame;
-      }
-      switch (type) {
-        case 'call_expression': {
-          frame.call = { name: '', direct: false, args: [], line: c.startPosition.row + 1 };
-          fn.calls.push(frame.call);
           break;
         }
-        case 'identifier': {
-          if (!parent) break;
-          if (parent.type === 'call_expression' && parent.kids === 1 && parent.call) {
-            const name = text.slice(c.startIndex, c.endIndex);
-            parent.call.name = name;
-            parent.call.direct = true;
-            for (const l of loops) l.callSet.add(name);
-          } else if (parent.type === 'argument_list') {
-            const call = stack[stack.length - 2]?.call;
-            if (call) call.args[parent.kids - 1] = text.slice(c.startIndex, c.endIndex);
-          } else if (
-            parent.type === 'pointer_expression' &&
-            stack[stack.length - 2]?.type === 'argument_list'
-          ) {
-            // `&foo_fops` as an argument
-            const list = stack[stack.length - 2]!;
-            const call = stack[stack.length - 3]?.call;
-            if (call) call.args[list.kids - 1] = '&' + text.slice(c.startIndex, c.endIndex);
-          } else if (parent.type === 'assignment_expression' && parent.sawOp) {
-            const left = text.slice(parent.start, c.startIndex);
-            const m = /(?:\.|->)\s*(\w+)\s*=\s*$/.exec(left);
-            if (m) fn.fieldAssigns.push([m[1]!, text.slice(c.startIndex, c.endIndex)]);
-          }
+        case 'decl':
+          if (!fn) declarationInitializers(node, initializers);
           break;
-        }
-        case 'field_identifier': {
-          // `ops->fn(...)`: the field names an indirect call.
-          const gp = stack[stack.length - 2];
-          if (parent?.type === 'field_expression' && gp?.call && gp.kids === 1 && !gp.call.name) {
-            const name = text.slice(c.startIndex, c.endIndex);
-            gp.call.name = name;
-            for (const l of loops) l.callSet.add(name);
-          }
-          break;
-        }
-        case 'assignment_expression':
-          frame.start = c.startIndex;
-          break;
-        case 'subscript_expression':
-          if (loops.length) loops[loops.length - 1]!.mem++;
-          break;
-        case 'case_statement':
-          fn.cases++;
-          break;
-        case 'string_literal':
-        case 'comment':
-          frame.descend = false;
-          break;
-        default:
-          if (LOOPS.has(type)) {
-            frame.loop = { line: c.startPosition.row + 1, ops: 0, mem: 0, calls: [], callSet: new Set() };
-            loops.push(frame.loop);
-          } else if (parent && !c.nodeIsNamed) {
-            if (parent.type === 'assignment_expression') {
-              parent.sawOp = true;
-              if (type !== '=' && loops.length && OPS.has(type)) loops[loops.length - 1]!.ops++;
-            } else if (loops.length) {
-              if (parent.type === 'binary_expression' && OPS.has(type)) loops[loops.length - 1]!.ops++;
-              else if (parent.type === 'pointer_expression' && type === '*') loops[loops.length - 1]!.mem++;
+        default: {
+          if (!fn) break;
+          switch (name) {
+            case 'call': {
+              const call: CallFacts = { name: '', direct: false, args: [], line: node.startPosition.row + 1 };
+              fn.calls.push(call);
+              openCalls.push({ start: at, end: node.endIndex, call });
+              break;
             }
+            case 'callee':
+            case 'icallee': {
+              // The innermost call starting here (`ops->fn(...)`: the field starts later).
+              for (let i = openCalls.length - 1; i >= 0; i--) {
+                const oc = openCalls[i]!;
+                if (oc.call.name) continue;
+                const cname = textOf(node);
+                oc.call.name = cname;
+                oc.call.direct = name === 'callee';
+                for (const l of openLoops) l.loop.callSet.add(cname);
+                break;
+              }
+              break;
+            }
+            case 'arg':
+            case 'addr': {
+              const oc = openCalls[openCalls.length - 1];
+              if (oc) oc.call.args.push(name === 'addr' ? `&${textOf(node)}` : textOf(node));
+              break;
+            }
+            case 'afield':
+              pendingField = textOf(node);
+              break;
+            case 'avalue':
+              if (pendingField) fn.fieldAssigns.push([pendingField, textOf(node)]);
+              pendingField = undefined;
+              break;
+            case 'loop':
+              openLoops.push({
+                end: node.endIndex,
+                loop: { line: node.startPosition.row + 1, ops: 0, mem: 0, calls: [], callSet: new Set() },
+              });
+              break;
+            case 'op':
+              for (const l of openLoops) l.loop.ops++;
+              break;
+            case 'mem':
+              for (const l of openLoops) l.loop.mem++;
+              break;
+            case 'case':
+              fn.cases++;
+              break;
           }
-      }
-      return frame;
-    };
-
-    const exit = (f: Frame): void => {
-      if (f.isFn) fn = undefined;
-      else if (f.loop && fn) {
-        loops.pop();
-        const l = f.loop;
-        const outer = loops[loops.length - 1];
-        if (outer) {
-          outer.ops += l.ops;
-          outer.mem += l.mem;
         }
-        fn.loops.push({ line: l.line, ops: l.ops, mem: l.mem, calls: [...l.callSet].sort() });
       }
-    };
-
-    let cur = enter();
-    for (;;) {
-      if (cur.descend && c.gotoFirstChild()) {
-        stack.push(cur);
-        cur = enter();
-        continue;
-      }
-      exit(cur);
-      let done = false;
-      while (!c.gotoNextSibling()) {
-        if (stack.length === 0 || !c.gotoParent()) {
-          done = true;
-          break;
-        }
-        cur = stack.pop()!;
-        exit(cur);
-      }
-      if (done || stack.length === 0) break;
-      cur = enter();
     }
-    c.delete();
+    if (fn) for (const l of openLoops) fn.loops.push(finishLoop(l.loop));
   } finally {
     tree.delete();
   }

@@ -287,7 +287,13 @@ export function studyModule(
       };
       if (m.name === 'module_init' || m.name.endsWith('_initcall')) fnArgs('init');
       else if (m.name === 'module_exit') fnArgs('cleanup');
-      else if (PARAM_MACROS.test(m.name)) {
+      else if (m.name.startsWith('EXPORT_SYMBOL')) {
+        // Called by other modules: the purpose its name suggests, else "other".
+        for (const a of idents) {
+          const fn = resolve(a, file.file);
+          if (fn) addEntry(fn, purposeOfName(fn.name), `macro:${m.name}`);
+        }
+      } else if (PARAM_MACROS.test(m.name)) {
         if (idents[0]) moduleParams.push(idents[0]);
       } else if (/PM_OPS/.test(m.name)) fnArgs('pm');
       else if (

@@ -134,8 +134,7 @@ describe('one-pass extraction', () => {
     expect(fn.isStatic).toBe(true);
     expect(fn.fieldAssigns).toEqual([['handler', 'my_irq']]);
     const req = fn.calls.find((c) => c.name === 'request_irq')!;
-    expect(req.args[1]).toBe('my_irq');
-    expect(req.args[4]).toBe('d');
+    expect(req.args).toEqual(['my_irq', 'd']);
     expect(fn.calls.find((c) => c.name === 'go')!.direct).toBe(false);
     expect(fn.cases).toBe(2);
     const loop = fn.loops.find((l) => l.line === 9)!;
