@@ -1,0 +1,116 @@
+/**
+ * The check command as a user runs it: the built CLI (`dist/cli/main.js`, built by `npm test`'s
+ * pretest step), its formats, exit codes, cache and determinism.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/engine/run.js';
+
+const CLI = join(__dirname, '../../dist/cli/main.js');
+const FIX = join(__dirname, '../fixtures/check');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DRIVERSCOPE_CACHE: mkdtempSync(join(tmpdir(), 'ds-cache-')), ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('driverscope check (CLI)', () => {
+  it('exits 0 with no findings on clean code', () => {
+    const r = run(['check', join(FIX, 'clean')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/0 findings/);
+  });
+
+  it('exits 1 and prints findings grouped by file, with traces and the summary table', () => {
+    const r = run(['check', join(FIX, 'mixed'), '--no-progress']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/core\.c\n\s+8:2\s+error\s+loop waits on device data from ioread32\(\)/);
+    expect(r.stdout).toMatch(/hw\.c:6:\d+\s+ioread32\(\) reads the device/);
+    expect(r.stdout).toMatch(/^class\s+infinite-poll/m);
+  });
+
+  it('reports binary files with their reason and reads Latin-1 files', () => {
+    const r = run(['check', join(FIX, 'mixed'), '--format', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.skipped).toEqual([{ file: expect.stringMatching(/blob\.c$/), reason: 'binary (contains NUL bytes)' }]);
+    expect(j.stats.latin1Files).toBe(1);
+    expect(j.findings.some((f: { file: string }) => f.file.endsWith('latin.c'))).toBe(true);
+  });
+
+  it('exits 2 on usage errors and missing paths', () => {
+    expect(run(['check']).code).toBe(2);
+    expect(run(['check', '--format', 'xml', FIX]).code).toBe(2);
+    const missing = run(['check', join(FIX, 'does-not-exist')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file or directory/);
+    expect(run(['frobnicate']).code).toBe(2);
+  });
+
+  it('writes JSON with findings, traces, fingerprints and the summary', () => {
+    const r = run(['check', join(FIX, 'mixed'), '--format', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.version).toBe(1);
+    const f = j.findings.find((x: { file: string }) => x.file.endsWith('core.c'));
+    expect(f).toMatchObject({ checkId: 'infinite-poll', line: 8, function: 'mixed_wait', sourceCategory: 'mmio' });
+    expect(f.trace.length).toBeGreaterThanOrEqual(2);
+    expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(j.summary.byCheck['infinite-poll']).toBe(2);
+  });
+
+  it('writes SARIF 2.1.0 that validates against the schema, with codeFlows and fingerprints', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ds-sarif-')), 'out.sarif');
+    const r = run(['check', '--format', 'sarif', '-o', out, join(FIX, 'mixed')]);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(readFileSync(out, 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+    );
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    const ok = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    const run0 = log.runs[0];
+    expect(run0.tool.driver.rules.map((x: { id: string }) => x.id)).toContain('infinite-poll');
+    const res = run0.results[0];
+    expect(res.codeFlows[0].threadFlows[0].locations.length).toBeGreaterThanOrEqual(2);
+    expect(res.partialFingerprints['driverscope/v1']).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('gives byte-identical output for any --jobs', () => {
+    const a = run(['check', '--no-cache', '--jobs', '1', '--format', 'json', FIX, join(__dirname, '../../examples')]);
+    const b = run(['check', '--no-cache', '--jobs', '2', '--format', 'json', FIX, join(__dirname, '../../examples')]);
+    expect(a.stdout.length).toBeGreaterThan(100);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('serves an unchanged module from the cache on the second run', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'ds-cache-'));
+    const first = JSON.parse(run(['check', '--format', 'json', join(FIX, 'mixed')], { DRIVERSCOPE_CACHE: cache }).stdout);
+    const second = JSON.parse(run(['check', '--format', 'json', join(FIX, 'mixed')], { DRIVERSCOPE_CACHE: cache }).stdout);
+    expect(first.stats.cachedFiles).toBe(0);
+    expect(second.stats.cachedFiles).toBeGreaterThan(0);
+    expect(second.findings).toEqual(first.findings);
+  });
+
+  it('prints the help and the version', () => {
+    expect(run(['check', '--help']).stdout).toMatch(/usage: driverscope check/);
+    expect(execFileSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('robustness (library)', () => {
+  it('skips a file larger than the limit, with its reason, and goes on', async () => {
+    const r = await runCheck({ paths: [join(FIX, 'mixed')], cache: false, jobs: 1, maxFileBytes: 200 });
+    const big = r.skipped.find((s) => s.file.endsWith('core.c'));
+    expect(big?.reason).toMatch(/too large/);
+  });
+});
