@@ -58,11 +58,18 @@ export function within(list: readonly Node[], container: Node): Node[] {
 export function loopExits(loop: LoopInfo, index: NodeIndex): LoopExit[] {
   const exits: LoopExit[] = [];
   // `while (A && B)` leaves when A fails or when B fails: two exits.
-  for (const c of loop.cond ? conjuncts(loop.cond) : []) exits.push({ kind: 'condition', node: c, guards: [] });
+  for (const c of loop.cond ? conjuncts(loop.cond) : [])
+    exits.push({ kind: 'condition', node: c, guards: [] });
   if (!loop.body) return exits;
   const body = loop.body;
-  const labelsInside = new Set(within(index.of('labeled_statement'), body).map((l) => l.childForFieldName('label')?.text));
-  const stmts = [...index.of('break_statement'), ...index.of('return_statement'), ...index.of('goto_statement')];
+  const labelsInside = new Set(
+    within(index.of('labeled_statement'), body).map((l) => l.childForFieldName('label')?.text),
+  );
+  const stmts = [
+    ...index.of('break_statement'),
+    ...index.of('return_statement'),
+    ...index.of('goto_statement'),
+  ];
   for (const s of within(stmts, body).sort((a, b) => a.startIndex - b.startIndex)) {
     if (s.type === 'break_statement') {
       // A break leaves the innermost loop or switch around it.
@@ -87,14 +94,19 @@ export function loopExits(loop: LoopInfo, index: NodeIndex): LoopExit[] {
 export function checkedInExpression(use: Node, path: string, kinds: number): boolean {
   let child = use;
   for (let p = use.parent; p; child = p, p = p.parent) {
-    if (p.type.endsWith('_statement') || p.type === 'declaration' || p.type === 'compound_statement') return false;
+    if (p.type.endsWith('_statement') || p.type === 'declaration' || p.type === 'compound_statement')
+      return false;
     let guard: Node | null = null;
     if (p.type === 'binary_expression' && (p.child(1)?.type === '&&' || p.child(1)?.type === '||')) {
       if (p.childForFieldName('right')?.id === child.id) guard = p.childForFieldName('left');
     } else if (p.type === 'conditional_expression' && p.childForFieldName('condition')?.id !== child.id) {
       guard = p.childForFieldName('condition');
     }
-    if (guard && comparedPaths(guard).some((c) => c.kind & kinds && (covers(c.path, path) || covers(path, c.path)))) return true;
+    if (
+      guard &&
+      comparedPaths(guard).some((c) => c.kind & kinds && (covers(c.path, path) || covers(path, c.path)))
+    )
+      return true;
   }
   return false;
 }
@@ -177,7 +189,11 @@ export function deviceCanHold(expr: Node, wanted: boolean, taintOf: (n: Node) =>
 }
 
 /** Does anything in `node` give the loop a bound of time: jiffies, time_after, ktime, a timed wait? */
-export function hasTimeBound(node: Node, ft: FunctionTaint, summaries: Map<string, { hasTimeout: boolean }>): boolean {
+export function hasTimeBound(
+  node: Node,
+  ft: FunctionTaint,
+  summaries: Map<string, { hasTimeout: boolean }>,
+): boolean {
   if (/\bjiffies\b/.test(node.text)) return true;
   for (const c of within(ft.fn.index.of('call_expression'), node)) {
     const name = callName(c) || c.childForFieldName('function')?.text || '';
@@ -198,8 +214,22 @@ export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs
 
 /** Error codes that mean "try again" or "not supported": returning them silently is normal. */
 const BENIGN_ERRORS = new Set([
-  'EAGAIN', 'EINPROGRESS', 'EWOULDBLOCK', 'ERESTARTSYS', 'EBUSY', 'ENODATA', 'ENOENT', 'EOPNOTSUPP',
-  'ENOTSUPP', 'EALREADY', 'EPROBE_DEFER', 'ENOSPC', 'ENOMEM', 'EINTR', 'ENOMSG', 'ECANCELED',
+  'EAGAIN',
+  'EINPROGRESS',
+  'EWOULDBLOCK',
+  'ERESTARTSYS',
+  'EBUSY',
+  'ENODATA',
+  'ENOENT',
+  'EOPNOTSUPP',
+  'ENOTSUPP',
+  'EALREADY',
+  'EPROBE_DEFER',
+  'ENOSPC',
+  'ENOMEM',
+  'EINTR',
+  'ENOMSG',
+  'ECANCELED',
 ]);
 
 /** `-EIO`, `-ETIMEDOUT`: an error constant (not a benign retry code), as its name. */
@@ -221,7 +251,8 @@ export interface FailurePath {
  * Returns the first such exit.
  */
 export function failureIn(branch: Node): FailurePath | undefined {
-  const stmts = branch.type === 'compound_statement' ? branch.namedChildren.filter((c): c is Node => !!c) : [branch];
+  const stmts =
+    branch.type === 'compound_statement' ? branch.namedChildren.filter((c): c is Node => !!c) : [branch];
   let pendingCode: string | undefined;
   for (const s of stmts) {
     if (s.type === 'return_statement') {
@@ -229,7 +260,8 @@ export function failureIn(branch: Node): FailurePath | undefined {
       if (code) return { exit: s, errorCode: code };
       return undefined;
     }
-    if ((s.type === 'goto_statement' || s.type === 'break_statement') && pendingCode) return { exit: s, errorCode: pendingCode };
+    if ((s.type === 'goto_statement' || s.type === 'break_statement') && pendingCode)
+      return { exit: s, errorCode: pendingCode };
     if (s.type === 'expression_statement') {
       const e = s.namedChild(0);
       if (e?.type === 'assignment_expression') {

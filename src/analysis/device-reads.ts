@@ -56,7 +56,12 @@ export const DEVICE_READS: DeviceReadApi[] = [
   { name: 'regmap_raw_read', category: 'regmap', kind: 'buffer', arg: 2 },
   { name: 'regmap_noinc_read', category: 'regmap', kind: 'buffer', arg: 2 },
   // I2C / SMBus
-  { pattern: 'i2c_smbus_read_(byte|byte_data|word_data|word_swapped)', category: 'i2c', kind: 'return', errorCodes: true },
+  {
+    pattern: 'i2c_smbus_read_(byte|byte_data|word_data|word_swapped)',
+    category: 'i2c',
+    kind: 'return',
+    errorCodes: true,
+  },
   { name: 'i2c_smbus_read_block_data', category: 'i2c', kind: 'buffer', arg: 2 },
   { pattern: 'i2c_smbus_read_i2c_block_data(_or_emulated)?', category: 'i2c', kind: 'buffer', arg: 3 },
   { name: 'i2c_master_recv', category: 'i2c', kind: 'buffer', arg: 1 },
@@ -91,7 +96,9 @@ export class DeviceReadTable {
       else if (a.pattern) this.patterns.push({ re: new RegExp(`^(?:${a.pattern})$`), api: a });
     }
     const alts = [...this.exact.keys(), ...this.patterns.map((p) => p.api.pattern!)];
-    this.prefilter = new RegExp(`\\b(?:${alts.join('|')})\\s*\\(|${fields.map((f) => f.field).join('|') || '$^'}`);
+    this.prefilter = new RegExp(
+      `\\b(?:${alts.join('|')})\\s*\\(|${fields.map((f) => f.field).join('|') || '$^'}`,
+    );
     this.bufferFields = new Map(fields.map((f) => [f.field, f.category]));
   }
 
@@ -105,7 +112,10 @@ export class DeviceReadTable {
   /** A table with more APIs (from a user's config file). */
   extend(apis: readonly DeviceReadApi[]): DeviceReadTable {
     const all = [...this.exact.values(), ...this.patterns.map((p) => p.api), ...apis];
-    return new DeviceReadTable(all, [...this.bufferFields].map(([field, category]) => ({ field, category })));
+    return new DeviceReadTable(
+      all,
+      [...this.bufferFields].map(([field, category]) => ({ field, category })),
+    );
   }
 }
 
@@ -116,7 +126,8 @@ export function validateDeviceReads(data: unknown): DeviceReadApi[] {
     const e = d as DeviceReadApi;
     if (!e || (typeof e.name !== 'string' && typeof e.pattern !== 'string'))
       throw new Error(`device-read entry ${i}: needs "name" or "pattern"`);
-    if (!kinds.has(e.kind)) throw new Error(`device-read entry ${i}: "kind" must be one of ${[...kinds].join(', ')}`);
+    if (!kinds.has(e.kind))
+      throw new Error(`device-read entry ${i}: "kind" must be one of ${[...kinds].join(', ')}`);
     if ((e.kind === 'out' || e.kind === 'buffer') && typeof e.arg !== 'number')
       throw new Error(`device-read entry ${i}: kind "${e.kind}" needs a numeric "arg"`);
     if (typeof e.category !== 'string') throw new Error(`device-read entry ${i}: needs a "category"`);

@@ -11,7 +11,13 @@ import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
-import { analyseFunction, type FunctionSummary, type FunctionTaint, type ModuleContext, type Taint } from './taint.js';
+import {
+  analyseFunction,
+  type FunctionSummary,
+  type FunctionTaint,
+  type ModuleContext,
+  type Taint,
+} from './taint.js';
 
 export interface ModuleInput {
   files: { parsed: ParsedFile; model: FileModel }[];
@@ -32,7 +38,8 @@ export interface ModuleAnalysis {
 export function findAccessors(texts: readonly string[], reads: DeviceReadTable): Map<string, DeviceReadApi> {
   const out = new Map<string, DeviceReadApi>();
   const macroRe = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
-  const inlineRe = /\bstatic\s+(?:inline\s+|__always_inline\s+)+[\w\s]*?\b(\w+)\s*\(([^)]*)\)\s*\{([^{}]*)\}/g;
+  const inlineRe =
+    /\bstatic\s+(?:inline\s+|__always_inline\s+)+[\w\s]*?\b(\w+)\s*\(([^)]*)\)\s*\{([^{}]*)\}/g;
   const callRe = /\b([A-Za-z_]\w*)\s*\(/g;
   for (let round = 0; round < 2; round++) {
     for (const text of texts) {
@@ -70,7 +77,10 @@ export function findConstants(texts: readonly string[]): Map<string, number> {
 }
 
 /** Struct fields assigned DMA-coherent memory (`priv->rx_ring = dma_alloc_coherent(...)`). */
-export function findRegionFields(texts: readonly string[], reads: DeviceReadTable): Map<string, ReadCategory> {
+export function findRegionFields(
+  texts: readonly string[],
+  reads: DeviceReadTable,
+): Map<string, ReadCategory> {
   const out = new Map<string, ReadCategory>(reads.bufferFields);
   const re = /(?:->|\.)\s*(\w+)\s*=\s*(?:\([^()]*\)\s*)?(\w+)\s*\(/g;
   for (const text of texts) {
@@ -126,7 +136,8 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
     members: new Map(),
     constants: findConstants(texts),
   };
-  if (context.regionFields.size) context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
+  if (context.regionFields.size)
+    context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
   for (const f of input.files) {
     for (const [k, v] of f.model.globals) context.globals.set(k, v);
     for (const members of f.model.structs.values()) {
@@ -134,7 +145,10 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
         const prev = context.members.get(k);
         // Two structs with a member of the same name and different shapes: size unknown.
         if (prev && JSON.stringify(prev.arrayDims) !== JSON.stringify(v.arrayDims)) {
-          context.members.set(k, { ...v, arrayDims: v.arrayDims.length || prev.arrayDims.length ? [undefined] : [] });
+          context.members.set(k, {
+            ...v,
+            arrayDims: v.arrayDims.length || prev.arrayDims.length ? [undefined] : [],
+          });
         } else context.members.set(k, v);
       }
     }
@@ -163,7 +177,9 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
     const ft = analyseFunction(u.fn, u.parsed, () => cfgOf(u), context);
     summaryPass.push([u, ft]);
     const mine = own.get(u)!;
-    const callees = u.fn.calls.map((c) => context.summaries.get(c.name)).filter((s): s is FunctionSummary => !!s);
+    const callees = u.fn.calls
+      .map((c) => context.summaries.get(c.name))
+      .filter((s): s is FunctionSummary => !!s);
     const summary = ft.summary;
     summary.hasTimeout = mine.hasTimeout || callees.some((s) => s.hasTimeout);
     summary.logs = mine.logs || callees.some((s) => s.logs);

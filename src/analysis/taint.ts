@@ -125,19 +125,6 @@ export interface FunctionTaint {
   argTaints: Map<string, Map<number, Taint>>;
 }
 
-const EFFECT_TYPES = new Set([
-  'assignment_expression',
-  'init_declarator',
-  'call_expression',
-  'update_expression',
-]);
-
-function collectEffects(root: Node, out: Node[]): void {
-  // Post-order: a call's out-parameters are written before the assignment that contains it.
-  for (const c of root.namedChildren) if (c) collectEffects(c, out);
-  if (EFFECT_TYPES.has(root.type)) out.push(root);
-}
-
 function cloneState(s: TaintState): TaintState {
   return { taint: new Map(s.taint), regions: new Map(s.regions) };
 }
@@ -206,14 +193,6 @@ export function analyseFunction(
   const deviceApi = (name: string): DeviceReadApi | undefined =>
     mctx.reads.lookup(name) ?? mctx.accessors.get(name);
 
-  const regionFieldOf = (path: string): ReadCategory | undefined => {
-    for (const f of fieldsOf(path)) {
-      const c = mctx.regionFields.get(f);
-      if (c) return c;
-    }
-    return undefined;
-  };
-
   /** Is `expr` a pointer into device-written memory? */
   const regionOf = (expr: Node, st: TaintState): DeviceSource | undefined => {
     const n = stripParens(expr);
@@ -255,7 +234,11 @@ export function analyseFunction(
       const r = regionOf(n, st);
       if (r) return r;
       if (n.type === 'binary_expression') n = n.childForFieldName('left');
-      else if (n.type === 'pointer_expression' || n.type === 'subscript_expression' || n.type === 'field_expression')
+      else if (
+        n.type === 'pointer_expression' ||
+        n.type === 'subscript_expression' ||
+        n.type === 'field_expression'
+      )
         n = n.childForFieldName('argument');
       else return undefined;
       if (n) n = stripParens(n);
@@ -376,7 +359,8 @@ export function analyseFunction(
         if (!t) return undefined;
         if (op === '&' && !(lt && rt)) {
           const c = evalConstant((lt ? r : l)?.text ?? '', mctx.constants);
-          if (c !== undefined && c >= 0) return { ...t, masked: true, maxValue: Math.min(c, t.maxValue ?? c) };
+          if (c !== undefined && c >= 0)
+            return { ...t, masked: true, maxValue: Math.min(c, t.maxValue ?? c) };
           return { ...t, masked: true };
         } else if (op === '%' && lt && !rt) {
           const c = r ? evalConstant(r.text, mctx.constants) : undefined;

@@ -89,7 +89,8 @@ export function buildCfg(body: Node): Cfg {
         const c = add('cond', unparen(stmt.childForFieldName('condition')));
         nodeOf.set(stmt.id, c.id);
         const alt = stmt.childForFieldName('alternative');
-        const altStmt = alt?.type === 'else_clause' ? alt.namedChildren.find((x) => x && x.type !== 'comment') : alt;
+        const altStmt =
+          alt?.type === 'else_clause' ? alt.namedChildren.find((x) => x && x.type !== 'comment') : alt;
         const t = build(stmt.childForFieldName('consequence'), next, ctx);
         const f = altStmt ? build(altStmt, next, ctx) : next;
         c.succ.push({ to: t, branch: true }, { to: f, branch: false });
@@ -154,7 +155,9 @@ export function buildCfg(body: Node): Cfg {
           }
           const value = cs.childForFieldName('value');
           if (!value) hasDefault = true;
-          const stmts = cs.namedChildren.filter((c): c is Node => !!c && c.id !== value?.id && c.type !== 'comment');
+          const stmts = cs.namedChildren.filter(
+            (c): c is Node => !!c && c.id !== value?.id && c.type !== 'comment',
+          );
           for (let j = stmts.length - 1; j >= 0; j--) cur = build(stmts[j], cur, inner);
           const lbl = add('label', cs);
           lbl.succ.push({ to: cur });
@@ -190,7 +193,9 @@ export function buildCfg(body: Node): Cfg {
         const name = stmt.childForFieldName('label')?.text ?? '';
         const l = label(name);
         nodes[l]!.ast = stmt;
-        const inner = stmt.namedChildren.find((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment');
+        const inner = stmt.namedChildren.find(
+          (c) => c && c.type !== 'statement_identifier' && c.type !== 'comment',
+        );
         const s = build(inner, next, ctx);
         nodes[l]!.succ.push({ to: s });
         nodeOf.set(stmt.id, l);

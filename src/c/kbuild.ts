@@ -67,7 +67,9 @@ export function discoverModules(cFiles: readonly string[]): KbuildModule[] {
   // Parents first: `ice-y += devlink/devlink.o` in a parent claims files of its subdirectories.
   const present = new Set(cFiles);
   const owned = new Set<string>();
-  const dirs = [...byDir.keys()].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  const dirs = [...byDir.keys()].sort(
+    (a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1),
+  );
   const pending: KbuildModule[] = [];
   for (const dir of dirs) {
     const facts: MakefileFacts = { targets: new Map(), composites: new Map() };
@@ -77,7 +79,8 @@ export function discoverModules(cFiles: readonly string[]): KbuildModule[] {
       try {
         const f = parseKbuild(readFileSync(p, 'utf8'));
         for (const [k, v] of f.targets) facts.targets.set(k, v);
-        for (const [k, v] of f.composites) facts.composites.set(k, [...(facts.composites.get(k) ?? []), ...v]);
+        for (const [k, v] of f.composites)
+          facts.composites.set(k, [...(facts.composites.get(k) ?? []), ...v]);
       } catch {
         /* unreadable Makefile: fall back to one module per file */
       }
@@ -109,7 +112,9 @@ export function discoverModules(cFiles: readonly string[]): KbuildModule[] {
       pending.push({ name: basename(f, '.c'), dir, files: [f], fromMakefile: false });
     }
   }
-  modules.push(...pending.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : a.name < b.name ? -1 : 1)));
+  modules.push(
+    ...pending.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : a.name < b.name ? -1 : 1)),
+  );
   return modules;
 }
 

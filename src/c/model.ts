@@ -92,7 +92,8 @@ export function evalConstant(text: string, constants?: Map<string, number>): num
   if (arith) {
     const a = evalConstant(arith[1]!, constants);
     const b = evalConstant(arith[3]!, constants);
-    if (a !== undefined && b !== undefined) return arith[2] === '+' ? a + b : arith[2] === '-' ? a - b : a * b;
+    if (a !== undefined && b !== undefined)
+      return arith[2] === '+' ? a + b : arith[2] === '-' ? a - b : a * b;
   }
   return undefined;
 }
@@ -255,7 +256,10 @@ const CALL = new Set(['call_expression']);
 export function callsIn(root: Node, index?: NodeIndex): CCall[] {
   return (index ? index.of('call_expression') : descendants(root, CALL)).map((node) => {
     const f = node.childForFieldName('function');
-    const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+    const args =
+      node
+        .childForFieldName('arguments')
+        ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
     if (f?.type === 'identifier') return { name: f.text, direct: true, node, args };
     if (f?.type === 'field_expression') {
       const field = f.childForFieldName('field');
@@ -265,7 +269,12 @@ export function callsIn(root: Node, index?: NodeIndex): CCall[] {
   });
 }
 
-function functionOf(node: Node, file: ParsedFile, constants: Map<string, number>, index: NodeIndex): CFunction | undefined {
+function functionOf(
+  node: Node,
+  file: ParsedFile,
+  constants: Map<string, number>,
+  index: NodeIndex,
+): CFunction | undefined {
   const body = node.childForFieldName('body');
   const u = unwrapDeclarator(node.childForFieldName('declarator'), constants);
   if (!body || !u?.fn) return undefined;
@@ -291,7 +300,8 @@ function functionOf(node: Node, file: ParsedFile, constants: Map<string, number>
     if (!locals) {
       locals = new Map();
       for (const p of params) if (p.name) locals.set(p.name, p);
-      for (const d of index.of('declaration')) for (const v of variablesOf(d, constants)) locals.set(v.name, v);
+      for (const d of index.of('declaration'))
+        for (const v of variablesOf(d, constants)) locals.set(v.name, v);
     }
     return locals;
   };
@@ -334,7 +344,13 @@ function initializerFields(list: Node, prefix: string, out: CInitializer['fields
 }
 
 const TOP_SKIP = new Set(['function_definition']);
-const TOP = new Set(['function_definition', 'declaration', 'preproc_def', 'struct_specifier', 'type_definition']);
+const TOP = new Set([
+  'function_definition',
+  'declaration',
+  'preproc_def',
+  'struct_specifier',
+  'type_definition',
+]);
 
 export function buildFileModel(file: ParsedFile): FileModel {
   const root = file.tree.rootNode;

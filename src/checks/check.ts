@@ -16,7 +16,12 @@ export interface CheckMeta {
   description: string;
   severity: Severity;
   /** The Carburizer bug class this belongs to (Table 2 of the paper). */
-  category: 'infinite polling' | 'unsafe array reference' | 'unsafe pointer' | 'system panic' | 'missing error reporting';
+  category:
+    | 'infinite polling'
+    | 'unsafe array reference'
+    | 'unsafe pointer'
+    | 'system panic'
+    | 'missing error reporting';
 }
 
 export interface Report {
@@ -44,7 +49,10 @@ export interface Check {
 
 /** Whitespace-normalised text of an expression, for fingerprints. */
 export function normalise(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -52,7 +60,10 @@ export function normalise(text: string): string {
  * offset within the function — not the absolute line, which moves when code above it changes.
  */
 export function fingerprint(checkId: string, fn: string, expr: string, lineInFunction: number): string {
-  return createHash('sha256').update(`${checkId}\0${fn}\0${normalise(expr)}\0${lineInFunction}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${checkId}\0${fn}\0${normalise(expr)}\0${lineInFunction}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Run checks over one function's analysis. */

@@ -15,7 +15,9 @@ import type { Check } from './check.js';
 /** `x < 0` style tests of a value that is also an errno: error propagation, not device data. */
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
-  return s.type === 'binary_expression' && s.child(1)?.type === '<' && s.childForFieldName('right')?.text === '0';
+  return (
+    s.type === 'binary_expression' && s.child(1)?.type === '<' && s.childForFieldName('right')?.text === '0'
+  );
 }
 
 export const silentFailure: Check = {
@@ -29,7 +31,6 @@ export const silentFailure: Check = {
   },
   detect(ctx) {
     if (!ctx.fn.touchesDevice) return;
-    const body = ctx.fn.fn.body;
     const summaries = ctx.module.summaries;
     for (const ifs of ctx.fn.fn.index.of('if_statement')) {
       const raw = ifs.childForFieldName('condition');

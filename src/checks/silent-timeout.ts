@@ -42,17 +42,20 @@ export const silentTimeout: Check = {
     category: 'missing error reporting',
   },
   detect(ctx) {
-    const body = ctx.fn.fn.body;
     // Bounded loops that wait on the device.
     for (const loop of ctx.fn.touchesDevice ? ctx.fn.cfg.loops : []) {
       const exits = loopExits(loop, ctx.fn.fn.index);
       const taintOf = (n: Node) => ctx.taintOf(n);
       const deviceExits = exits.filter((e) =>
-        e.kind === 'condition' ? deviceCanHold(e.node, true, taintOf) : e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
+        e.kind === 'condition'
+          ? deviceCanHold(e.node, true, taintOf)
+          : e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
       );
       const boundExits = exits.filter((e) => !deviceExits.includes(e));
       if (deviceExits.length === 0 || boundExits.length === 0) continue;
-      const t = deviceExits.map((e) => ctx.taintOf(e.node) ?? e.guards.map((g) => ctx.taintOf(g.cond)).find(Boolean)).find(Boolean);
+      const t = deviceExits
+        .map((e) => ctx.taintOf(e.node) ?? e.guards.map((g) => ctx.taintOf(g.cond)).find(Boolean))
+        .find(Boolean);
       // Variables that make the bound: identifiers in the untainted exits' conditions.
       const boundVars = new Set<string>();
       for (const e of boundExits) {
@@ -98,9 +101,15 @@ export const silentTimeout: Check = {
       if (!POLL_HELPER.test(name)) continue;
       const assign = call.parent;
       if (assign?.type !== 'assignment_expression' && assign?.type !== 'init_declarator') continue;
-      const lhs = assign.type === 'assignment_expression' ? assign.childForFieldName('left') : assign.childForFieldName('declarator');
+      const lhs =
+        assign.type === 'assignment_expression'
+          ? assign.childForFieldName('left')
+          : assign.childForFieldName('declarator');
       const ret = lhs ? accessPath(lhs) : undefined;
-      const stmt = assign.parent?.type === 'expression_statement' || assign.parent?.type === 'declaration' ? assign.parent : undefined;
+      const stmt =
+        assign.parent?.type === 'expression_statement' || assign.parent?.type === 'declaration'
+          ? assign.parent
+          : undefined;
       if (!ret || !stmt) continue;
       const next = stmt.nextNamedSibling;
       if (next?.type !== 'if_statement') continue;
@@ -114,7 +123,8 @@ export const silentTimeout: Check = {
       if (exit.type === 'return_statement' && exit.namedChild(0)?.text !== ret) continue;
       if (exit.type === 'goto_statement') {
         const label = exit.childForFieldName('label')?.text ?? '';
-        if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, ctx.module.summaries))) continue;
+        if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, ctx.module.summaries)))
+          continue;
       }
       ctx.report({
         node: next.child(0)!,

@@ -12,7 +12,8 @@ import { CHECK_NULL, CHECK_RANGE, callArgs, callName } from '../analysis/taint.j
 import type { Node } from '../c/parser.js';
 import type { Check } from './check.js';
 
-const MEMORY_APIS = /^(memcpy|memmove|memset|memcmp|memcpy_toio|memcpy_fromio|memset_io|copy_to_user|copy_from_user|strcpy|strncpy|strscpy|skb_put_data|skb_copy_to_linear_data|skb_copy_from_linear_data)$/;
+const MEMORY_APIS =
+  /^(memcpy|memmove|memset|memcmp|memcpy_toio|memcpy_fromio|memset_io|copy_to_user|copy_from_user|strcpy|strncpy|strscpy|skb_put_data|skb_copy_to_linear_data|skb_copy_from_linear_data)$/;
 
 function isOffsetExpr(n: Node): { base: Node; offset: Node } | undefined {
   const s = stripParens(n);
@@ -45,7 +46,10 @@ export const taintedPointer: Check = {
   detect(ctx) {
     if (!ctx.fn.touchesDevice) return;
     const seen = new Set<number>();
-    for (const d of [...ctx.fn.fn.index.of('pointer_expression'), ...ctx.fn.fn.index.of('field_expression')]) {
+    for (const d of [
+      ...ctx.fn.fn.index.of('pointer_expression'),
+      ...ctx.fn.fn.index.of('field_expression'),
+    ]) {
       const isDeref =
         (d.type === 'pointer_expression' && d.child(0)?.type === '*') ||
         (d.type === 'field_expression' && d.children.some((c) => c?.type === '->'));
@@ -72,7 +76,9 @@ export const taintedPointer: Check = {
           ? `device data from ${t.source.api}() offsets a pointer that is dereferenced with no check`
           : `device data from ${t.source.api}() is dereferenced as a pointer with no check`,
         taint: t,
-        use: off ? `pointer ${off.base.text} offset by device data and dereferenced` : `dereferenced as a pointer`,
+        use: off
+          ? `pointer ${off.base.text} offset by device data and dereferenced`
+          : `dereferenced as a pointer`,
       });
     }
     for (const call of ctx.fn.fn.index.of('call_expression')) {

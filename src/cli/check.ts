@@ -78,12 +78,15 @@ export async function run(argv: string[]): Promise<number> {
     try {
       extraReads = validateDeviceReads(JSON.parse(readFileSync(values['device-reads'], 'utf8')));
     } catch (e) {
-      console.error(`driverscope check: --device-reads ${values['device-reads']}: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(
+        `driverscope check: --device-reads ${values['device-reads']}: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return 2;
     }
   }
   const checks = values.check?.flatMap((c) => c.split(',')).filter(Boolean);
-  const bar = !values['no-progress'] && process.stderr.isTTY ? new ProgressBar('analysing modules') : undefined;
+  const bar =
+    !values['no-progress'] && process.stderr.isTTY ? new ProgressBar('analysing modules') : undefined;
   const result = await runCheck({
     paths: positionals,
     jobs,

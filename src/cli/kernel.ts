@@ -23,7 +23,9 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   if (!isKernelVersion(version)) {
-    console.error(`driverscope kernel: unsupported version '${version}' (supported: ${SUPPORTED_KERNELS.join(', ')})`);
+    console.error(
+      `driverscope kernel: unsupported version '${version}' (supported: ${SUPPORTED_KERNELS.join(', ')})`,
+    );
     return 2;
   }
   if (sub === 'path') {

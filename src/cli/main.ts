@@ -12,12 +12,27 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  check: { summary: 'find code that trusts the hardware (Carburizer checks)', load: () => import('./check.js') },
-  kernel: { summary: 'fetch a Linux source tree from Debian into the cache', load: () => import('./kernel.js') },
-  study: { summary: 'study every driver of a tree: classes, purposes, interactions (ASPLOS’12)', load: () => import('./study.js') },
+  check: {
+    summary: 'find code that trusts the hardware (Carburizer checks)',
+    load: () => import('./check.js'),
+  },
+  kernel: {
+    summary: 'fetch a Linux source tree from Debian into the cache',
+    load: () => import('./kernel.js'),
+  },
+  study: {
+    summary: 'study every driver of a tree: classes, purposes, interactions (ASPLOS’12)',
+    load: () => import('./study.js'),
+  },
   similar: { summary: 'find driver code that repeats code elsewhere', load: () => import('./similar.js') },
-  run: { summary: 'run a C driver in the wasm sandbox against its device model', load: () => import('./run.js') },
-  campaign: { summary: 'fault-injection campaign: native vs Nooks isolation', load: () => import('./campaign.js') },
+  run: {
+    summary: 'run a C driver in the wasm sandbox against its device model',
+    load: () => import('./run.js'),
+  },
+  campaign: {
+    summary: 'fault-injection campaign: native vs Nooks isolation',
+    load: () => import('./campaign.js'),
+  },
 };
 
 export function usage(): string {
@@ -53,6 +68,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+if (
+  process.argv[1] &&
+  fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])
+) {
   process.exitCode = await main(process.argv.slice(2));
 }

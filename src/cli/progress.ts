@@ -12,7 +12,9 @@ export class ProgressBar {
     const frac = total ? done / total : 1;
     const filled = Math.round(frac * width);
     const secs = ((now - this.start) / 1000).toFixed(0);
-    process.stderr.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${secs}s`);
+    process.stderr.write(
+      `\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${secs}s`,
+    );
   }
 
   done(): void {

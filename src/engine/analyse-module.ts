@@ -59,13 +59,17 @@ let tableCache: { key: string; table: DeviceReadTable } | undefined;
 
 function tableFor(extra?: DeviceReadApi[]): DeviceReadTable {
   const key = JSON.stringify(extra ?? []);
-  if (tableCache?.key !== key) tableCache = { key, table: extra?.length ? new DeviceReadTable().extend(extra) : new DeviceReadTable() };
+  if (tableCache?.key !== key)
+    tableCache = { key, table: extra?.length ? new DeviceReadTable().extend(extra) : new DeviceReadTable() };
   return tableCache.table;
 }
 
 export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult> {
   const rel = (p: string) => relative(task.root, p) || p;
-  const sources: ModuleSource[] = task.files.map((path) => ({ path: rel(path), ...readSource(path, task.maxFileBytes) }));
+  const sources: ModuleSource[] = task.files.map((path) => ({
+    path: rel(path),
+    ...readSource(path, task.maxFileBytes),
+  }));
   const headers: string[] = [];
   for (const h of task.headers) {
     const r = readSource(h, task.maxFileBytes);
@@ -100,7 +104,10 @@ export async function analyseSources(
       try {
         parsed = await parseC(path, r.text);
       } catch (e) {
-        result.skipped.push({ file: path, reason: `parse failed: ${e instanceof Error ? e.message : String(e)}` });
+        result.skipped.push({
+          file: path,
+          reason: `parse failed: ${e instanceof Error ? e.message : String(e)}`,
+        });
         continue;
       }
       const { errorBytes } = errorExtent(parsed.tree.rootNode);
@@ -114,7 +121,10 @@ export async function analyseSources(
       try {
         files.push({ parsed, model: buildFileModel(parsed) });
       } catch (e) {
-        result.skipped.push({ file: path, reason: `model failed: ${e instanceof Error ? e.message : String(e)}` });
+        result.skipped.push({
+          file: path,
+          reason: `model failed: ${e instanceof Error ? e.message : String(e)}`,
+        });
         parsed.dispose();
       }
     }
@@ -122,13 +132,21 @@ export async function analyseSources(
     for (const fn of analysis.functions) {
       if (Date.now() - started > timeLimitMs) {
         const done = new Set(result.findings.map((f) => f.file));
-        for (const f of files) if (!done.has(f.parsed.path)) result.skipped.push({ file: f.parsed.path, reason: `time limit (${timeLimitMs} ms) reached in analysis` });
+        for (const f of files)
+          if (!done.has(f.parsed.path))
+            result.skipped.push({
+              file: f.parsed.path,
+              reason: `time limit (${timeLimitMs} ms) reached in analysis`,
+            });
         break;
       }
       try {
         result.findings.push(...runChecks(checks, fn, analysis.context));
       } catch (e) {
-        result.skipped.push({ file: fn.file.path, reason: `check failed in ${fn.fn.name}(): ${e instanceof Error ? e.message : String(e)}` });
+        result.skipped.push({
+          file: fn.file.path,
+          reason: `check failed in ${fn.fn.name}(): ${e instanceof Error ? e.message : String(e)}`,
+        });
       }
     }
   } finally {

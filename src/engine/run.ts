@@ -4,7 +4,15 @@
  * module's result by the hash of its contents so a re-run over an unchanged tree is near-instant.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +49,12 @@ export function kernelRootOf(p: string): string | undefined {
     return undefined;
   }
   for (;;) {
-    if (existsSync(join(d, 'MAINTAINERS')) && existsSync(join(d, 'Kconfig')) && existsSync(join(d, 'drivers'))) return d;
+    if (
+      existsSync(join(d, 'MAINTAINERS')) &&
+      existsSync(join(d, 'Kconfig')) &&
+      existsSync(join(d, 'drivers'))
+    )
+      return d;
     const up = dirname(d);
     if (up === d) return undefined;
     d = up;
@@ -125,7 +138,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   if (missing.length) throw new Error(`no such file or directory: ${missing.join(', ')}`);
   const root = resultRoot(opts.paths);
   const modules = discoverModules(cFiles);
-  const reads = opts.extraReads?.length ? new DeviceReadTable().extend(opts.extraReads) : new DeviceReadTable();
+  const reads = opts.extraReads?.length
+    ? new DeviceReadTable().extend(opts.extraReads)
+    : new DeviceReadTable();
   const maxFileBytes = opts.maxFileBytes ?? 4 * 1024 * 1024;
   const timeLimitMs = opts.timeLimitMs ?? 60_000;
   const useCache = opts.cache !== false;
@@ -135,7 +150,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   const headerCache = new Map<string, string[]>();
   const headerText = new Map<string, string>();
   const accessorCache = new Map<string, RegExp | undefined>();
-  const configKey = JSON.stringify({ v: VERSION_SALT, checks: opts.checks ?? [], extra: opts.extraReads ?? [] });
+  const configKey = JSON.stringify({
+    v: VERSION_SALT,
+    checks: opts.checks ?? [],
+    extra: opts.extraReads ?? [],
+  });
 
   interface Job {
     task: ModuleTask;
@@ -239,10 +258,17 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     }
   } else {
     const workerFile = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
-    const pool = new Piscina({ filename: workerFile, maxThreads: jobsN, minThreads: jobsN, idleTimeout: 1000 });
+    const pool = new Piscina({
+      filename: workerFile,
+      maxThreads: jobsN,
+      minThreads: jobsN,
+      idleTimeout: 1000,
+    });
     try {
       // Biggest modules first: the pool ends together instead of waiting on one large driver.
-      const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.task.files.length - jobs[a]!.task.files.length || a - b);
+      const order = jobs
+        .map((_, i) => i)
+        .sort((a, b) => jobs[b]!.task.files.length - jobs[a]!.task.files.length || a - b);
       await Promise.all(
         order.map(async (i) => {
           fresh[i] = (await pool.run(jobs[i]!.task)) as ModuleResult;

@@ -12,7 +12,9 @@ export function renderJson(result: CheckRunResult): string {
     findings: result.findings,
     summary: {
       byCheck: Object.fromEntries(s.checks.map((c, i) => [c, s.totals[i]])),
-      byClass: Object.fromEntries(s.rows.map((r) => [r.cls, Object.fromEntries(s.checks.map((c, i) => [c, r.counts[i]]))])),
+      byClass: Object.fromEntries(
+        s.rows.map((r) => [r.cls, Object.fromEntries(s.checks.map((c, i) => [c, r.counts[i]]))]),
+      ),
       total: s.total,
     },
     stats: {

@@ -36,7 +36,10 @@ export function renderSarif(result: CheckRunResult, version: string): string {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: f.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
+          artifactLocation: {
+            uri: f.file.split('/').map(encodeURIComponent).join('/'),
+            uriBaseId: 'SRCROOT',
+          },
           region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
         },
         logicalLocations: [{ name: f.function, kind: 'function' }],
@@ -45,7 +48,9 @@ export function renderSarif(result: CheckRunResult, version: string): string {
     partialFingerprints: { 'driverscope/v1': f.fingerprint },
     codeFlows: [
       {
-        threadFlows: [{ locations: f.trace.map((s) => ({ location: loc(s.file, s.line, s.column, s.message) })) }],
+        threadFlows: [
+          { locations: f.trace.map((s) => ({ location: loc(s.file, s.line, s.column, s.message) })) },
+        ],
       },
     ],
     properties: f.sourceCategory ? { sourceCategory: f.sourceCategory } : undefined,
@@ -63,7 +68,9 @@ export function renderSarif(result: CheckRunResult, version: string): string {
             rules,
           },
         },
-        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(result.root.endsWith('/') ? result.root : `${result.root}/`).href } },
+        originalUriBaseIds: {
+          SRCROOT: { uri: pathToFileURL(result.root.endsWith('/') ? result.root : `${result.root}/`).href },
+        },
         results,
         invocations: [
           {

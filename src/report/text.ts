@@ -18,9 +18,13 @@ export function renderText(result: CheckRunResult, opts: TextOptions = {}): stri
       out.push(c('4', f.file));
       current = f.file;
     }
-    const sev = f.severity === 'error' ? c('31', 'error') : f.severity === 'warning' ? c('33', 'warning') : 'note';
-    out.push(`  ${f.line}:${f.column}  ${sev}  ${f.message}  ${c('2', f.checkId)}  ${c('2', `in ${f.function}()`)}`);
-    if (!opts.brief) for (const s of f.trace) out.push(c('2', `      ${s.file}:${s.line}:${s.column}  ${s.message}`));
+    const sev =
+      f.severity === 'error' ? c('31', 'error') : f.severity === 'warning' ? c('33', 'warning') : 'note';
+    out.push(
+      `  ${f.line}:${f.column}  ${sev}  ${f.message}  ${c('2', f.checkId)}  ${c('2', `in ${f.function}()`)}`,
+    );
+    if (!opts.brief)
+      for (const s of f.trace) out.push(c('2', `      ${s.file}:${s.line}:${s.column}  ${s.message}`));
   }
   if (result.findings.length) out.push('');
   out.push(...renderSummary(result));
@@ -29,7 +33,8 @@ export function renderText(result: CheckRunResult, opts: TextOptions = {}): stri
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
+  const fmt = (r: string[]) =>
+    r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
 }
 
@@ -54,7 +59,8 @@ export function renderSummary(result: CheckRunResult): string[] {
       `, ${result.prefilteredFiles} without device reads, ${result.skipped.length} skipped; ` +
       `${result.lines.toLocaleString('en-US')} lines parsed, ${pct}% of bytes in parse errors; ${(result.wallMs / 1000).toFixed(1)} s`,
   );
-  if (result.latin1Files) out.push(`${result.latin1Files} files are not valid UTF-8 and were read as Latin-1`);
+  if (result.latin1Files)
+    out.push(`${result.latin1Files} files are not valid UTF-8 and were read as Latin-1`);
   if (result.skipped.length) {
     const reasons = new Map<string, number>();
     for (const k of result.skipped) {
@@ -63,7 +69,8 @@ export function renderSummary(result: CheckRunResult): string[] {
     }
     out.push(`skipped: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')}`);
     for (const k of result.skipped.slice(0, 20)) out.push(`  ${k.file}: ${k.reason}`);
-    if (result.skipped.length > 20) out.push(`  ... and ${result.skipped.length - 20} more (see --format json)`);
+    if (result.skipped.length > 20)
+      out.push(`  ... and ${result.skipped.length - 20} more (see --format json)`);
   }
   return out;
 }

@@ -38,7 +38,11 @@ describe('source model', () => {
     expect(m.globals.has('global_priv')).toBe(true);
     const drv = m.initializers.find((i) => i.variable === 'nic_driver')!;
     expect(drv.structType).toBe('pci_driver');
-    expect(drv.fields.map((x) => `${x.path}=${x.value}`)).toEqual(['name="nic"', 'probe=nic_probe', 'driver.pm=&nic_pm']);
+    expect(drv.fields.map((x) => `${x.path}=${x.value}`)).toEqual([
+      'name="nic"',
+      'probe=nic_probe',
+      'driver.pm=&nic_pm',
+    ]);
     f.dispose();
   });
 });
@@ -81,7 +85,8 @@ out:
     const cfg = buildCfg(fn.body);
     expect(cfg.loops.map((l) => l.kind)).toEqual(['for', 'do', 'while']);
     const conds = cfg.nodes.filter((n) => n.kind === 'cond');
-    for (const c of conds) expect(c.succ.map((e) => e.branch).sort()).toEqual(c.succ.length === 2 ? [false, true] : [true]);
+    for (const c of conds)
+      expect(c.succ.map((e) => e.branch).sort()).toEqual(c.succ.length === 2 ? [false, true] : [true]);
     // case 1 falls through to case 2: the node for "a = 2" leads to the case-2 label.
     const a2 = cfg.nodes.find((n) => n.ast?.text === 'a = 2;')!;
     const next = cfg.nodes[a2.succ[0]!.to]!;
@@ -99,7 +104,9 @@ out:
 
 describe('Kbuild modules', () => {
   it('parses obj-$(CONFIG_X) and composite objects', () => {
-    const f = parseKbuild('obj-$(CONFIG_FOO) += foo.o bar.o\nfoo-y := core.o \\\n\thw.o\nfoo-$(CONFIG_FOO_DBG) += debug.o\nobj-y += sub/\n');
+    const f = parseKbuild(
+      'obj-$(CONFIG_FOO) += foo.o bar.o\nfoo-y := core.o \\\n\thw.o\nfoo-$(CONFIG_FOO_DBG) += debug.o\nobj-y += sub/\n',
+    );
     expect([...f.targets]).toEqual([
       ['foo', 'CONFIG_FOO'],
       ['bar', 'CONFIG_FOO'],
@@ -110,9 +117,14 @@ describe('Kbuild modules', () => {
   it('groups files into modules, and unreferenced files into their own', () => {
     const d = mkdtempSync(join(tmpdir(), 'kbuild-'));
     mkdirSync(join(d, 'sub'));
-    writeFileSync(join(d, 'Makefile'), 'obj-$(CONFIG_FOO) += foo.o bar.o\nfoo-y := core.o hw.o sub/extra.o\n');
+    writeFileSync(
+      join(d, 'Makefile'),
+      'obj-$(CONFIG_FOO) += foo.o bar.o\nfoo-y := core.o hw.o sub/extra.o\n',
+    );
     for (const f of ['core.c', 'hw.c', 'bar.c', 'lonely.c', 'sub/extra.c']) writeFileSync(join(d, f), '');
-    const mods = discoverModules(['core.c', 'hw.c', 'bar.c', 'lonely.c', 'sub/extra.c'].map((f) => join(d, f)));
+    const mods = discoverModules(
+      ['core.c', 'hw.c', 'bar.c', 'lonely.c', 'sub/extra.c'].map((f) => join(d, f)),
+    );
     const byName = Object.fromEntries(mods.map((m) => [m.name, m.files.map((x) => x.slice(d.length + 1))]));
     expect(byName).toEqual({ bar: ['bar.c'], foo: ['core.c', 'hw.c', 'sub/extra.c'], lonely: ['lonely.c'] });
     expect(mods.find((m) => m.name === 'foo')!.config).toBe('CONFIG_FOO');

@@ -20,7 +20,18 @@ describe('kernel-aware preparation', () => {
   });
 
   it('keeps the first branch of #if groups and the #else of #if 0', () => {
-    const src = ['#ifdef CONFIG_PM', 'int a;', '#else', 'int b;', '#endif', '#if 0', 'int c;', '#else', 'int d;', '#endif'].join('\n');
+    const src = [
+      '#ifdef CONFIG_PM',
+      'int a;',
+      '#else',
+      'int b;',
+      '#endif',
+      '#if 0',
+      'int c;',
+      '#else',
+      'int d;',
+      '#endif',
+    ].join('\n');
     const out = prepareKernelC(src).text;
     expect(out).toContain('int a;');
     expect(out).not.toContain('int b;');

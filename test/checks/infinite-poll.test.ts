@@ -206,7 +206,9 @@ static void f(void __iomem *base)
     },
     {
       name: 'accessor in another file of the same module',
-      others: { 'drivers/test/hw.c': `u32 hw_status(void __iomem *base)\n{\n\treturn ioread32(base + 0x14);\n}\n` },
+      others: {
+        'drivers/test/hw.c': `u32 hw_status(void __iomem *base)\n{\n\treturn ioread32(base + 0x14);\n}\n`,
+      },
       code: `u32 hw_status(void __iomem *base);
 static void f(void __iomem *base)
 {

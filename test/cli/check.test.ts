@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
 
@@ -40,7 +40,9 @@ describe('driverscope check (CLI)', () => {
   it('reports binary files with their reason and reads Latin-1 files', () => {
     const r = run(['check', join(FIX, 'mixed'), '--format', 'json']);
     const j = JSON.parse(r.stdout);
-    expect(j.skipped).toEqual([{ file: expect.stringMatching(/blob\.c$/), reason: 'binary (contains NUL bytes)' }]);
+    expect(j.skipped).toEqual([
+      { file: expect.stringMatching(/blob\.c$/), reason: 'binary (contains NUL bytes)' },
+    ]);
     expect(j.stats.latin1Files).toBe(1);
     expect(j.findings.some((f: { file: string }) => f.file.endsWith('latin.c'))).toBe(true);
   });
@@ -59,7 +61,12 @@ describe('driverscope check (CLI)', () => {
     const j = JSON.parse(r.stdout);
     expect(j.version).toBe(1);
     const f = j.findings.find((x: { file: string }) => x.file.endsWith('core.c'));
-    expect(f).toMatchObject({ checkId: 'infinite-poll', line: 8, function: 'mixed_wait', sourceCategory: 'mmio' });
+    expect(f).toMatchObject({
+      checkId: 'infinite-poll',
+      line: 8,
+      function: 'mixed_wait',
+      sourceCategory: 'mmio',
+    });
     expect(f.trace.length).toBeGreaterThanOrEqual(2);
     expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(j.summary.byCheck['infinite-poll']).toBe(2);
@@ -73,7 +80,7 @@ describe('driverscope check (CLI)', () => {
     const schema = JSON.parse(
       readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
     );
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
     const ok = validate(log);
     expect(validate.errors ?? []).toEqual([]);
@@ -86,16 +93,38 @@ describe('driverscope check (CLI)', () => {
   });
 
   it('gives byte-identical output for any --jobs', () => {
-    const a = run(['check', '--no-cache', '--jobs', '1', '--format', 'json', FIX, join(__dirname, '../../examples')]);
-    const b = run(['check', '--no-cache', '--jobs', '2', '--format', 'json', FIX, join(__dirname, '../../examples')]);
+    const a = run([
+      'check',
+      '--no-cache',
+      '--jobs',
+      '1',
+      '--format',
+      'json',
+      FIX,
+      join(__dirname, '../../examples'),
+    ]);
+    const b = run([
+      'check',
+      '--no-cache',
+      '--jobs',
+      '2',
+      '--format',
+      'json',
+      FIX,
+      join(__dirname, '../../examples'),
+    ]);
     expect(a.stdout.length).toBeGreaterThan(100);
     expect(b.stdout).toBe(a.stdout);
   });
 
   it('serves an unchanged module from the cache on the second run', () => {
     const cache = mkdtempSync(join(tmpdir(), 'ds-cache-'));
-    const first = JSON.parse(run(['check', '--format', 'json', join(FIX, 'mixed')], { DRIVERSCOPE_CACHE: cache }).stdout);
-    const second = JSON.parse(run(['check', '--format', 'json', join(FIX, 'mixed')], { DRIVERSCOPE_CACHE: cache }).stdout);
+    const first = JSON.parse(
+      run(['check', '--format', 'json', join(FIX, 'mixed')], { DRIVERSCOPE_CACHE: cache }).stdout,
+    );
+    const second = JSON.parse(
+      run(['check', '--format', 'json', join(FIX, 'mixed')], { DRIVERSCOPE_CACHE: cache }).stdout,
+    );
     expect(first.stats.cachedFiles).toBe(0);
     expect(second.stats.cachedFiles).toBeGreaterThan(0);
     expect(second.findings).toEqual(first.findings);
@@ -103,7 +132,9 @@ describe('driverscope check (CLI)', () => {
 
   it('prints the help and the version', () => {
     expect(run(['check', '--help']).stdout).toMatch(/usage: driverscope check/);
-    expect(execFileSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+/);
+    expect(execFileSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' })).toMatch(
+      /^\d+\.\d+\.\d+/,
+    );
   });
 });
 
