@@ -7,7 +7,7 @@ import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
-import { accessPath, covers, stripParens } from './paths.js';
+import { accessPath, covers, rootOf, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
 import { callArgs, callName, comparedPaths } from './taint.js';
 
@@ -124,11 +124,67 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     if (p) out.add(p);
   }
   for (const a of within(index.of('assignment_expression'), loop)) {
-    if (!PROGRESS_OPS.has(a.child(1)?.type ?? '')) continue;
+    const op = a.child(1)?.type ?? '';
     const p = accessPath(a.childForFieldName('left')!);
-    if (p) out.add(p);
+    if (!p) continue;
+    // `x += n`, and `x = x - n` / `x = (x + 1) % N`: the new value is computed from the old.
+    if (PROGRESS_OPS.has(op) || (op === '=' && mentions(a.childForFieldName('right')!, new Set([p]))))
+      out.add(p);
   }
   return out;
+}
+
+/**
+ * Software values the loop changes: paths assigned in it, and roots handed to a call in it (the
+ * callee may advance them: `while (sq->head != head) put_desc(sq, 1);`).
+ */
+export function changedInLoop(
+  loop: Node,
+  index: NodeIndex,
+): { paths: Set<string>; passedRoots: Set<string> } {
+  const paths = new Set<string>();
+  for (const a of within(index.of('assignment_expression'), loop)) {
+    const p = accessPath(a.childForFieldName('left')!);
+    if (p) paths.add(p);
+  }
+  const passedRoots = new Set<string>();
+  for (const c of within(index.of('call_expression'), loop)) {
+    for (const arg of callArgs(c)) {
+      const s = stripParens(arg);
+      const inner =
+        s.type === 'pointer_expression' && s.child(0)?.type === '&' ? s.childForFieldName('argument') : s;
+      const p = inner ? accessPath(inner) : undefined;
+      if (p) passedRoots.add(rootOf(p));
+    }
+  }
+  return { paths, passedRoots };
+}
+
+/**
+ * Does the exit condition compare against a software value the loop moves (a ring walk toward a
+ * device-given index)? Then the loop makes progress and is bounded by Carburizer's counter rule.
+ */
+export function comparesMovingValue(
+  cond: Node,
+  moving: { paths: Set<string>; passedRoots: Set<string> },
+  progress: ReadonlySet<string>,
+  taintOf: (n: Node) => unknown,
+): boolean {
+  for (const b of [cond, ...descendants(cond, new Set(['binary_expression']))]) {
+    const s = stripParens(b);
+    if (
+      s.type !== 'binary_expression' ||
+      !['==', '!=', '<', '<=', '>', '>='].includes(s.child(1)?.type ?? '')
+    )
+      continue;
+    for (const side of [s.childForFieldName('left'), s.childForFieldName('right')]) {
+      const p = side ? accessPath(side) : undefined;
+      if (!p || taintOf(side!)) continue;
+      if (progress.has(p) || moving.paths.has(p) || (p.includes('->') && moving.passedRoots.has(rootOf(p))))
+        return true;
+    }
+  }
+  return false;
 }
 
 const PATHS = new Set(['identifier', 'field_expression']);
@@ -230,6 +286,9 @@ const BENIGN_ERRORS = new Set([
   'EINTR',
   'ENOMSG',
   'ECANCELED',
+  // "No such device": how probe and detect routines say the hardware is absent; the core stays quiet.
+  'ENODEV',
+  'ENXIO',
 ]);
 
 /** `-EIO`, `-ETIMEDOUT`: an error constant (not a benign retry code), as its name. */

@@ -38,6 +38,8 @@ export interface Taint {
   maxValue?: number;
   /** Masked (`& MASK`) or reduced (`% n`) by something not from the device: Carburizer's mask filter. */
   masked?: boolean;
+  /** Reached this function as an argument from a caller (its check is the caller's data, not a local read). */
+  viaArgument?: boolean;
   /** A pointer computed from device data by arithmetic (`base + off`), not an address the device gave. */
   derived?: boolean;
 }
@@ -506,7 +508,11 @@ export function analyseFunction(
             if (!t) return;
             const m = argTaints.get(name) ?? new Map<number, Taint>();
             if (!m.has(i))
-              m.set(i, { ...t, steps: [...t.steps, step(a, `passed to ${name}() as argument ${i + 1}`)] });
+              m.set(i, {
+                ...t,
+                viaArgument: true,
+                steps: [...t.steps, step(a, `passed to ${name}() as argument ${i + 1}`)],
+              });
             argTaints.set(name, m);
           });
         }

@@ -10,7 +10,15 @@
  * bounds. Also reported: the `*_poll_timeout*()` helpers called with `timeout_us == 0`, which
  * iopoll.h defines as "never time out".
  */
-import { deviceCanHold, hasTimeBound, loopExits, mentions, progressPaths } from '../analysis/control.js';
+import {
+  changedInLoop,
+  comparesMovingValue,
+  deviceCanHold,
+  hasTimeBound,
+  loopExits,
+  mentions,
+  progressPaths,
+} from '../analysis/control.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
@@ -50,11 +58,15 @@ export const infinitePoll: Check = {
         return t;
       };
       const progress = progressPaths(loop.node, fn.fn.index);
+      const moving = changedInLoop(loop.node, fn.fn.index);
+      const plainTaint = (n: typeof loop.node) => ctx.taintOf(n);
+      const bounded = (c: typeof loop.node) =>
+        mentions(c, progress) || comparesMovingValue(c, moving, progress, plainTaint);
       const avoidable = exits.map((e) =>
         e.kind === 'condition'
-          ? deviceCanHold(e.node, true, taintOf) && !mentions(e.node, progress)
+          ? deviceCanHold(e.node, true, taintOf) && !bounded(e.node)
           : e.guards.length > 0 &&
-            e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf) && !mentions(g.cond, progress)),
+            e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf) && !bounded(g.cond)),
       );
       if (!loop.cond && exits.length === 0) continue; // for (;;) with no exit: not a poll
       if (!avoidable.every(Boolean) || !deviceExit) continue;
@@ -62,7 +74,7 @@ export const infinitePoll: Check = {
       const t = deviceExit.taint;
       // A loop over DMA descriptors that advances through the ring consumes what the device
       // completed; it is not a wait for the device.
-      if (t.source.category === 'dma' && progress.size > 0) continue;
+      if (t.source.category === 'dma' && (progress.size > 0 || moving.paths.size > 0)) continue;
       ctx.report({
         node: loop.node.type === 'do_statement' ? loop.node : loop.node.child(0)!,
         message: `loop waits on device data from ${t.source.api}() with no timeout: a stuck or removed device hangs here`,

@@ -40,6 +40,8 @@ export const silentFailure: Check = {
       const t = ctx.taintOf(cond);
       if (!t) continue;
       if (t.source.errorCodes && (isErrnoTest(cond) || cond.type === 'identifier')) continue;
+      // A parameter check on a value a caller passed in is argument validation, not a device fault.
+      if (t.viaArgument) continue;
       // Inside a polling loop the failure is the loop's business (silent-timeout covers it).
       const failure = failureIn(then);
       if (!failure) continue;

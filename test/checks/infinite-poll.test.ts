@@ -117,6 +117,33 @@ static void clean(struct r *r)
 }`,
     },
     {
+      name: 'a ring walk toward a device-given producer index',
+      code: `struct ev { int code; };
+struct pr { struct ev ring[16]; };
+static void handle(struct pr *p, u32 prod, u32 cons)
+{
+	while (prod != cons) {
+		p->ring[cons].code = 0;
+		cons = (cons + 1) % 16;
+	}
+}
+static void f(struct pr *p, void __iomem *base)
+{
+	handle(p, readl(base), 0);
+}`,
+    },
+    {
+      name: 'the loop hands its cursor to a function that advances it',
+      code: `struct sq { u32 head; };
+void put_desc(struct sq *sq, int n);
+static void f(struct sq *sq, void __iomem *base)
+{
+	u32 head = readl(base) >> 4;
+	while (sq->head != head)
+		put_desc(sq, 1);
+}`,
+    },
+    {
       name: 'readl_poll_timeout() with a real timeout',
       code: `static int f(void __iomem *base)
 {

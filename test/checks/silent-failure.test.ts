@@ -48,6 +48,39 @@ err:
 }`,
     },
     {
+      name: 'probe finds no device (-ENODEV is how absence is said)',
+      code: `static int f(void __iomem *base)
+{
+	if (readb(base) == 0xff)
+		return -ENODEV;
+	return 0;
+}`,
+    },
+    {
+      name: 'a driver-local logging macro',
+      code: `static int f(struct hw *hw, void __iomem *base)
+{
+	if (readl(base) & 0x4) {
+		hw_dbg(hw, "queue busy\n");
+		return -EIO;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'a range check of a parameter passed in by a caller',
+      code: `static int check_port(int port)
+{
+	if (port < 1 || port > 2)
+		return -EINVAL;
+	return 0;
+}
+static int f(void __iomem *base)
+{
+	return check_port(readl(base));
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
@@ -78,13 +111,13 @@ static int f(struct device *dev, void __iomem *base)
 	int ret = 0;
 	u32 st = ioread32(base);
 	if (st & 0x2) {
-		ret = -ENODEV;
+		ret = -EPROTO;
 		goto out;
 	}
 out:
 	return ret;
 }`,
-      errors: [{ line: 5, message: /-ENODEV/ }],
+      errors: [{ line: 5, message: /-EPROTO/ }],
     },
     {
       name: 'a device value in an I2C read that is not the error test',
@@ -92,7 +125,7 @@ out:
 {
 	int id = i2c_smbus_read_byte_data(c, 0x0f);
 	if (id != 0x33)
-		return -ENODEV;
+		return -EIO;
 	return 0;
 }`,
       errors: [{ line: 4, message: /i2c_smbus_read_byte_data/ }],
