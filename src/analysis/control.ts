@@ -292,12 +292,18 @@ const BENIGN_ERRORS = new Set([
 ]);
 
 /** `-EIO`, `-ETIMEDOUT`: an error constant (not a benign retry code), as its name. */
-export function errorConstant(n: Node | undefined | null): string | undefined {
+export function errorConstant(
+  n: Node | undefined | null,
+  benign: ReadonlySet<string> = BENIGN_ERRORS,
+): string | undefined {
   if (!n) return undefined;
   const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(n.text.trim());
-  if (m && !BENIGN_ERRORS.has(m[1]!)) return m[1];
+  if (m && !benign.has(m[1]!)) return m[1];
   return undefined;
 }
+
+/** After a timeout every error code is a failure (a timed-out -ENODEV or -EBUSY is still a timeout). */
+export const NO_BENIGN_ERRORS: ReadonlySet<string> = new Set();
 
 export interface FailurePath {
   /** The statement that leaves with the error. */
@@ -309,13 +315,16 @@ export interface FailurePath {
  * Does `branch` fail with an error code: `return -EIO;`, or `ret = -EIO;` then return/goto/break?
  * Returns the first such exit.
  */
-export function failureIn(branch: Node): FailurePath | undefined {
+export function failureIn(
+  branch: Node,
+  benign: ReadonlySet<string> = BENIGN_ERRORS,
+): FailurePath | undefined {
   const stmts =
     branch.type === 'compound_statement' ? branch.namedChildren.filter((c): c is Node => !!c) : [branch];
   let pendingCode: string | undefined;
   for (const s of stmts) {
     if (s.type === 'return_statement') {
-      const code = errorConstant(s.namedChild(0)) ?? (s.namedChild(0) && pendingCode);
+      const code = errorConstant(s.namedChild(0), benign) ?? (s.namedChild(0) && pendingCode);
       if (code) return { exit: s, errorCode: code };
       return undefined;
     }
@@ -324,7 +333,7 @@ export function failureIn(branch: Node): FailurePath | undefined {
     if (s.type === 'expression_statement') {
       const e = s.namedChild(0);
       if (e?.type === 'assignment_expression') {
-        const code = errorConstant(e.childForFieldName('right'));
+        const code = errorConstant(e.childForFieldName('right'), benign);
         if (code) pendingCode = code;
       }
     }

@@ -7,7 +7,16 @@
  * branch: the `if` after the loop that tests the limit, a timeout exit inside the loop, or the test
  * of a `*_poll_timeout()` helper's result.
  */
-import { deviceCanHold, failureIn, labelTail, logs, loopExits } from '../analysis/control.js';
+import {
+  deviceCanHold,
+  failureIn,
+  labelTail,
+  logs,
+  loopExits,
+  mentions,
+  NO_BENIGN_ERRORS,
+  progressPaths,
+} from '../analysis/control.js';
 import { accessPath, stripParens } from '../analysis/paths.js';
 import { callName } from '../analysis/taint.js';
 import { descendants } from '../c/model.js';
@@ -15,13 +24,14 @@ import type { Node } from '../c/parser.js';
 import type { Check, CheckContext } from './check.js';
 
 const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
+const TIME_TEST = /\b(jiffies|time_(after|before)\w*|ktime_\w+|time_is_\w+)\b/;
 
 function identifiers(n: Node): Set<string> {
   return new Set(descendants(n, new Set(['identifier'])).map((i) => i.text));
 }
 
 function silentFailure(ctx: CheckContext, branch: Node): ReturnType<typeof failureIn> {
-  const f = failureIn(branch);
+  const f = failureIn(branch, NO_BENIGN_ERRORS);
   if (!f) return undefined;
   const summaries = ctx.module.summaries;
   if (logs(branch, ctx.fn.fn.index, summaries)) return undefined;
@@ -56,10 +66,13 @@ export const silentTimeout: Check = {
       const t = deviceExits
         .map((e) => ctx.taintOf(e.node) ?? e.guards.map((g) => ctx.taintOf(g.cond)).find(Boolean))
         .find(Boolean);
-      // Variables that make the bound: identifiers in the untainted exits' conditions.
+      // The bound: exits testing a counter the loop moves or the time; their variables.
+      const progress = progressPaths(loop.node, ctx.fn.fn.index);
+      const isBound = (c: Node) => mentions(c, progress) || TIME_TEST.test(c.text);
       const boundVars = new Set<string>();
       for (const e of boundExits) {
         const conds = e.kind === 'condition' ? [e.node] : e.guards.map((g) => g.cond);
+        if (!conds.some(isBound)) continue;
         for (const c of conds) for (const id of identifiers(c)) boundVars.add(id);
         // A timeout exit inside the loop that fails silently.
         if (e.kind !== 'condition' && e.kind !== 'break' && e.guards.length) {

@@ -79,6 +79,8 @@ export class Kernel {
   readonly failures: FailureRecord[] = [];
   recoveries = 0;
   crossings = 0;
+  /** What cleanup_module left behind at the last unload (the kernel then released it). */
+  unloadLeaks: Record<string, number> = {};
   /** Incremented at each (re)load: applications holding an older handle see an error. */
   generation = 0;
   /** The driver is not running (failed and not yet recovered, or given up). */
@@ -172,7 +174,7 @@ export class Kernel {
       if (r !== undefined) this.printk(`init_module failed: ${r}`);
       return false;
     }
-    for (const s of this.subsystems) s.driverLoaded?.();
+    for (const s of this.subsystems) this.guard('probe', () => s.driverLoaded?.());
     return !this.dead;
   }
 
@@ -182,6 +184,7 @@ export class Kernel {
     const exit = (this.instance.exports as Record<string, unknown>).cleanup_module as
       (() => number) | undefined;
     if (exit) this.callFunction('cleanup_module', exit, []);
+    this.unloadLeaks = this.tracker.countByType();
     this.discardInstance();
   }
 
@@ -198,6 +201,8 @@ export class Kernel {
   }
 
   private fail(f: DriverFailure, entry: string): void {
+    // Kernel work still touching a driver that already failed is part of the same failure.
+    if (this.dead && this.isolated && this.failures.length) return;
     this.failures.push({ atNs: this.clock.now, kind: f.kind, entry, detail: f.detail });
     this.printk(`driver failure in ${entry}: ${f.kind}: ${f.detail}`);
     if (!this.isolated) throw new SystemCrash(`${f.kind} in ${entry}: ${f.detail}`, f);
@@ -370,12 +375,27 @@ export class Kernel {
     return runs;
   }
 
+  /**
+   * Run kernel work that reads driver-owned data outside a crossing (an ops table, a struct the
+   * driver filled in). If that data is corrupt, the kernel faults on the driver's behalf: a native
+   * kernel oopses, Nooks treats it as the driver's failure.
+   */
+  guard<T>(what: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      this.fail(classify(e), what);
+      return undefined;
+    }
+  }
+
   /** Run the machine until `done` or the deadline; returns false if it stopped with nothing to do. */
   runUntil(deadlineNs: number, done: () => boolean): boolean {
     for (;;) {
-      this.dispatchIrqs();
+      this.guard('interrupt dispatch', () => this.dispatchIrqs());
       if (done()) return true;
-      if (!this.clock.step(deadlineNs)) {
+      const stepped = this.guard('kernel', () => this.clock.step(deadlineNs));
+      if (stepped === false) {
         // nothing left to do before the deadline: the machine idles until then
         this.clock.idleUntil(deadlineNs);
         return done();

@@ -28,11 +28,23 @@ export class DriverMemory {
   get size(): number {
     return this.memory.buffer.byteLength;
   }
+  // Views are cached: the domain's memory has a fixed size (initial = maximum), so its buffer is
+  // only replaced if it ever grows; the check keeps that case correct.
+  private buf: ArrayBuffer | undefined;
+  private bytes_: Uint8Array | undefined;
+  private view_: DataView | undefined;
+  private refresh(): void {
+    this.buf = this.memory.buffer;
+    this.bytes_ = new Uint8Array(this.buf);
+    this.view_ = new DataView(this.buf);
+  }
   get bytes(): Uint8Array {
-    return new Uint8Array(this.memory.buffer);
+    if (this.buf !== this.memory.buffer) this.refresh();
+    return this.bytes_!;
   }
   get view(): DataView {
-    return new DataView(this.memory.buffer);
+    if (this.buf !== this.memory.buffer) this.refresh();
+    return this.view_!;
   }
 
   /** True when [p, p+len) lies inside the domain and above the NULL page. */

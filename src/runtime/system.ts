@@ -182,7 +182,7 @@ export function runOnce(drv: PreparedDriver, spec: RunSpec): RunResult {
     // Software faults live in the loaded image; a Nooks restart reloads the module from disk.
     k.load((gen) => (gen === 0 && faulty ? faulty : drv.module));
     hardware?.arm(k.clock.now, workload.faultWindowNs);
-    workload.start(sys, rng.fork('workload'));
+    k.guard('application', () => workload.start(sys, rng.fork('workload')));
     if (k.isolated) armDeviceWatchdog(sys);
     const deadline = k.clock.now + workload.deadlineNs;
     const finished = k.runUntil(deadline, () => workload.done());

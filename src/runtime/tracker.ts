@@ -12,43 +12,54 @@ export interface Tracked {
 
 export class ObjectTracker {
   private nextId = 1;
-  private readonly objects = new Map<string, Tracked>();
+  private count = 0;
+  /** type → key → object (two levels, so the hot path builds no strings) */
+  private readonly objects = new Map<string, Map<string | number, Tracked>>();
 
-  private static slot(type: string, key: string | number): string {
-    return `${type}:${key}`;
+  private table(type: string): Map<string | number, Tracked> {
+    let t = this.objects.get(type);
+    if (!t) {
+      t = new Map();
+      this.objects.set(type, t);
+    }
+    return t;
   }
 
   add(type: string, key: string | number, release: () => void): Tracked {
-    const slot = ObjectTracker.slot(type, key);
-    if (this.objects.has(slot)) throw new Error(`object tracker: ${slot} already tracked`);
+    const table = this.table(type);
+    if (table.has(key)) throw new Error(`object tracker: ${type}:${key} already tracked`);
     const t: Tracked = { id: this.nextId++, type, key: String(key), release };
-    this.objects.set(slot, t);
+    table.set(key, t);
+    this.count++;
     return t;
   }
 
   has(type: string, key: string | number): boolean {
-    return this.objects.has(ObjectTracker.slot(type, key));
+    return this.objects.get(type)?.has(key) ?? false;
   }
 
   /** The driver released it itself. */
   remove(type: string, key: string | number): boolean {
-    return this.objects.delete(ObjectTracker.slot(type, key));
+    const removed = this.objects.get(type)?.delete(key) ?? false;
+    if (removed) this.count--;
+    return removed;
   }
 
   get size(): number {
-    return this.objects.size;
+    return this.count;
   }
 
   countByType(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const t of this.objects.values()) out[t.type] = (out[t.type] ?? 0) + 1;
+    for (const [type, table] of [...this.objects].sort(([a], [b]) => (a < b ? -1 : 1))) if (table.size) out[type] = table.size;
     return out;
   }
 
   /** Release everything, newest first (the reverse of acquisition, as an unwinding driver would). */
   releaseAll(): number {
-    const all = [...this.objects.values()].sort((a, b) => b.id - a.id);
+    const all = [...this.objects.values()].flatMap((t) => [...t.values()]).sort((a, b) => b.id - a.id);
     this.objects.clear();
+    this.count = 0;
     for (const t of all) t.release();
     return all.length;
   }

@@ -14,7 +14,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverModules } from '../c/kbuild.js';
 import { signBatch, type BatchResult } from './batch.js';
-import { Clusterer, DEFAULT_CLUSTER_OPTIONS, type Edge } from './cluster.js';
+import { Clusterer, DEFAULT_CLUSTER_OPTIONS } from './cluster.js';
 import { chooseBanding, forEachBucket } from './lsh.js';
 import {
   DEFAULT_SIGNATURE_OPTIONS,
@@ -64,7 +64,7 @@ export interface GroupMember {
   startLine: number;
   endLine: number;
   lines: number;
-  /** Token-sequence similarity to the group's first member. */
+  /** Token-sequence similarity to the group's centre (the first member, 1 for itself). */
   similarity: number;
 }
 
@@ -75,7 +75,7 @@ export interface SimilarGroup {
   size: number;
   /** Lines of all members. */
   loc: number;
-  /** Mean and minimum similarity of the pairs that joined the group. */
+  /** Mean and minimum similarity of the members to the group's centre (its first member). */
   similarity: number;
   minSimilarity: number;
   /** All members are the same code after normalisation. */
@@ -165,7 +165,7 @@ function listC(path: string, out: string[]): void {
   }
 }
 
-interface FileInfo {
+export interface FileInfo {
   abs: string;
   /** Display path: relative to the kernel root, or to the input's parent directory. */
   rel: string;
@@ -279,9 +279,11 @@ function sharedNamePrefix(a: string, b: string): number {
 }
 
 /**
- * Two modules are one family (one driver copied per chipset) when they are the same module, live
- * under a common vendor/driver directory at least four levels deep (drivers/net/ethernet/intel),
- * or sit in one directory with names sharing five or more leading characters (rtl8192ce, rtl8192de).
+ * Two modules are one family (one driver copied per chipset) when they live under a common
+ * vendor/driver directory at least four levels deep (drivers/net/ethernet/intel), or sit in one
+ * directory with names sharing five or more leading characters (rtl8192ce, rtl8192de). A group
+ * is multi-chipset when it spans two or more modules of one family; copies inside one module are
+ * duplication within a driver (procedural abstraction).
  */
 export function sameFamily(a: FileInfo, b: FileInfo): boolean {
   if (a.driver === b.driver) return true;
@@ -300,39 +302,51 @@ export function isRegisterTable(m: FunctionMeta): boolean {
 function classify(members: { info: FileInfo; meta: FunctionMeta }[]): OpportunityKind {
   const tables = members.filter((m) => isRegisterTable(m.meta)).length;
   if (tables * 2 >= members.length) return 'table-driven';
-  const files = new Set(members.map((m) => m.info.abs));
-  if (files.size > 1 && members.every((m) => sameFamily(members[0]!.info, m.info))) return 'multi-chipset';
+  const drivers = new Set(members.map((m) => m.info.driver));
+  if (drivers.size > 1 && members.every((m) => sameFamily(members[0]!.info, m.info))) return 'multi-chipset';
   return 'procedural-abstraction';
 }
 
 // ---------------------------------------------------------------- the pipeline
 
-export async function findSimilar(
-  inputs: readonly string[],
-  options: Partial<SimilarOptions> = {},
-): Promise<SimilarResult> {
+/** Every signed function of the input, numbered in file and line order. */
+export interface Corpus {
+  inputs: string[];
+  files: FileInfo[];
+  fileLines: number[];
+  /** The bus of each file's module. */
+  fileBus: (string | undefined)[];
+  /** Functions seen (before the boilerplate filter) and files that failed. */
+  seen: number;
+  unparsed: number;
+  fileOf: Int32Array;
+  metas: FunctionMeta[];
+  sequences: Uint32Array[];
+  /** `metas.length` sketches of `signature.sketch` values. */
+  sketches: Uint32Array;
+  signature: SignatureOptions;
+}
+
+/** Parse and sign every function of the inputs (in worker threads when asked). */
+export async function signCorpus(inputs: readonly string[], options: Partial<SimilarOptions> = {}): Promise<Corpus> {
   const opts: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options };
-  const sigOpts: SignatureOptions = {
-    ...DEFAULT_SIGNATURE_OPTIONS,
-    ...opts.signature,
-    minLines: opts.minLines,
-  };
+  const sigOpts: SignatureOptions = { ...DEFAULT_SIGNATURE_OPTIONS, ...opts.signature, minLines: opts.minLines };
   const files = collectFiles(inputs);
   if (files.length === 0) throw new Error(`no .c files under ${inputs.join(', ')}`);
   opts.onProgress?.(`${files.length} files`);
   const batches = await signAll(files, opts, sigOpts);
-
-  // Number the functions in file order.
-  const fileOf: number[] = [];
-  const sketchAt: { batch: number; j: number }[] = [];
+  const S = sigOpts.sketch;
+  const n = batches.reduce((k, b) => k + b.meta.length, 0);
+  const fileOf = new Int32Array(n);
   const metas: FunctionMeta[] = [];
-  const seqs: Uint32Array[] = [];
+  const sequences: Uint32Array[] = [];
+  const sketches = new Uint32Array(n * S);
   const fileLines: number[] = [];
   const fileBus: (string | undefined)[] = [];
   let seen = 0;
   let unparsed = 0;
   let fi = 0;
-  batches.forEach((b, bi) => {
+  for (const b of batches) {
     let fn = 0;
     for (const f of b.files) {
       fileLines.push(f.lines);
@@ -340,14 +354,15 @@ export async function findSimilar(
       seen += f.seen;
       if (f.error) unparsed++;
       for (let j = 0; j < f.functions; j++, fn++) {
-        fileOf.push(fi);
-        sketchAt.push({ batch: bi, j: fn });
+        const i = metas.length;
+        fileOf[i] = fi;
         metas.push(b.meta[fn]!);
-        seqs.push(b.tokens.subarray(b.offsets[fn]!, b.offsets[fn + 1]!));
+        sequences.push(b.tokens.subarray(b.offsets[fn]!, b.offsets[fn + 1]!));
+        sketches.set(b.sketches.subarray(fn * S, (fn + 1) * S), i * S);
       }
       fi++;
     }
-  });
+  }
   // A module's bus is the one any of its files registers on.
   const moduleBus = new Map<string, string>();
   files.forEach((f, i) => {
@@ -355,73 +370,77 @@ export async function findSimilar(
     if (b && !moduleBus.has(f.driver)) moduleBus.set(f.driver, b);
   });
   files.forEach((f, i) => (fileBus[i] = moduleBus.get(f.driver)));
+  return { inputs: [...inputs], files, fileLines, fileBus, seen, unparsed, fileOf, metas, sequences, sketches, signature: sigOpts };
+}
+
+/** Group the corpus's similar functions and total them up. */
+export function clusterCorpus(corpus: Corpus, options: Partial<SimilarOptions> = {}): SimilarResult {
+  const opts: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options };
+  const { files, fileLines, fileBus, fileOf, metas, sketches } = corpus;
+  const seqs = corpus.sequences;
+  const sigOpts = corpus.signature;
   const n = metas.length;
   const S = sigOpts.sketch;
+  const t = opts.threshold;
 
   // Exact normalised copies join their first occurrence; only distinct functions go through LSH.
   const firstOf = new Map<string, number>();
+  const copyOf = new Int32Array(n);
   const reps: number[] = [];
-  const dups: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const key = `${metas[i]!.fullHash}:${metas[i]!.tokens}`;
     const first = firstOf.get(key);
-    if (first !== undefined && equalArrays(seqs[first]!, seqs[i]!)) dups.push([first, i]);
+    if (first !== undefined && equalArrays(seqs[first]!, seqs[i]!)) copyOf[i] = first;
     else {
       if (first === undefined) firstOf.set(key, i);
+      copyOf[i] = i;
       reps.push(i);
     }
   }
-  const repOf = new Int32Array(n).fill(-1);
   const repSketches = new Uint32Array(reps.length * S);
-  reps.forEach((i, r) => {
-    const at = sketchAt[i]!;
-    repOf[i] = r;
-    repSketches.set(batches[at.batch]!.sketches.subarray(at.j * S, (at.j + 1) * S), r * S);
-  });
+  reps.forEach((i, r) => repSketches.set(sketches.subarray(i * S, (i + 1) * S), r * S));
   // Candidates come from shingle sketches at a lower Jaccard than the threshold: one inserted or
   // deleted statement costs a short function more shingles than tokens.
-  const lshThreshold = Math.max(0.25, opts.threshold - 0.3);
-  const t = opts.threshold;
-  const clusterer = new Clusterer(
-    n,
-    (a, b) => {
-      const x = seqs[a]!;
-      const y = seqs[b]!;
-      const bound = (2 * Math.min(x.length, y.length)) / (x.length + y.length);
-      if (bound < t) return bound;
-      const ra = repOf[a]! * S;
-      const rb = repOf[b]! * S;
-      let agree = 0;
-      for (let k = 0; k < S; k++) if (repSketches[ra + k] === repSketches[rb + k]) agree++;
-      if (agree / S < lshThreshold - 0.1) return agree / S;
-      return sequenceSimilarity(x, y);
-    },
-    { ...DEFAULT_CLUSTER_OPTIONS, threshold: t },
-  );
-  for (const [a, b] of dups) clusterer.same(a, b);
+  const lshThreshold = Math.max(0.25, t - 0.25);
+  // Scored exactly: candidates whose sketches agree on at least `sketchCut` of the bins (scattered
+  // small edits lower the shingle Jaccard much more than the token-sequence similarity). A pair at
+  // the cut agrees on fewer than `quarterCut` of the first quarter's bins with probability < 10⁻².
+  const sketchCut = Math.max(0.15, t - 0.45);
+  const quarterCut = Math.floor((S >>> 2) * (sketchCut - 2.5 * Math.sqrt((sketchCut * (1 - sketchCut)) / (S >>> 2))));
+  const score = (a: number, b: number) => {
+    const x = seqs[a]!;
+    const y = seqs[b]!;
+    const bound = (2 * Math.min(x.length, y.length)) / (x.length + y.length);
+    if (bound < t) return bound;
+    if (copyOf[a] === copyOf[b]) return 1;
+    const ra = a * S;
+    const rb = b * S;
+    // Sketch agreement estimates the shingle Jaccard; look at a quarter first, most candidates are noise.
+    const quarter = S >>> 2;
+    let agree = 0;
+    for (let k = 0; k < quarter; k++) if (sketches[ra + k] === sketches[rb + k]) agree++;
+    if (agree < quarterCut) return agree / quarter;
+    for (let k = quarter; k < S; k++) if (sketches[ra + k] === sketches[rb + k]) agree++;
+    if (agree / S < sketchCut) return agree / S;
+    exact++;
+    return sequenceSimilarity(x, y);
+  };
+  let exact = 0;
+  const clusterer = new Clusterer(n, score, { ...DEFAULT_CLUSTER_OPTIONS, threshold: t }, copyOf);
+  for (let i = 0; i < n; i++) if (copyOf[i] !== i) clusterer.same(copyOf[i]!, i);
   const banding = chooseBanding(S, lshThreshold);
-  opts.onProgress?.(
-    `${n} functions compared (${reps.length} distinct), ${banding.bands} bands × ${banding.rows} rows`,
-  );
+  opts.onProgress?.(`${n} functions compared (${reps.length} distinct), ${banding.bands} bands × ${banding.rows} rows`);
   const mapped = new Int32Array(reps.length);
   forEachBucket(repSketches, reps.length, S, banding, (members) => {
     for (let j = 0; j < members.length; j++) mapped[j] = reps[members[j]!]!;
     clusterer.bucket(mapped.subarray(0, members.length));
   });
-  opts.onProgress?.(`${clusterer.scored} candidate pairs scored`);
+  opts.onProgress?.(`${clusterer.scored} pairs scored (${exact} exactly), ${clusterer.refused} merges refused`);
 
-  // Groups.
-  const edgesByRoot = new Map<number, Edge[]>();
-  for (const e of clusterer.edges) {
-    const r = clusterer.uf.find(e.a);
-    const list = edgesByRoot.get(r);
-    if (list) list.push(e);
-    else edgesByRoot.set(r, [e]);
-  }
-  const raw = clusterer.groups(n).map((idx) => {
-    const edges = edgesByRoot.get(clusterer.uf.find(idx[0]!)) ?? [];
+  // Groups: the centre first, each member's similarity to it.
+  const raw = clusterer.groups().map(({ members: idx }) => {
+    const centre = idx[0]!;
     const members = idx.map((i) => ({ i, info: files[fileOf[i]!]!, meta: metas[i]! }));
-    const sims = edges.map((e) => e.similarity);
     const memberOut: GroupMember[] = members.map((m) => ({
       driver: m.info.driver,
       class: m.info.class,
@@ -431,15 +450,16 @@ export async function findSimilar(
       startLine: m.meta.startLine,
       endLine: m.meta.endLine,
       lines: m.meta.endLine - m.meta.startLine + 1,
-      similarity: round(sequenceSimilarity(seqs[idx[0]!]!, seqs[m.i]!)),
+      similarity: copyOf[m.i] === copyOf[centre] ? 1 : round(sequenceSimilarity(seqs[centre]!, seqs[m.i]!)),
     }));
+    const sims = memberOut.slice(1).map((m) => m.similarity);
     return {
       kind: classify(members),
       size: members.length,
-      loc: memberOut.reduce((s, m) => s + m.lines, 0),
-      similarity: round(sims.reduce((s, x) => s + x, 0) / Math.max(1, sims.length)),
-      minSimilarity: round(Math.min(...sims)),
-      identical: sims.every((s) => s === 1),
+      loc: memberOut.reduce((k, m) => k + m.lines, 0),
+      similarity: round(sims.reduce((k, x) => k + x, 0) / sims.length),
+      minSimilarity: Math.min(...sims),
+      identical: sims.every((x) => x === 1),
       drivers: new Set(memberOut.map((m) => m.driver)).size,
       members: memberOut,
     };
@@ -495,8 +515,8 @@ export async function findSimilar(
   };
   const summary: SimilaritySummary = {
     files: files.length,
-    unparsedFiles: unparsed,
-    functions: seen,
+    unparsedFiles: corpus.unparsed,
+    functions: corpus.seen,
     comparedFunctions: n,
     totalLoc,
     similarLoc,
@@ -517,7 +537,7 @@ export async function findSimilar(
   };
   const report: SimilarityReport = {
     tool: 'driverscope similar',
-    inputs: [...inputs],
+    inputs: corpus.inputs,
     options: {
       minLines: opts.minLines,
       threshold: opts.threshold,
@@ -532,6 +552,14 @@ export async function findSimilar(
   };
   const absByRel = new Map(files.map((f) => [f.rel, f.abs]));
   return { report, absolutePath: (file) => absByRel.get(file) ?? file };
+}
+
+/** The whole pipeline: {@link signCorpus} then {@link clusterCorpus}. */
+export async function findSimilar(
+  inputs: readonly string[],
+  options: Partial<SimilarOptions> = {},
+): Promise<SimilarResult> {
+  return clusterCorpus(await signCorpus(inputs, options), options);
 }
 
 function equalArrays(a: Uint32Array, b: Uint32Array): boolean {

@@ -20,13 +20,13 @@ export function candidateProbability(s: number, b: Banding): number {
 
 /**
  * The banding for a sketch length and similarity threshold: the most rows per band (fewest false
- * candidates) that still finds a pair at the threshold with probability ≥ 0.98.
+ * candidates) that still finds a pair at the threshold with probability ≥ `recall`.
  */
-export function chooseBanding(sketch: number, threshold: number): Banding {
+export function chooseBanding(sketch: number, threshold: number, recall = 0.95): Banding {
   let best: Banding = { bands: sketch, rows: 1 };
   for (let rows = 1; rows <= sketch; rows++) {
     const b = { bands: Math.floor(sketch / rows), rows };
-    if (candidateProbability(threshold, b) >= 0.98) best = b;
+    if (candidateProbability(threshold, b) >= recall) best = b;
   }
   return best;
 }

@@ -5,8 +5,9 @@
  * become `ID` (or `K` when written in capitals, the kernel's convention for macros and register
  * names), numbers `NUM`, strings `STR`, field names `FLD`, typedef names `TY`; keywords, operators,
  * primitive types and the names of called kernel APIs are kept. Calls to the driver's own functions
- * (defined in the same file, or sharing the caller's or the file's name prefix) become `CALL`, so a
- * copy with its helpers renamed still matches. The sequence is cut into overlapping k-token
+ * (defined in the same file, or sharing the caller's or the file's name prefix) and macros keep
+ * only what follows the driver prefix (`CALL:peer_find`), so a copy with its helpers renamed per
+ * driver still matches while unrelated helpers do not. The sequence is cut into overlapping k-token
  * shingles; repeated shingles are numbered (a multiset), so a run of 40 register writes does not
  * look like a run of 4. A MinHash sketch (one-permutation hashing with densification: one hash per
  * shingle, not one per permutation) stands for the shingle set in locality-sensitive hashing; the
@@ -267,6 +268,16 @@ function isCapitalised(s: string): boolean {
   return /[A-Z]/.test(s) && !/[a-z]/.test(s);
 }
 
+/**
+ * A call to the driver's own helper or macro keeps what the name says after the driver's prefix:
+ * `ath11k_peer_find` and `ath12k_peer_find` are both `CALL:peer_find`, `REG_RD` is `CALL:rd`.
+ */
+export function ownCall(name: string): string {
+  const bare = name.toLowerCase().replace(/^_+/, '');
+  const cut = bare.indexOf('_');
+  return cut > 0 && cut < bare.length - 1 ? `CALL:${bare.slice(cut + 1)}` : 'CALL';
+}
+
 function prefixOf(name: string): string {
   const p = name.toLowerCase().replace(/^_+/, '').split('_')[0] ?? '';
   return p.length >= 2 ? p : '';
@@ -358,6 +369,7 @@ export function tokenize(
   };
   let i = from;
   let lineStart = true;
+  let inBody = false;
   while (i < to) {
     const c = text.charCodeAt(i);
     if (c === 10) {
@@ -443,9 +455,10 @@ export function tokenize(
         emit(name);
       } else if (last === '->' || last === '.') emit('FLD');
       else if (last === 'struct' || last === 'union' || last === 'enum') emit('TY');
+      else if (call && !inBody) emit('ID'); // the function's own name in its declarator
       else if (call) {
-        if (isCapitalised(name)) emit(KERNEL_MACROS.has(name) ? name : 'CALLK');
-        else if (ctx.localFunctions.has(name) || ctx.localPrefixes.has(prefixOf(name))) emit('CALL');
+        if (isCapitalised(name)) emit(KERNEL_MACROS.has(name) ? name : ownCall(name));
+        else if (ctx.localFunctions.has(name) || ctx.localPrefixes.has(prefixOf(name))) emit(ownCall(name));
         else emit(name);
       } else emit(isCapitalised(name) ? 'K' : 'ID');
       continue;
@@ -461,6 +474,7 @@ export function tokenize(
       statements++;
       closeStatement();
     } else if (c === 123 || c === 125) {
+      inBody = true;
       paren = 0;
       stmtStart = hashes.length;
     }
@@ -552,20 +566,46 @@ export function lcsLength(a: Uint32Array, b: Uint32Array): number {
   const m = a.length;
   if (m === 0) return 0;
   const words = (m + 31) >>> 5;
-  const masks = new Map<number, Uint32Array>();
-  for (let i = 0; i < m; i++) {
-    let mask = masks.get(a[i]!);
-    if (!mask) masks.set(a[i]!, (mask = new Uint32Array(words)));
-    mask[i >>> 5]! |= 1 << (i & 31);
+  // Match masks per distinct token of `a`, in a reused open-addressing table (no Map, no garbage).
+  let cap = lcsKeys.length;
+  if (cap < 2 * m) {
+    while (cap < 2 * m) cap *= 2;
+    lcsKeys = new Uint32Array(cap);
+    lcsSlot = new Int32Array(cap);
   }
-  const v = new Uint32Array(words).fill(0xffffffff);
+  const need = (m + 1) * words;
+  if (lcsMasks.length < need) lcsMasks = new Uint32Array(Math.max(need, lcsMasks.length * 2));
+  if (lcsV.length < words) lcsV = new Uint32Array(Math.max(words, lcsV.length * 2));
+  const keys = lcsKeys;
+  const slotOf = lcsSlot;
+  const masks = lcsMasks;
+  const mask = cap - 1;
+  slotOf.fill(-1, 0, cap);
+  let distinct = 0;
+  for (let i = 0; i < m; i++) {
+    const x = a[i]!;
+    let h = mix32(x) & mask;
+    while (slotOf[h] !== -1 && keys[h] !== x) h = (h + 1) & mask;
+    if (slotOf[h] === -1) {
+      keys[h] = x;
+      slotOf[h] = distinct * words;
+      masks.fill(0, distinct * words, (distinct + 1) * words);
+      distinct++;
+    }
+    masks[slotOf[h]! + (i >>> 5)]! |= 1 << (i & 31);
+  }
+  const v = lcsV;
+  v.fill(0xffffffff, 0, words);
   for (let j = 0; j < b.length; j++) {
-    const mask = masks.get(b[j]!);
-    if (!mask) continue;
+    const y = b[j]!;
+    let h = mix32(y) & mask;
+    while (slotOf[h] !== -1 && keys[h] !== y) h = (h + 1) & mask;
+    const base = slotOf[h]!;
+    if (base === -1) continue;
     let carry = 0;
     for (let w = 0; w < words; w++) {
       const x = v[w]!;
-      const mw = mask[w]!;
+      const mw = masks[base + w]!;
       const sum = x + ((x & mw) >>> 0) + carry;
       carry = sum > 0xffffffff ? 1 : 0;
       v[w] = (sum | (x & ~mw)) >>> 0;
@@ -573,13 +613,17 @@ export function lcsLength(a: Uint32Array, b: Uint32Array): number {
   }
   let ones = 0;
   for (let w = 0; w < words; w++) {
-    let x = w === words - 1 && m % 32 ? v[w]! & ((1 << (m % 32)) - 1) : v[w]!;
+    let x = w === words - 1 && m % 32 ? v[w]! & ((1 << m % 32) - 1) : v[w]!;
     x = x - ((x >>> 1) & 0x55555555);
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
     ones += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
   }
   return m - ones;
 }
+let lcsKeys = new Uint32Array(1024);
+let lcsSlot = new Int32Array(1024);
+let lcsMasks = new Uint32Array(1024);
+let lcsV = new Uint32Array(64);
 
 /** Token-sequence similarity: 2·LCS / (|a| + |b|), 1 for equal sequences, robust to insertions. */
 export function sequenceSimilarity(a: Uint32Array, b: Uint32Array): number {

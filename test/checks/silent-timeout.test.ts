@@ -30,6 +30,22 @@ testCheck('silent-timeout', {
 }`,
     },
     {
+      name: 'a failure exit inside the loop that is not the timeout',
+      code: `int get_sem(void *hw);
+static int f(void *hw, void __iomem *base)
+{
+	int i = 0;
+	while (i < 50) {
+		if (get_sem(hw))
+			return -EIO;
+		if (!(readl(base) & 0x3))
+			break;
+		i++;
+	}
+	return 0;
+}`,
+    },
+    {
       name: 'an unbounded loop is infinite-poll, not a silent timeout',
       code: `static int f(void __iomem *base)
 {

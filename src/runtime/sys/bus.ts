@@ -191,14 +191,12 @@ export class BusSubsystem implements Subsystem {
     const unregister = (kind: 'pci' | 'platform') => (drv: number) => {
       crossing();
       k.checkHandle(drv >>> 0 === this.driverStruct, `${kind}_unregister_driver`);
+      // the driver core calls remove for each bound device before unregister returns (nested)
       for (const b of this.bindings.filter((x) => x.bound)) {
         const remove = k.mem.u32(b.drv + (kind === 'pci' ? PCI_DRV.remove : PLAT_DRV.remove));
-        // remove runs after this call returns, as the driver core would call it from rmmod
-        k.clock.schedule('kernel', 0, () => {
-          if (b.bound) k.call('remove', remove, [b.devPtr]);
-          b.bound = false;
-          k.tracker.remove('bound-device', b.index);
-        });
+        b.bound = false;
+        k.tracker.remove('bound-device', b.index);
+        k.call('remove', remove, [b.devPtr]);
       }
       this.driverStruct = 0;
       k.tracker.remove('driver-registration', kind);
