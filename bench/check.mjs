@@ -1,0 +1,111 @@
+// Benchmark: `driverscope check` (all six checks) against Coccinelle's spatch running one
+// polling-loop pattern (bench/poll.cocci) on the same directory of the real 6.12 kernel.
+// Prints both times, the ratio, and which spatch matches driverscope does not report (and why).
+//
+//   node bench/check.mjs [dir-inside-the-kernel, default drivers/net] [--no-peer]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '../dist/cli/main.js');
+const args = process.argv.slice(2);
+const noPeer = args.includes('--no-peer');
+const sub = args.find((a) => !a.startsWith('--')) ?? 'drivers/net';
+
+const kernel = spawnSync(process.execPath, [cli, 'kernel', 'path', '6.12'], {
+  encoding: 'utf8',
+}).stdout.trim();
+if (!kernel) {
+  console.log('bench check: Linux 6.12 is not in the cache; run `npx driverscope kernel fetch 6.12` first');
+  process.exit(0);
+}
+const dir = join(kernel, sub);
+const tmp = mkdtempSync(join(tmpdir(), 'ds-bench-'));
+
+function timed(cmd, argv, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
+  return { ...r, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+const cache = join(tmp, 'cache');
+const env = { ...process.env, DRIVERSCOPE_CACHE: cache };
+const outJson = join(tmp, 'ds.json');
+const cold = timed(
+  process.execPath,
+  [cli, 'check', dir, '--format', 'json', '-o', outJson, '--no-progress'],
+  { env },
+);
+if (cold.status !== 0 && cold.status !== 1) {
+  console.error(cold.stderr);
+  process.exit(2);
+}
+const warm = timed(
+  process.execPath,
+  [cli, 'check', dir, '--format', 'json', '-o', join(tmp, 'warm.json'), '--no-progress'],
+  { env },
+);
+const report = JSON.parse(readFileSync(outJson, 'utf8'));
+console.log(
+  `driverscope check ${sub}: ${report.stats.files} files, ${report.stats.lines.toLocaleString('en-US')} lines parsed, ${report.findings.length} findings`,
+);
+console.log(`  cold ${cold.seconds.toFixed(1)} s, warm (cached) ${warm.seconds.toFixed(1)} s`);
+console.log(
+  `  by check: ${Object.entries(report.summary.byCheck)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
+
+let spatchPath = '';
+try {
+  spatchPath = execFileSync('sh', ['-c', 'command -v spatch'], { encoding: 'utf8' }).trim();
+} catch {
+  /* not installed */
+}
+if (noPeer || !spatchPath) {
+  console.log(
+    noPeer
+      ? '  (peer skipped)'
+      : '  spatch not found: `apt-get install coccinelle` to compare against Coccinelle',
+  );
+  process.exit(0);
+}
+const cocci = join(here, 'poll.cocci');
+const peer = timed('bash', [
+  '-c',
+  `ulimit -s unlimited; spatch --sp-file "${cocci}" --dir "${dir}" --jobs 2 --very-quiet --no-show-diff 2>/dev/null`,
+]);
+const matches = [
+  ...new Set(
+    (peer.stdout ?? '')
+      .split('\n')
+      .filter((l) => l.startsWith('MATCH '))
+      .map((l) => l.slice(6)),
+  ),
+].sort();
+console.log(
+  `spatch (Coccinelle) one pattern, --jobs 2: ${peer.seconds.toFixed(1)} s, ${matches.length} matches`,
+);
+console.log(
+  `ratio: driverscope is ${(peer.seconds / cold.seconds).toFixed(1)}x faster cold, ${(peer.seconds / warm.seconds).toFixed(0)}x warm`,
+);
+
+// Superset: every spatch match should be an infinite-poll finding at the same loop, unless the loop is bounded.
+const ours = new Set(
+  report.findings.filter((f) => f.checkId === 'infinite-poll').map((f) => `${f.file}:${f.line}`),
+);
+const missed = [];
+for (const m of matches) {
+  const [file, line] = [m.slice(0, m.lastIndexOf(':')), m.slice(m.lastIndexOf(':') + 1)];
+  const rel = relative(kernel, file);
+  if (!ours.has(`${rel}:${line}`)) missed.push(`${rel}:${line}`);
+}
+console.log(`spatch matches driverscope also reports: ${matches.length - missed.length}/${matches.length}`);
+for (const m of missed) {
+  const [file, line] = [m.slice(0, m.lastIndexOf(':')), Number(m.slice(m.lastIndexOf(':') + 1))];
+  const src = readFileSync(join(kernel, file), 'latin1').split('\n');
+  console.log(`  not reported: ${m}: ${src[line - 1]?.trim()}  ${src[line]?.trim() ?? ''}`);
+}
