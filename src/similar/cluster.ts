@@ -36,7 +36,12 @@ export interface ClusterOptions {
   memoBits: number;
 }
 
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { threshold: 0.8, fullBucket: 24, window: 8, memoBits: 22 };
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
+  threshold: 0.8,
+  fullBucket: 24,
+  window: 8,
+  memoBits: 22,
+};
 
 function pairKey(a: number, b: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
@@ -82,7 +87,9 @@ export class Clusterer {
     const my = this.membersOf(y);
     // The larger group keeps its centre (ties: the lower centre), so checks are amortised.
     const [big, small] =
-      mx.length > my.length || (mx.length === my.length && this.centre[x]! < this.centre[y]!) ? [x, y] : [y, x];
+      mx.length > my.length || (mx.length === my.length && this.centre[x]! < this.centre[y]!)
+        ? [x, y]
+        : [y, x];
     this.uf.link(big, small);
     const list = big === x ? mx : my;
     const other = big === x ? my : mx;
@@ -146,7 +153,8 @@ export class Clusterer {
   bucket(members: ArrayLike<number>): void {
     const m = members.length;
     const w = m <= this.opts.fullBucket ? m : this.opts.window;
-    for (let i = 0; i < m; i++) for (let j = i + 1; j < m && j <= i + w; j++) this.tryPair(members[i]!, members[j]!);
+    for (let i = 0; i < m; i++)
+      for (let j = i + 1; j < m && j <= i + w; j++) this.tryPair(members[i]!, members[j]!);
   }
 
   /** Join an exact copy `b` to the group of `a` (similarity 1 to its centre when `a` is the centre). */

@@ -328,9 +328,16 @@ export interface Corpus {
 }
 
 /** Parse and sign every function of the inputs (in worker threads when asked). */
-export async function signCorpus(inputs: readonly string[], options: Partial<SimilarOptions> = {}): Promise<Corpus> {
+export async function signCorpus(
+  inputs: readonly string[],
+  options: Partial<SimilarOptions> = {},
+): Promise<Corpus> {
   const opts: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options };
-  const sigOpts: SignatureOptions = { ...DEFAULT_SIGNATURE_OPTIONS, ...opts.signature, minLines: opts.minLines };
+  const sigOpts: SignatureOptions = {
+    ...DEFAULT_SIGNATURE_OPTIONS,
+    ...opts.signature,
+    minLines: opts.minLines,
+  };
   const files = collectFiles(inputs);
   if (files.length === 0) throw new Error(`no .c files under ${inputs.join(', ')}`);
   opts.onProgress?.(`${files.length} files`);
@@ -370,7 +377,19 @@ export async function signCorpus(inputs: readonly string[], options: Partial<Sim
     if (b && !moduleBus.has(f.driver)) moduleBus.set(f.driver, b);
   });
   files.forEach((f, i) => (fileBus[i] = moduleBus.get(f.driver)));
-  return { inputs: [...inputs], files, fileLines, fileBus, seen, unparsed, fileOf, metas, sequences, sketches, signature: sigOpts };
+  return {
+    inputs: [...inputs],
+    files,
+    fileLines,
+    fileBus,
+    seen,
+    unparsed,
+    fileOf,
+    metas,
+    sequences,
+    sketches,
+    signature: sigOpts,
+  };
 }
 
 /** Group the corpus's similar functions and total them up. */
@@ -406,7 +425,9 @@ export function clusterCorpus(corpus: Corpus, options: Partial<SimilarOptions> =
   // small edits lower the shingle Jaccard much more than the token-sequence similarity). A pair at
   // the cut agrees on fewer than `quarterCut` of the first quarter's bins with probability < 10⁻².
   const sketchCut = Math.max(0.15, t - 0.45);
-  const quarterCut = Math.floor((S >>> 2) * (sketchCut - 2.5 * Math.sqrt((sketchCut * (1 - sketchCut)) / (S >>> 2))));
+  const quarterCut = Math.floor(
+    (S >>> 2) * (sketchCut - 2.5 * Math.sqrt((sketchCut * (1 - sketchCut)) / (S >>> 2))),
+  );
   const score = (a: number, b: number) => {
     const x = seqs[a]!;
     const y = seqs[b]!;
@@ -429,13 +450,17 @@ export function clusterCorpus(corpus: Corpus, options: Partial<SimilarOptions> =
   const clusterer = new Clusterer(n, score, { ...DEFAULT_CLUSTER_OPTIONS, threshold: t }, copyOf);
   for (let i = 0; i < n; i++) if (copyOf[i] !== i) clusterer.same(copyOf[i]!, i);
   const banding = chooseBanding(S, lshThreshold);
-  opts.onProgress?.(`${n} functions compared (${reps.length} distinct), ${banding.bands} bands × ${banding.rows} rows`);
+  opts.onProgress?.(
+    `${n} functions compared (${reps.length} distinct), ${banding.bands} bands × ${banding.rows} rows`,
+  );
   const mapped = new Int32Array(reps.length);
   forEachBucket(repSketches, reps.length, S, banding, (members) => {
     for (let j = 0; j < members.length; j++) mapped[j] = reps[members[j]!]!;
     clusterer.bucket(mapped.subarray(0, members.length));
   });
-  opts.onProgress?.(`${clusterer.scored} pairs scored (${exact} exactly), ${clusterer.refused} merges refused`);
+  opts.onProgress?.(
+    `${clusterer.scored} pairs scored (${exact} exactly), ${clusterer.refused} merges refused`,
+  );
 
   // Groups: the centre first, each member's similarity to it.
   const raw = clusterer.groups().map(({ members: idx }) => {

@@ -455,7 +455,8 @@ export function tokenize(
         emit(name);
       } else if (last === '->' || last === '.') emit('FLD');
       else if (last === 'struct' || last === 'union' || last === 'enum') emit('TY');
-      else if (call && !inBody) emit('ID'); // the function's own name in its declarator
+      else if (call && !inBody)
+        emit('ID'); // the function's own name in its declarator
       else if (call) {
         if (isCapitalised(name)) emit(KERNEL_MACROS.has(name) ? name : ownCall(name));
         else if (ctx.localFunctions.has(name) || ctx.localPrefixes.has(prefixOf(name))) emit(ownCall(name));
@@ -613,7 +614,7 @@ export function lcsLength(a: Uint32Array, b: Uint32Array): number {
   }
   let ones = 0;
   for (let w = 0; w < words; w++) {
-    let x = w === words - 1 && m % 32 ? v[w]! & ((1 << m % 32) - 1) : v[w]!;
+    let x = w === words - 1 && m % 32 ? v[w]! & ((1 << (m % 32)) - 1) : v[w]!;
     x = x - ((x >>> 1) & 0x55555555);
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
     ones += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;

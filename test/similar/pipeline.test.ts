@@ -33,7 +33,10 @@ describe('similar on the fixture tree', () => {
     const fmt = groupOf(r, 'chipa_set_format');
     expect(fmt?.members.map((m) => m.function)).toEqual(['chipa_set_format', 'chipb_set_format']);
     expect(fmt?.kind).toBe('multi-chipset');
-    expect(fmt?.members.map((m) => m.driver)).toEqual(['drivers/media/chip/chip', 'drivers/media/chip/chip']);
+    expect(fmt?.members.map((m) => m.driver)).toEqual([
+      'drivers/media/chip/sensor8a',
+      'drivers/media/chip/sensor8b',
+    ]);
 
     const table = groupOf(r, 'chipa_init_sequence');
     expect(table?.members.map((m) => m.function)).toEqual(['chipa_init_sequence', 'chipb_init_sequence']);
@@ -47,6 +50,31 @@ describe('similar on the fixture tree', () => {
     expect(irq?.identical).toBe(false);
     expect(irq?.similarity).toBeGreaterThanOrEqual(0.8);
     expect(irq?.similarity).toBeLessThan(1);
+  });
+
+  it('tells families of modules (one driver per chipset) apart from unrelated drivers', async () => {
+    const one = await findSimilar([join(TREE, 'drivers/media/chip')], { workers: 0, threshold: 0.8 });
+    expect(groupOf(one, 'chipa_set_format')?.kind).toBe('multi-chipset');
+    const { sameFamily } = await import('../../src/similar/index.js');
+    const info = (moduleDir: string, moduleName: string) => ({
+      abs: '',
+      rel: '',
+      class: '',
+      driver: `${moduleDir}/${moduleName}`,
+      moduleDir: moduleDir.split('/'),
+      moduleName,
+    });
+    expect(
+      sameFamily(
+        info('drivers/net/ethernet/intel/igb', 'igb'),
+        info('drivers/net/ethernet/intel/igc', 'igc'),
+      ),
+    ).toBe(true);
+    expect(sameFamily(info('drivers/hwmon', 'lm85'), info('drivers/hwmon', 'adm1031'))).toBe(false);
+    expect(
+      sameFamily(info('drivers/net/wireless', 'rtl8192ce'), info('drivers/net/wireless', 'rtl8192de')),
+    ).toBe(true);
+    expect(sameFamily(info('drivers/net/alpha', 'alpha'), info('drivers/net/beta', 'beta'))).toBe(false);
   });
 
   it('leaves out boilerplate and unrelated functions of similar size', () => {
