@@ -257,7 +257,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
       opts.onProgress?.(++done, total);
     }
   } else {
-    const workerFile = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
+    // Built code runs dist/engine/worker.js; tests running the TypeScript sources use the build too.
+    const here = dirname(fileURLToPath(import.meta.url));
+    const workerFile = existsSync(join(here, 'worker.js'))
+      ? join(here, 'worker.js')
+      : join(here, '../../dist/engine/worker.js');
     const pool = new Piscina({
       filename: workerFile,
       maxThreads: jobsN,
