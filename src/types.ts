@@ -59,7 +59,7 @@ export interface CheckRunResult {
   analysedFiles: number;
   /** Of those, files whose module result came from the cache. */
   cachedFiles: number;
-  /** Files of modules that call no device-read API (directly or through a local accessor): not parsed. */
+  /** Files that cannot reach device data (no device read, accessor or carrier function of their module): not parsed. */
   prefilteredFiles: number;
   /** Files that are not valid UTF-8, read as Latin-1. */
   latin1Files: number;

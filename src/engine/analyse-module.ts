@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DeviceReadTable, type DeviceReadApi } from '../analysis/device-reads.js';
-import { analyseModule } from '../analysis/module.js';
+import { analyseModule, findAccessors, findRegionFields } from '../analysis/module.js';
 import { buildFileModel, type FileModel } from '../c/model.js';
 import { errorExtent, parseC, type ParsedFile } from '../c/parser.js';
 import { runChecks } from '../checks/check.js';
@@ -27,6 +27,8 @@ export interface ModuleTask {
 
 export interface ModuleResult {
   findings: Finding[];
+  /** Files of the module that cannot reach device data and were not parsed. */
+  unparsed?: number;
   stats: FileStats[];
   skipped: SkippedFile[];
   /** Files read as Latin-1 because they are not valid UTF-8. */
@@ -80,6 +82,14 @@ export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult>
 
 export type ModuleSource = { path: string } & ReadOutcome;
 
+const POLL_HELPER_CALL = /\b\w+_poll_timeout(_atomic)?\s*\(/;
+
+/** A regex matching any of `names` as a word, or undefined for none. */
+function alternation(names: string[]): RegExp | undefined {
+  const uniq = [...new Set(names)].filter((n) => /^\w+$/.test(n));
+  return uniq.length ? new RegExp(`\\b(?:${uniq.join('|')})\\b`) : undefined;
+}
+
 /** Analyse a module given its files' text (the fixture tester calls this directly). */
 export async function analyseSources(
   sources: readonly ModuleSource[],
@@ -92,43 +102,77 @@ export async function analyseSources(
   const checks = selectChecks(opts.checks);
   const timeLimitMs = opts.timeLimitMs ?? 60_000;
   const started = Date.now();
-  try {
-    for (const r of sources) {
-      const path = r.path;
-      if ('skip' in r) {
-        result.skipped.push({ file: path, reason: r.skip });
-        continue;
-      }
-      if (r.latin1) result.latin1.push(path);
-      let parsed: ParsedFile;
-      try {
-        parsed = await parseC(path, r.text);
-      } catch (e) {
-        result.skipped.push({
-          file: path,
-          reason: `parse failed: ${e instanceof Error ? e.message : String(e)}`,
-        });
-        continue;
-      }
-      const { errorBytes } = errorExtent(parsed.tree.rootNode);
-      result.stats.push({
+  const parseOne = async (r: ModuleSource & { text: string; latin1: boolean }) => {
+    const path = r.path;
+    let parsed: ParsedFile;
+    try {
+      parsed = await parseC(path, r.text);
+    } catch (e) {
+      result.skipped.push({
         file: path,
-        bytes: r.text.length,
-        lines: parsed.lines.lineCount,
-        errorBytes,
-        readsDevice: reads.prefilter.test(r.text),
+        reason: `parse failed: ${e instanceof Error ? e.message : String(e)}`,
       });
-      try {
-        files.push({ parsed, model: buildFileModel(parsed) });
-      } catch (e) {
-        result.skipped.push({
-          file: path,
-          reason: `model failed: ${e instanceof Error ? e.message : String(e)}`,
-        });
-        parsed.dispose();
+      return;
+    }
+    const { errorBytes } = errorExtent(parsed.tree.rootNode);
+    result.stats.push({
+      file: path,
+      bytes: r.text.length,
+      lines: parsed.lines.lineCount,
+      errorBytes,
+      readsDevice: reads.prefilter.test(r.text),
+    });
+    try {
+      files.push({ parsed, model: buildFileModel(parsed) });
+    } catch (e) {
+      result.skipped.push({
+        file: path,
+        reason: `model failed: ${e instanceof Error ? e.message : String(e)}`,
+      });
+      parsed.dispose();
+    }
+  };
+  try {
+    const readable: (ModuleSource & { text: string; latin1: boolean })[] = [];
+    for (const r of sources) {
+      if ('skip' in r) result.skipped.push({ file: r.path, reason: r.skip });
+      else {
+        if (r.latin1) result.latin1.push(r.path);
+        readable.push(r);
       }
     }
-    const analysis = analyseModule({ files, headers, reads });
+    // Parse only what can matter: files that read the device (directly, through an accessor, a
+    // poll helper or a DMA region field), then, round by round, files that mention a function the
+    // analysis found carrying device data (callers of accessors, callees given device data).
+    const texts = [...readable.map((r) => r.text), ...headers];
+    const accessors = findAccessors(texts, reads);
+    const regionFields = findRegionFields(texts, reads);
+    const first = alternation([...accessors.keys(), ...regionFields.keys()]);
+    let wanted = readable.filter(
+      (r) =>
+        reads.prefilter.test(r.text) ||
+        POLL_HELPER_CALL.test(r.text) ||
+        (first !== undefined && first.test(r.text)),
+    );
+    const done = new Set<string>();
+    let analysis: ReturnType<typeof analyseModule> | undefined;
+    for (let round = 0; wanted.length > 0 && round < 4; round++) {
+      for (const r of wanted) {
+        done.add(r.path);
+        await parseOne(r);
+      }
+      analysis = analyseModule({ files, headers, reads });
+      const carriers: string[] = [];
+      for (const fn of analysis.functions) {
+        const s = fn.summary;
+        if (s.returns || s.returnsRegion || s.outParams.size > 0) carriers.push(fn.fn.name);
+        for (const callee of fn.argTaints.keys()) carriers.push(callee);
+      }
+      const re = alternation(carriers);
+      wanted = re ? readable.filter((r) => !done.has(r.path) && re.test(r.text)) : [];
+    }
+    result.unparsed = readable.length - done.size;
+    if (!analysis) return result;
     for (const fn of analysis.functions) {
       if (Date.now() - started > timeLimitMs) {
         const done = new Set(result.findings.map((f) => f.file));

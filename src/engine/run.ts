@@ -293,6 +293,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     stats.push(...r.stats);
     skipped.push(...r.skipped);
     latin1 += r.latin1.length;
+    prefiltered += r.unparsed ?? 0;
   }
   findings.sort(compareFindings);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
