@@ -213,6 +213,7 @@ export function studyModule(
   const structTypes = new Set<string>();
   let sysfs = 0;
   let proc = 0;
+  let pmHooks = 0;
   let debugfs = 0;
   for (const file of facts) {
     for (const init of file.initializers) {
@@ -232,12 +233,22 @@ export function studyModule(
       const forInterface = interfaceFops.has(init.variable) && init.structType === 'file_operations';
       const seen = new Set<string>();
       for (const field of init.fields) {
-        const m = FN_VALUE.exec(field.value.trim());
+        const value = field.value.trim();
+        const last = field.path.split('.').pop()!;
+        // PM support through library callbacks (`.suspend = ata_pci_device_suspend`) or an ops
+        // pointer (`.driver.pm = &foo_pm_ops`, `pm_sleep_ptr(&foo_pm)`).
+        if (
+          value !== 'NULL' &&
+          value !== '0' &&
+          (last === 'pm' || (!forInterface && purposeOfField(last, init.structType) === 'pm'))
+        ) {
+          pmHooks++;
+        }
+        const m = FN_VALUE.exec(value);
         if (!m) continue;
         const fn = resolve(m[1]!, file.file);
         if (!fn) continue;
         seen.add(fn.name);
-        const last = field.path.split('.').pop()!;
         const purpose = forInterface ? 'procSysfs' : purposeOfField(last, init.structType);
         addEntry(fn, purpose, `${init.structType || init.variable}.${field.path}`);
         isEntry.add(key(fn));
@@ -295,8 +306,10 @@ export function studyModule(
         }
       } else if (PARAM_MACROS.test(m.name)) {
         if (idents[0]) moduleParams.push(idents[0]);
-      } else if (/PM_OPS/.test(m.name)) fnArgs('pm');
-      else if (
+      } else if (/PM_OPS/.test(m.name)) {
+        if (idents.length) pmHooks++;
+        fnArgs('pm');
+      } else if (
         /ATTR/.test(m.name) &&
         !/^DEFINE_(?:DEBUGFS|SIMPLE)_ATTRIBUTE/.test(m.name) &&
         m.name !== 'DEFINE_SHOW_ATTRIBUTE'
@@ -524,7 +537,7 @@ export function studyModule(
     deviceIdTables,
     chipsets,
     multiChipset: chipsets > 1,
-    powerManagement: entries.some((e) => e.purpose === 'pm'),
+    powerManagement: pmHooks > 0 || entries.some((e) => e.purpose === 'pm'),
     computationLoops,
     significantComputation: computationLoops.length > 0,
     interruptHandlers: [...interruptHandlers].sort(),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUS_APIS, DEVICE_ACCESS, KERNEL_APIS, NameClassifier } from '../../src/study/apis.js';
 import { extractFile, isTerminator, splitArgs, stripComments } from '../../src/study/extract.js';
 import { purposeOfField, purposeOfName } from '../../src/study/purpose.js';
-import { classFromPath } from '../../src/study/record.js';
+import { classFromPath, studyModule } from '../../src/study/record.js';
 
 describe('purpose of an entry point from its field name', () => {
   it.each([
@@ -141,5 +141,21 @@ describe('one-pass extraction', () => {
     expect(loop.ops).toBe(4); // += * + >>
     expect(loop.mem).toBe(2);
     expect(fn.loops.find((l) => l.line === 6)!.calls).toContain('list_for_each_entry');
+  });
+});
+
+describe('power management through library callbacks', () => {
+  const study = async (fields: string) => {
+    const src = `static int x_probe(struct pci_dev *p) { return 0; }\nstatic struct pci_driver x_driver = { .probe = x_probe, ${fields} };\n`;
+    const f = await extractFile('/t/x.c', src);
+    return studyModule({ name: 'x', dir: '/t', files: ['/t/x.c'], fromMakefile: true }, [f], '/');
+  };
+  it('counts a PM field pointing at a function the driver does not define', async () => {
+    expect((await study('.suspend = ata_pci_device_suspend,')).powerManagement).toBe(true);
+    expect((await study('.driver.pm = pm_sleep_ptr(&x_pm_ops),')).powerManagement).toBe(true);
+  });
+  it('does not count drivers without PM fields, or with NULL ones', async () => {
+    expect((await study('.remove = x_remove,')).powerManagement).toBe(false);
+    expect((await study('.suspend = NULL,')).powerManagement).toBe(false);
   });
 });
