@@ -238,10 +238,11 @@ const KEEP = new Set([
   'uintptr_t',
 ]);
 const ANNOTATION_SET = new Set<string>(ANNOTATIONS);
+const PUNCT_BY_PAIR = new Map<number, string>();
 const ANNOTATION_ARGS_SET = new Set<string>(ANNOTATIONS_WITH_ARGS);
 const CONTROL = new Set(['if', 'for', 'while', 'switch']);
 const PUNCT3 = new Set(['...', '<<=', '>>=']);
-const PUNCT2 = new Set([
+const PUNCT2 = new Set<string>([
   '->',
   '++',
   '--',
@@ -263,9 +264,16 @@ const PUNCT2 = new Set([
   '|=',
   '##',
 ]);
+for (const p of [...PUNCT2, '..']) PUNCT_BY_PAIR.set(p.charCodeAt(0) * 256 + p.charCodeAt(1), p);
 
 function isCapitalised(s: string): boolean {
-  return /[A-Z]/.test(s) && !/[a-z]/.test(s);
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 65 && c <= 90) upper = true;
+  }
+  return upper;
 }
 
 /**
@@ -464,9 +472,15 @@ export function tokenize(
       } else emit(isCapitalised(name) ? 'K' : 'ID');
       continue;
     }
-    const p3 = text.slice(i, i + 3);
-    const p2 = p3.slice(0, 2);
-    const punct = PUNCT3.has(p3) ? p3 : PUNCT2.has(p2) ? p2 : text[i]!;
+    const c2 = text.charCodeAt(i + 1);
+    let punct = PUNCT_BY_PAIR.get(c * 256 + c2);
+    if (punct !== undefined && (c === 46 || c === 60 || c === 62)) {
+      // '..' is not a token; '...', '<<=', '>>=' are.
+      const three = text.slice(i, i + 3);
+      if (PUNCT3.has(three)) punct = three;
+      else if (c === 46) punct = undefined;
+    }
+    punct ??= text[i]!;
     i += punct.length;
     emit(punct);
     if (c === 40) paren++;
@@ -490,10 +504,14 @@ const K_HASH = tokenHash('K');
 export function shingles(tokens: readonly number[], k: number): Uint32Array {
   const n = Math.max(0, tokens.length - k + 1);
   const raw = new Uint32Array(n);
+  // Rolling hash: s_i = XOR_j rotl(m(t_{i+j}), k-1-j), so each step costs one token, not k.
+  const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
+  let h = 0;
+  for (let j = 0; j < k && j < tokens.length; j++) h = (rotl(h, 1) ^ mix32(tokens[j]!)) >>> 0;
   for (let i = 0; i < n; i++) {
-    let h = 0x3c6ef372;
-    for (let j = 0; j < k; j++) h = combine(h, tokens[i + j]!);
-    raw[i] = h;
+    raw[i] = mix32(h);
+    if (i + k < tokens.length)
+      h = (rotl((h ^ rotl(mix32(tokens[i]!), k - 1)) >>> 0, 1) ^ mix32(tokens[i + k]!)) >>> 0;
   }
   raw.sort();
   // Number the repeats, so the set is a multiset: [x, x, x] → [x#0, x#1, x#2].
