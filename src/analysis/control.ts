@@ -189,6 +189,32 @@ export function comparesMovingValue(
 
 const PATHS = new Set(['identifier', 'field_expression']);
 
+/**
+ * Does `cond` test one of `paths` itself — as a truth value (`!count`, `--timeout`) or as an
+ * operand of a comparison (`i == MAX`, `limit < 0`) — rather than merely pass it to a call?
+ */
+export function testsPaths(cond: Node, paths: ReadonlySet<string>): boolean {
+  const s = stripParens(cond);
+  const direct = (n: Node | null): boolean => {
+    if (!n) return false;
+    const x = stripParens(n);
+    const target = x.type === 'update_expression' ? x.childForFieldName('argument') : x;
+    const p = target ? accessPath(target) : undefined;
+    return !!p && paths.has(p);
+  };
+  if (direct(s)) return true;
+  if (s.type === 'unary_expression' && s.child(0)?.type === '!')
+    return testsPaths(s.childForFieldName('argument')!, paths);
+  if (s.type === 'binary_expression') {
+    const op = s.child(1)?.type ?? '';
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if (op === '&&' || op === '||') return (!!l && testsPaths(l, paths)) || (!!r && testsPaths(r, paths));
+    if (['==', '!=', '<', '<=', '>', '>='].includes(op)) return direct(l) || direct(r);
+  }
+  return false;
+}
+
 /** Does `cond` read any of `paths`? */
 export function mentions(cond: Node, paths: ReadonlySet<string>): boolean {
   if (paths.size === 0) return false;

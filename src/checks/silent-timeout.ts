@@ -13,7 +13,7 @@ import {
   labelTail,
   logs,
   loopExits,
-  mentions,
+  testsPaths,
   NO_BENIGN_ERRORS,
   progressPaths,
 } from '../analysis/control.js';
@@ -68,7 +68,7 @@ export const silentTimeout: Check = {
         .find(Boolean);
       // The bound: exits testing a counter the loop moves or the time; their variables.
       const progress = progressPaths(loop.node, ctx.fn.fn.index);
-      const isBound = (c: Node) => mentions(c, progress) || TIME_TEST.test(c.text);
+      const isBound = (c: Node) => testsPaths(c, progress) || TIME_TEST.test(c.text);
       const boundVars = new Set<string>();
       for (const e of boundExits) {
         const conds = e.kind === 'condition' ? [e.node] : e.guards.map((g) => g.cond);

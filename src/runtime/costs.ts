@@ -29,3 +29,5 @@ export const RESTART_WINDOW_NS = 1000 * NS.ms;
 export const SPURIOUS_LIMIT = 1000;
 /** An interrupt storm: this many handler runs without virtual time reaching the next millisecond. */
 export const STORM_LIMIT = 20_000;
+/** Soft lockup: this many kernel→driver calls without virtual time reaching the next millisecond. */
+export const LOCKUP_CALLS = 20_000;

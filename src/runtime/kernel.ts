@@ -15,6 +15,7 @@ import { Rng } from './rng.js';
 import { ObjectTracker } from './tracker.js';
 import {
   FUEL_PER_CALL,
+  LOCKUP_CALLS,
   MAX_CALL_NS,
   MAX_RESTARTS,
   NS,
@@ -103,6 +104,8 @@ export class Kernel {
   private readonly irqs = new Map<number, IrqAction>();
   private readonly timers = new Map<number, { cancel(): void }>();
   private stormCount = 0;
+  private lockupMs = -1;
+  private lockupCalls = 0;
   private stormMs = -1;
   private recoveryPending = false;
 
@@ -263,6 +266,7 @@ export class Kernel {
     // A nested crossing (the kernel calling back into the driver from inside a kernel call, as
     // unregister_netdev calls ndo_stop) shares the outer call's fuel and start time.
     const outer = this.depth > 0;
+    if (!outer && this.lockedUp(entry)) return undefined;
     this.depth++;
     this.crossings++;
     if (!outer) {
@@ -288,6 +292,22 @@ export class Kernel {
       return undefined;
     }
     return result;
+  }
+
+  /**
+   * Soft-lockup watchdog: kernel and driver bouncing work back and forth without time passing
+   * (a queue woken and refused forever) is a livelock; on a native kernel the system hangs.
+   */
+  private lockedUp(entry: string): boolean {
+    const ms = Math.floor(this.clock.now / NS.ms);
+    if (ms !== this.lockupMs) {
+      this.lockupMs = ms;
+      this.lockupCalls = 0;
+    }
+    if (++this.lockupCalls <= LOCKUP_CALLS) return false;
+    this.lockupCalls = 0;
+    this.fail(new DriverFailure('hang', `soft lockup: more than ${LOCKUP_CALLS} calls into the driver within 1 ms`), entry);
+    return true;
   }
 
   /** Charge the driver's computation (counted in blocks by log_execution) to virtual time. */
@@ -519,7 +539,9 @@ export class Kernel {
     this.checkPtr(t, 12, 'mod_timer');
     const pending = this.timers.get(t);
     pending?.cancel();
-    const delay = Math.max(0, (expires - this.jiffies) | 0) * NS.ms;
+    // like Linux, a timer fires on a later tick than the current one, never at once
+    const at = Math.max(this.jiffies + 1, this.jiffies + ((expires - this.jiffies) | 0));
+    const delay = at * NS.ms - this.clock.now;
     const gen = this.generation;
     const h = this.clock.schedule('kernel', delay, () => {
       this.timers.delete(t);

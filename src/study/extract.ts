@@ -136,8 +136,10 @@ export function stripComments(src: string): { text: string; codeLine: Uint8Array
 }
 
 /** Top-level kernel macros whose arguments name entry points, parameters or interfaces. */
-export const MACRO_RE =
-  /\b(module_init|module_exit|module_param\w*|\w*PM_OPS\w*|\w*DEVICE_ATTR\w*|DRIVER_ATTR\w*|CLASS_ATTR\w*|BUS_ATTR\w*|BIN_ATTR\w*|DEFINE_SHOW_ATTRIBUTE|DEFINE_SHOW_STORE_ATTRIBUTE|DEFINE_SEQ_ATTRIBUTE|DEFINE_SIMPLE_ATTRIBUTE\w*|DEFINE_DEBUGFS_ATTRIBUTE\w*|DEFINE_PROC_SHOW_ATTRIBUTE|module_\w+_driver|builtin_\w+_driver|module_driver|DECLARE_WORK|DECLARE_DELAYED_WORK|DECLARE_TASKLET\w*|DEFINE_TIMER|\w*_initcall|ATTRIBUTE_GROUPS|EXPORT_SYMBOL\w*)\s*\(/g;
+export const MACRO_NAME_RE =
+  /^(?:module_init|module_exit|module_param\w*|\w*PM_OPS\w*|\w*DEVICE_ATTR\w*|DRIVER_ATTR\w*|CLASS_ATTR\w*|BUS_ATTR\w*|BIN_ATTR\w*|DEFINE_SHOW_ATTRIBUTE|DEFINE_SHOW_STORE_ATTRIBUTE|DEFINE_SEQ_ATTRIBUTE|DEFINE_SIMPLE_ATTRIBUTE\w*|DEFINE_DEBUGFS_ATTRIBUTE\w*|DEFINE_PROC_SHOW_ATTRIBUTE|module_\w+_driver|builtin_\w+_driver|module_driver|DECLARE_WORK|DECLARE_DELAYED_WORK|DECLARE_TASKLET\w*|DEFINE_TIMER|\w*_initcall|ATTRIBUTE_GROUPS|EXPORT_SYMBOL\w*)$/;
+/** A name followed by `(` at the start of a line (after `static`/`const`): where kernel macros stand. */
+const LINE_CALL_RE = /^[ \t]*(?:static[ \t]+)?(?:const[ \t]+)?([A-Za-z_]\w*)[ \t]*\(/gm;
 
 /** Split a macro's argument text at top-level commas. */
 export function splitArgs(text: string): string[] {
@@ -169,7 +171,6 @@ function lineAt(starts: number[], offset: number): number {
   return lo + 1;
 }
 
-const DIRECTIVE_RE = /^[ \t]*#(?:[^\n]*\\\r?\n)*[^\n]*/gm;
 const DEFINE_RE = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/gm;
 const CALL_RE = /\b([A-Za-z_]\w*)\s*\(/g;
 const TOP_MACRO_RE = /^(?:static\s+)?([A-Z][A-Z0-9_]*)\s*\(\s*(\w*)/gm;
@@ -184,14 +185,16 @@ export function definesOf(stripped: string): DefineFacts[] {
   return out;
 }
 
-function macrosOf(withDirectives: string): MacroFacts[] {
+function macrosOf(stripped: string): MacroFacts[] {
   const out: MacroFacts[] = [];
-  const stripped = withDirectives.replace(DIRECTIVE_RE, (d) => d.replace(/[^\n]/g, ' '));
   let starts: number[] | undefined;
-  for (const m of stripped.matchAll(MACRO_RE)) {
-    // Skip the macro's own #define.
-    const lineStart = stripped.lastIndexOf('\n', m.index) + 1;
-    if (/^\s*#/.test(stripped.slice(lineStart, m.index))) continue;
+  for (const m of stripped.matchAll(LINE_CALL_RE)) {
+    if (!MACRO_NAME_RE.test(m[1]!)) continue;
+    // Skip macro bodies: a line continuing a `#define` (the previous line ends with a backslash).
+    let p = m.index - 1;
+    if (p >= 0 && stripped.charCodeAt(p) === 10) p--;
+    if (p >= 0 && stripped.charCodeAt(p) === 13) p--;
+    if (p >= 0 && stripped.charCodeAt(p) === 92) continue;
     const open = m.index + m[0].length - 1;
     const close = matchParen(stripped, open);
     if (close < 0) continue;

@@ -46,6 +46,19 @@ static int f(void *hw, void __iomem *base)
 }`,
     },
     {
+      name: 'a parse failure in a loop that advances a cursor is not a timeout',
+      code: `int parse_one(void __iomem *p);
+static int f(void __iomem *data, void __iomem *end)
+{
+	while (data < end && readl(data)) {
+		if (!parse_one(data))
+			return -EINVAL;
+		data += 4;
+	}
+	return 0;
+}`,
+    },
+    {
       name: 'an unbounded loop is infinite-poll, not a silent timeout',
       code: `static int f(void __iomem *base)
 {
