@@ -111,7 +111,7 @@ export function checkedInExpression(use: Node, path: string, kinds: number): boo
   return false;
 }
 
-const PROGRESS_OPS = new Set(['+=', '-=', '>>=', '<<=', '*=', '/=']);
+const PROGRESS_OPS = new Set(['+=', '-=', '>>=', '<<=', '*=', '/=', '^=', '&=']);
 
 /**
  * Paths a loop moves monotonically each time round (`i++`, `n -= len`, `mask >>= 1`): Carburizer's
@@ -119,6 +119,7 @@ const PROGRESS_OPS = new Set(['+=', '-=', '>>=', '<<=', '*=', '/=']);
  */
 export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
   const out = new Set<string>();
+  const reloaded = new Set<string>();
   for (const u of within(index.of('update_expression'), loop)) {
     const p = accessPath(u.childForFieldName('argument')!);
     if (p) out.add(p);
@@ -127,10 +128,13 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     const op = a.child(1)?.type ?? '';
     const p = accessPath(a.childForFieldName('left')!);
     if (!p) continue;
-    // `x += n`, and `x = x - n` / `x = (x + 1) % N`: the new value is computed from the old.
-    if (PROGRESS_OPS.has(op) || (op === '=' && mentions(a.childForFieldName('right')!, new Set([p]))))
-      out.add(p);
+    const selfRef = op === '=' && mentions(a.childForFieldName('right')!, new Set([p]));
+    // `x += n`, `mask ^= bit`, `x = x - n`, `x = (x + 1) % N`: the new value comes from the old.
+    if (PROGRESS_OPS.has(op) || selfRef) out.add(p);
+    else if (op === '=') reloaded.add(p);
   }
+  // A value reloaded in the loop (`val &= ~M; ...; val = readl(r);`) does not move toward an exit.
+  for (const p of reloaded) out.delete(p);
   return out;
 }
 

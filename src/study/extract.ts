@@ -10,7 +10,8 @@
  * `DEVICE_ATTR_RW`, `SIMPLE_DEV_PM_OPS`, ...) and lines of code.
  */
 import { getParser } from '../c/parser.js';
-import { prepareKernelC, matchParen } from '../c/preprocess.js';
+import { matchParen } from '../c/preprocess.js';
+import { prepareKernelCFast } from './prepare.js';
 import { unwrapDeclarator } from '../c/model.js';
 import { Query, type Language, type Node } from 'web-tree-sitter';
 
@@ -315,7 +316,7 @@ export async function extractFile(file: string, source: string): Promise<FileFac
   for (let i = 0; i < codeLine.length; i++) prefix[i + 1] = prefix[i]! + codeLine[i]!;
   const locOf = (startRow: number, endRow: number) =>
     prefix[Math.min(endRow + 1, codeLine.length)]! - prefix[startRow]!;
-  const prepared = prepareKernelC(source);
+  const prepared = prepareKernelCFast(source);
   const text = prepared.text;
   const parser = await getParser();
   const tree = parser.parse(text);

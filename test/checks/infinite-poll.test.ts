@@ -104,6 +104,17 @@ static void f(void __iomem *base)
 }`,
     },
     {
+      name: 'a pending mask whose bits are cleared one by one',
+      code: `static void f(void __iomem *base)
+{
+	u32 pending = ioread32(base);
+	while (pending) {
+		u32 bit = __ffs(pending);
+		pending ^= BIT(bit);
+	}
+}`,
+    },
+    {
       name: 'a ring walk over DMA descriptors that advances its index',
       code: `struct d { u32 st; };
 struct r { struct d *descs; unsigned int next; };
@@ -185,6 +196,19 @@ static void f(struct sq *sq, void __iomem *base)
 	}
 }`,
       errors: [{ line: 3, message: /inb\(\)/ }],
+    },
+    {
+      name: 'a masked value that is reloaded from the device each time round',
+      code: `static void f(void __iomem *base)
+{
+	u32 val = readl(base);
+	do {
+		val &= ~0x30;
+		writel(val, base);
+		val = readl(base);
+	} while (val & 0x30);
+}`,
+      errors: [{ line: 4 }],
     },
     {
       name: 'PCI config space out-parameter',
