@@ -407,6 +407,25 @@ export function analyseFunction(
     }
   };
 
+  /**
+   * Record checks of `paths` in `st`. A checked read of device memory (`msg->len` in a DMA or URB
+   * buffer) is stored under its path, so later reads of the same location see the check.
+   */
+  const markChecked = (st: TaintState, paths: CheckedPath[]) => {
+    for (const c of paths) {
+      let hit = false;
+      for (const [k, t] of st.taint)
+        if (covers(k, c.path) || covers(c.path, k)) {
+          st.taint.set(k, { ...t, checks: t.checks | c.kind });
+          hit = true;
+        }
+      if (!hit && c.node) {
+        const t = evaluate(c.node, st);
+        if (t) st.taint.set(c.path, { ...t, checks: t.checks | c.kind });
+      }
+    }
+  };
+
   const summary: FunctionSummary = {
     name: fn.name,
     outParams: new Map(),
@@ -474,6 +493,10 @@ export function analyseFunction(
             const t = fresh(srcOf(e, name, api.category, api.errorCodes));
             st.taint.set(target, { ...t, steps: [...t.steps, step(args[api.arg]!, `written to ${target}`)] });
           }
+          break;
+        }
+        if (name === 'BUG_ON' && args[0]) {
+          markChecked(st, comparedPaths(args[0]));
           break;
         }
         const s = mctx.summaries.get(name);
@@ -603,10 +626,7 @@ export function analyseFunction(
         const checked = node.kind === 'switch' ? switchPaths(node.ast) : comparedPaths(node.ast);
         if (checked.length) {
           trueOut = cloneState(out);
-          for (const c of checked)
-            for (const [k, t] of trueOut.taint)
-              if (covers(k, c.path) || covers(c.path, k))
-                trueOut.taint.set(k, { ...t, checks: t.checks | c.kind });
+          markChecked(trueOut, checked);
         }
       }
       if (node.kind === 'return' && node.ast) {
@@ -698,11 +718,12 @@ export function analyseFunction(
 export interface CheckedPath {
   path: string;
   kind: number;
+  node?: Node;
 }
 
 function switchPaths(value: Node): CheckedPath[] {
   const p = accessPath(value);
-  return p ? [{ path: p, kind: CHECK_RANGE }] : [];
+  return p ? [{ path: p, kind: CHECK_RANGE, node: value }] : [];
 }
 
 const NULLISH = /^(0|NULL|0[xX]0+|false)$/;
@@ -726,7 +747,7 @@ export function comparedPaths(cond: Node): CheckedPath[] {
         for (const side of [l, r]) {
           if (!side) continue;
           const p = accessPath(side);
-          if (p) out.push({ path: p, kind: nullTest ? CHECK_NULL : CHECK_RANGE });
+          if (p) out.push({ path: p, kind: nullTest ? CHECK_NULL : CHECK_RANGE, node: side });
         }
       }
       return;
@@ -750,7 +771,7 @@ export function comparedPaths(cond: Node): CheckedPath[] {
     }
     if (truthTest) {
       const p = accessPath(s);
-      if (p) out.push({ path: p, kind: CHECK_NULL });
+      if (p) out.push({ path: p, kind: CHECK_NULL, node: s });
     }
   };
   visit(cond, true);

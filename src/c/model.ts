@@ -157,6 +157,12 @@ function variablesOf(declaration: Node, constants: Map<string, number>): CVariab
     if (!d) continue;
     const u = unwrapDeclarator(d, constants);
     if (!u || u.fn) continue;
+    // `static const T table[] = { a, b, c };`: the size is the number of initialisers.
+    if (u.arrayDims.length && u.arrayDims[0] === undefined && d.type === 'init_declarator') {
+      const v = d.childForFieldName('value');
+      if (v?.type === 'initializer_list' && !v.namedChildren.some((c) => c?.type === 'initializer_pair'))
+        u.arrayDims[0] = v.namedChildren.filter((c) => c && c.type !== 'comment').length;
+    }
     out.push({ name: u.name, type, pointerDepth: u.pointerDepth, arrayDims: u.arrayDims, node: d });
   }
   const bits = declaration.namedChildren.find((c) => c?.type === 'bitfield_clause');

@@ -132,7 +132,8 @@ export function prepareKernelCFast(source: string): Prepared {
     const name = m[1]!;
     const before = prevSignificant(text, m.index);
     const wordBefore = /(\w+)\s*$/.exec(text.slice(Math.max(0, m.index - 40), m.index))?.[1];
-    const statementStart = before === ';' || before === '{' || before === '}' || before === ')' || before === ':';
+    const statementStart =
+      before === ';' || before === '{' || before === '}' || before === ')' || before === ':';
     if (!statementStart && wordBefore !== 'else' && wordBefore !== 'do') continue;
     const open = m.index + m[0].length - 1;
     const close = matchParen(text, open);

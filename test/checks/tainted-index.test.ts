@@ -103,6 +103,28 @@ static int f(void __iomem *base)
 }`,
     },
     {
+      name: 'BUG_ON(i >= N) before the use stops a bad index',
+      code: `static u32 pools[4];
+static u32 f(void __iomem *base)
+{
+	u32 pool = readl(base) >> 28;
+	BUG_ON(pool >= 4);
+	return pools[pool];
+}`,
+    },
+    {
+      name: 'a field of a URB buffer checked before it indexes',
+      code: `struct msg { u8 net; };
+struct dev { int count; void *nets[8]; };
+static void f(struct urb *urb, struct dev *d)
+{
+	struct msg *m = (struct msg *)(urb->transfer_buffer + 4);
+	if (m->net >= d->count)
+		return;
+	d->nets[m->net] = NULL;
+}`,
+    },
+    {
       name: 'a loop counter compared with device data is not device data',
       code: `static u32 buf[64];
 static void f(void __iomem *base)
@@ -174,6 +196,26 @@ static void f(struct st *s, void __iomem *base)
 	bump(s, ioread16(base));
 }`,
       errors: [{ line: 4, message: /ioread16\(\)/ }],
+    },
+    {
+      name: 'a URB buffer field used unchecked',
+      code: `struct msg { u8 net; };
+struct dev { void *nets[8]; };
+static void f(struct urb *urb, struct dev *d)
+{
+	struct msg *m = (struct msg *)urb->transfer_buffer;
+	d->nets[m->net] = NULL;
+}`,
+      errors: [{ line: 6, message: /transfer_buffer/ }],
+    },
+    {
+      name: 'the size of an array sized by its initialisers',
+      code: `static const char *const names[] = { "a", "b", "c" };
+static const char *f(void __iomem *base)
+{
+	return names[readl(base) & 0x7];
+}`,
+      errors: [{ line: 4, message: /names\[3\]/ }],
     },
     {
       name: 'a mask wider than the array',
