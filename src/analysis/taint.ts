@@ -466,6 +466,18 @@ export function analyseFunction(
       case 'assignment_expression': {
         const l = e.childForFieldName('left');
         const op = e.child(1)?.type ?? '=';
+        if (op === '&=' || op === '%=') {
+          // `off %= size`, `idx &= mask`: bounds what is already there.
+          const lp = l ? accessPath(l) : undefined;
+          const r = e.childForFieldName('right');
+          const old = lp ? st.taint.get(lp) : undefined;
+          if (lp && old && r && !evaluate(r, st)) {
+            const c = evalConstant(r.text, mctx.constants);
+            const max = c === undefined ? undefined : op === '&=' ? c : c - 1;
+            st.taint.set(lp, { ...old, masked: true, maxValue: max ?? old.maxValue });
+            break;
+          }
+        }
         assign(st, l ? accessPath(l) : undefined, e.childForFieldName('right'), op !== '=', e);
         break;
       }
@@ -534,6 +546,8 @@ export function analyseFunction(
               m.set(i, {
                 ...t,
                 viaArgument: true,
+                // `buf + len` handed on is a pointer computed from device data, not one the device gave.
+                derived: t.derived || isOffsetArithmetic(a),
                 steps: [...t.steps, step(a, `passed to ${name}() as argument ${i + 1}`)],
               });
             argTaints.set(name, m);
@@ -715,6 +729,12 @@ export function analyseFunction(
   };
 }
 
+/** `p + n` / `p - n`: arithmetic that makes a pointer or an offset. */
+function isOffsetArithmetic(n: Node): boolean {
+  const s = stripParens(n);
+  return s.type === 'binary_expression' && (s.child(1)?.type === '+' || s.child(1)?.type === '-');
+}
+
 export interface CheckedPath {
   path: string;
   kind: number;
@@ -748,6 +768,18 @@ export function comparedPaths(cond: Node): CheckedPath[] {
           if (!side) continue;
           const p = accessPath(side);
           if (p) out.push({ path: p, kind: nullTest ? CHECK_NULL : CHECK_RANGE, node: side });
+          else {
+            // `off + sizeof(*hdr) > size` checks `off` too.
+            const s2 = stripParens(side);
+            if (
+              s2.type === 'binary_expression' &&
+              ['+', '-', '*', '<<', '>>'].includes(s2.child(1)?.type ?? '')
+            )
+              for (const operand of [s2.childForFieldName('left'), s2.childForFieldName('right')]) {
+                const q = operand ? accessPath(operand) : undefined;
+                if (q) out.push({ path: q, kind: CHECK_RANGE, node: operand! });
+              }
+          }
         }
       }
       return;

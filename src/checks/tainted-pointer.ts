@@ -65,7 +65,7 @@ export const taintedPointer: Check = {
       if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined || t.masked) continue;
       // Device memory holds bus addresses, not kernel pointers; and a pointer computed earlier from
       // an offset is judged where the offset is added (below), not at every later use.
-      if (t.source.category === 'dma' || (t.derived && !off)) continue;
+      if (t.source.category === 'dma' || t.source.category === 'usb' || (t.derived && !off)) continue;
       const pp = accessPath(off ? off.offset : ptr);
       if (pp && checkedInExpression(d, pp, CHECK_NULL | CHECK_RANGE)) continue;
       if (seen.has(ptr.id)) continue;

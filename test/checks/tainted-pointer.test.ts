@@ -42,6 +42,47 @@ static void f(struct box *b)
 }`,
     },
     {
+      name: 'an offset checked with arithmetic in the comparison',
+      code: `static void f(u8 *dst, u8 __iomem *sram, void __iomem *base, u32 size)
+{
+	u32 off = readl(base);
+	if (off + 64 > size)
+		return;
+	memcpy_fromio(dst, sram + off, 64);
+}`,
+    },
+    {
+      name: 'an offset reduced in place with %=',
+      code: `static u8 f(u8 *ring, void __iomem *base, u32 size)
+{
+	u32 off = readl(base);
+	off %= size;
+	return *(ring + off);
+}`,
+    },
+    {
+      name: 'a buffer pointer advanced by device data and handed to a helper',
+      code: `static void put(u8 *buf, int n)
+{
+	while (n--)
+		writeb(*buf++, NULL);
+}
+static void f(u8 *buf, void __iomem *base)
+{
+	int len = readl(base) & 0xff;
+	put(buf + len, 4);
+}`,
+    },
+    {
+      name: 'a flexible-array member of a URB buffer is an address',
+      code: `struct frame { u32 id; struct { u8 data[8]; } can[]; };
+static void f(struct urb *urb, u8 *dst)
+{
+	struct frame *hf = urb->transfer_buffer;
+	memcpy(dst, hf->can->data, 8);
+}`,
+    },
+    {
       name: 'a pointer into MMIO space is not device data',
       code: `struct p { void __iomem *base; };
 static u32 f(struct p *p)
