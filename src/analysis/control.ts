@@ -316,6 +316,10 @@ const BENIGN_ERRORS = new Set([
   'EINTR',
   'ENOMSG',
   'ECANCELED',
+  // Policy answers ("already there", "not allowed"), not hardware failures.
+  'EEXIST',
+  'EPERM',
+  'EACCES',
   // "No such device": how probe and detect routines say the hardware is absent; the core stays quiet.
   'ENODEV',
   'ENXIO',

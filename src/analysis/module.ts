@@ -76,6 +76,9 @@ export function findConstants(texts: readonly string[]): Map<string, number> {
   return out;
 }
 
+const GENERIC_FIELDS =
+  /^(buf|buffer|buff|data|addr|address|va|kva|vaddr|virt|virt_addr|vaddr_base|cpu_addr|mem|ptr|p|base|area|page|pages|dma_buf|dma_mem|region|block|blk|chunk|tmp|scratch)$/;
+
 /** Struct fields assigned DMA-coherent memory (`priv->rx_ring = dma_alloc_coherent(...)`). */
 export function findRegionFields(
   texts: readonly string[],
@@ -86,7 +89,9 @@ export function findRegionFields(
   for (const text of texts) {
     for (const m of text.matchAll(re)) {
       const api = reads.lookup(m[2]!);
-      if (api?.kind === 'region') out.set(m[1]!, api.category);
+      // Generic names (`buf`, `addr`, `va`) name many unrelated fields of a module; only a
+      // distinctive field (`rx_ring`, `descs`, `status_blk`) reliably means device memory.
+      if (api?.kind === 'region' && !GENERIC_FIELDS.test(m[1]!)) out.set(m[1]!, api.category);
     }
   }
   return out;

@@ -7,12 +7,25 @@
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
  * reported; nor is passing on a bus helper's own error (`if (ret < 0) return ret;`).
  */
-import { failureIn, labelTail, logs } from '../analysis/control.js';
+import { conjuncts, failureIn, labelTail, logs } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import type { Node } from '../c/parser.js';
 import type { Check } from './check.js';
 
 /** `x < 0` style tests of a value that is also an errno: error propagation, not device data. */
+/** `p == NULL`, `!p`, `NULL == a || NULL == b`. */
+function isNullTest(cond: Node): boolean {
+  const s = stripParens(cond);
+  if (s.type === 'binary_expression') {
+    const op = s.child(1)?.type;
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if ((op === '||' || op === '&&') && l && r) return isNullTest(l) && isNullTest(r);
+    if (op === '==' || op === '!=') return [l, r].some((x) => x?.text === 'NULL');
+  }
+  return false;
+}
+
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
   return (
@@ -39,13 +52,17 @@ export const silentFailure: Check = {
       if (!cond || !then) continue;
       const t = ctx.taintOf(cond);
       if (!t) continue;
-      if (t.source.errorCodes && (isErrnoTest(cond) || cond.type === 'identifier')) continue;
+      // `ret < 0` tests an errno, whatever returned it; a bus helper's bare `if (ret)` too.
+      if (isErrnoTest(cond) || (t.source.errorCodes && cond.type === 'identifier')) continue;
       // A parameter check on a value a caller passed in is argument validation, not a device fault.
       if (t.viaArgument) continue;
-      // Inside a polling loop the failure is the loop's business (silent-timeout covers it).
+      // NULL tests of pointers, and conditions that also ask about software state (a requested
+      // mode, a command), are validation, not the device failing.
+      if (isNullTest(cond) || conjuncts(cond).some((c) => !ctx.taintOf(c))) continue;
       const failure = failureIn(then);
       if (!failure) continue;
-      if (logs(then, ctx.fn.fn.index, summaries)) continue;
+      // `if (WARN_ON(dev_cond)) return -EIO;` logs in the condition.
+      if (logs(then, ctx.fn.fn.index, summaries) || logs(cond, ctx.fn.fn.index, summaries)) continue;
       if (failure.exit.type === 'goto_statement') {
         const label = failure.exit.childForFieldName('label')?.text ?? '';
         if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, summaries))) continue;

@@ -35,6 +35,9 @@ function silentFailure(ctx: CheckContext, branch: Node): ReturnType<typeof failu
   if (!f) return undefined;
   const summaries = ctx.module.summaries;
   if (logs(branch, ctx.fn.fn.index, summaries)) return undefined;
+  // `if (WARN_ON(i == MAX)) return -EIO;` logs in the condition.
+  const cond = branch.parent?.type === 'if_statement' ? branch.parent.childForFieldName('condition') : null;
+  if (cond && logs(cond, ctx.fn.fn.index, summaries)) return undefined;
   if (f.exit.type === 'goto_statement') {
     const label = f.exit.childForFieldName('label')?.text ?? '';
     if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, summaries))) return undefined;
@@ -129,7 +132,11 @@ export const silentTimeout: Check = {
       const cond = next.childForFieldName('condition');
       const then = next.childForFieldName('consequence');
       if (!cond || !then || !identifiers(stripParens(cond)).has(ret)) continue;
-      if (logs(then, ctx.fn.fn.index, ctx.module.summaries)) continue;
+      if (
+        logs(then, ctx.fn.fn.index, ctx.module.summaries) ||
+        logs(cond, ctx.fn.fn.index, ctx.module.summaries)
+      )
+        continue;
       const stmts = then.type === 'compound_statement' ? then.namedChildren : [then];
       const exit = stmts.find((s) => s && (s.type === 'return_statement' || s.type === 'goto_statement'));
       if (!exit) continue;

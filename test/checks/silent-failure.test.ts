@@ -81,6 +81,38 @@ static int f(void __iomem *base)
 }`,
     },
     {
+      name: 'a condition that also asks about software state is validation',
+      code: `static int f(void __iomem *base, int want_full)
+{
+	if (want_full && !(readl(base) & 0x20))
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
+      name: 'WARN_ON in the condition logs',
+      code: `static int f(void __iomem *base)
+{
+	if (WARN_ON(readl(base) & 0x80))
+		return -EIO;
+	return 0;
+}`,
+    },
+    {
+      name: 'an errno test of a value from a reader that also returns errors',
+      code: `static int rd(void __iomem *base)
+{
+	return readl(base) & 0xff;
+}
+static int f(void __iomem *base)
+{
+	int t = rd(base);
+	if (t < 0)
+		return -EIO;
+	return t;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)

@@ -59,6 +59,21 @@ static int f(void __iomem *data, void __iomem *end)
 }`,
     },
     {
+      name: 'WARN_ON around the timeout test logs it',
+      code: `static int f(void __iomem *regs)
+{
+	int i;
+	for (i = 0; i < 5; ++i) {
+		if (!(readl(regs) & 0x1))
+			break;
+		udelay(10);
+	}
+	if (WARN_ON(i == 5))
+		return -EIO;
+	return 0;
+}`,
+    },
+    {
       name: 'an unbounded loop is infinite-poll, not a silent timeout',
       code: `static int f(void __iomem *base)
 {
