@@ -1105,10 +1105,8 @@ export const CLASS_RULES: readonly ClassRule[] = [
       'crypto_register_aeads',
       'crypto_register_rng',
       'crypto_engine_register_skcipher',
-      'hwrng_register',
-      'devm_hwrng_register',
     ],
-    structs: ['skcipher_alg', 'ahash_alg', 'aead_alg', 'shash_alg', 'hwrng'],
+    structs: ['skcipher_alg', 'ahash_alg', 'aead_alg', 'shash_alg'],
   },
   {
     class: 'i2c',
@@ -1278,6 +1276,7 @@ export const CLASS_RULES: readonly ClassRule[] = [
     ],
     structs: ['hwmon_ops', 'hwmon_chip_info'],
   },
+  { class: 'char', subclass: 'hwrng', calls: ['hwrng_register', 'devm_hwrng_register'], structs: ['hwrng'] },
   { class: 'char', subclass: 'misc', calls: ['misc_register'], structs: ['miscdevice'] },
   {
     class: 'char',

@@ -89,7 +89,15 @@ const RULES: [Purpose, RegExp][] = [
 ];
 
 /** The purpose of an entry point stored in `structType`'s field `field` (last component of the path). */
+/** Fields whose purpose depends on the structure: serio's `reconnect` runs on resume. */
+const FIELD_PURPOSE: Readonly<Record<string, Purpose>> = {
+  'serio_driver.reconnect': 'pm',
+  'serio_driver.fast_reconnect': 'pm',
+};
+
 export function purposeOfField(field: string, structType = ''): Purpose {
+  const byField = FIELD_PURPOSE[`${structType}.${field}`];
+  if (byField) return byField;
   const byStruct = STRUCT_PURPOSE[structType];
   if (byStruct) return byStruct;
   const f = field.replace(/^ndo_(?=\w)/, '').toLowerCase();

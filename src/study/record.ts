@@ -238,8 +238,8 @@ export function studyModule(
         // PM support through library callbacks (`.suspend = ata_pci_device_suspend`) or an ops
         // pointer (`.driver.pm = &foo_pm_ops`, `pm_sleep_ptr(&foo_pm)`).
         if (
-          value !== 'NULL' &&
-          value !== '0' &&
+          /^(?:\(\s*[\w\s*]+\)\s*)?&?\s*[A-Za-z_]\w*(?:\s*\([\s\S]*\))?$/.test(value) &&
+          !/^(?:NULL|true|false)$/.test(value) &&
           (last === 'pm' || (!forInterface && purposeOfField(last, init.structType) === 'pm'))
         ) {
           pmHooks++;
@@ -481,6 +481,14 @@ export function studyModule(
   const classSource: DriverRecord['classSource'] = cls ? 'api' : 'path';
   cls ??= classFromPath(relDir);
 
+  // No driver structure of a known bus (a wrapper like `struct uvc_driver`, or a driver that finds
+  // its device itself): the bus of its device-ID tables.
+  if (busSet.size === 0) {
+    for (const t of deviceIdTables) {
+      const b = ID_TABLE_BUS[t.type];
+      if (b && t.entries > 0) busSet.add(b);
+    }
+  }
   const buses = [...busSet].sort((a, b) => busRank(a) - busRank(b) || (a < b ? -1 : 1));
   const ioctls = entries
     .filter((e) => e.purpose === 'ioctl')
@@ -550,12 +558,34 @@ export function studyModule(
   };
 }
 
+/** Device-ID table type → bus, for drivers whose driver structure we do not see. */
+const ID_TABLE_BUS: Readonly<Record<string, string>> = {
+  pci_device_id: 'PCI',
+  usb_device_id: 'USB',
+  i2c_device_id: 'I2C',
+  spi_device_id: 'SPI',
+  of_device_id: 'OF/platform',
+  acpi_device_id: 'ACPI',
+  platform_device_id: 'platform',
+  serio_device_id: 'serio',
+  virtio_device_id: 'virtio',
+  hid_device_id: 'HID',
+  sdio_device_id: 'SDIO',
+  pnp_device_id: 'PnP',
+  pcmcia_device_id: 'PCMCIA',
+  mdio_device_id: 'MDIO',
+  hv_vmbus_device_id: 'hyperv',
+  xenbus_device_id: 'xen',
+};
+
 /** A loop is computation when it has at least this many arithmetic/bitwise operators (docs/study.md). */
 export const COMPUTATION_MIN_OPS = 4;
 
+/** Listed buses first, then the other specific buses, the generic platform bus last. */
 function busRank(b: string): number {
   const i = BUS_PRIORITY.indexOf(b);
-  return i < 0 ? BUS_PRIORITY.length : i;
+  if (i >= 0) return i;
+  return b === 'platform' || b === 'OF/platform' ? BUS_PRIORITY.length + 1 : BUS_PRIORITY.length;
 }
 
 /** Whether `name`, called in a loop of `fn`, was an indirect call (`ops->fn()`): treated as possible I/O. */

@@ -154,8 +154,28 @@ describe('power management through library callbacks', () => {
     expect((await study('.suspend = ata_pci_device_suspend,')).powerManagement).toBe(true);
     expect((await study('.driver.pm = pm_sleep_ptr(&x_pm_ops),')).powerManagement).toBe(true);
   });
-  it('does not count drivers without PM fields, or with NULL ones', async () => {
+  it('does not count drivers without PM fields, with NULL ones, or PM-named flags', async () => {
     expect((await study('.remove = x_remove,')).powerManagement).toBe(false);
     expect((await study('.suspend = NULL,')).powerManagement).toBe(false);
+    expect((await study('.suspend_bias_off = 1,')).powerManagement).toBe(false);
+  });
+  it('counts serio reconnect (run on resume) as power management', () => {
+    expect(purposeOfField('reconnect', 'serio_driver')).toBe('pm');
+    expect(purposeOfField('reconnect', 'foo_ops')).not.toBe('pm');
+  });
+});
+
+describe('bus from the device-ID tables when no driver structure is seen', () => {
+  it('takes USB from a usb_device_id table inside a wrapper driver struct', async () => {
+    const src = `static const struct usb_device_id w_ids[] = { { USB_DEVICE(1, 2) }, { USB_DEVICE(1, 3) }, {} };
+struct w_driver { struct usb_driver driver; };
+static struct w_driver w = { .driver = { .probe = w_probe, .id_table = w_ids } };
+static int w_probe(struct usb_interface *i, const struct usb_device_id *id) { return 0; }
+`;
+    const f = await extractFile('/t/w.c', src);
+    const rec = studyModule({ name: 'w', dir: '/t', files: ['/t/w.c'], fromMakefile: true }, [f], '/');
+    expect(rec.bus).toBe('USB');
+    expect(rec.chipsets).toBe(2);
+    expect(rec.entryPoints.find((e) => e.function === 'w_probe')?.purpose).toBe('init');
   });
 });
