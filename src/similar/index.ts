@@ -18,12 +18,22 @@ import { Clusterer, DEFAULT_CLUSTER_OPTIONS } from './cluster.js';
 import { chooseBanding, forEachBucket } from './lsh.js';
 import {
   DEFAULT_SIGNATURE_OPTIONS,
+  diceSorted,
+  namedTokens,
   sequenceSimilarity,
   type FunctionMeta,
   type SignatureOptions,
 } from './signature.js';
 
 export { sequenceSimilarity } from './signature.js';
+
+/**
+ * Two functions similar in shape must also agree on what they call: when both call something,
+ * the Dice coefficient of their named tokens (kernel APIs, kept macros, `CALL:…` helpers) must
+ * reach this. Without it
+ * short generic idioms (`ret = f(x); if (ret) dev_err(...)`) group across unrelated drivers.
+ */
+export const NAMED_AGREEMENT = 0.6;
 
 /** The share of driver code the Linux driver study (Kadav & Swift, 2.6.37) found similar. */
 export const PAPER_SIMILAR_SHARE = 0.08;
@@ -444,8 +454,24 @@ export function clusterCorpus(corpus: Corpus, options: Partial<SimilarOptions> =
     for (let k = quarter; k < S; k++) if (sketches[ra + k] === sketches[rb + k]) agree++;
     if (agree / S < sketchCut) return agree / S;
     exact++;
-    return sequenceSimilarity(x, y);
+    const sim = sequenceSimilarity(x, y);
+    if (sim < t) return sim;
+    // Same shape is not enough: the two must mostly call the same things.
+    const na = namedOf(a);
+    const nb = namedOf(b);
+    if (na.length > 0 && nb.length > 0 && diceSorted(na, nb) < NAMED_AGREEMENT) {
+      unnamed++;
+      return 0;
+    }
+    return sim;
   };
+  const named = new Map<number, Uint32Array>();
+  const namedOf = (i: number) => {
+    let v = named.get(copyOf[i]!);
+    if (!v) named.set(copyOf[i]!, (v = namedTokens(seqs[i]!)));
+    return v;
+  };
+  let unnamed = 0;
   let exact = 0;
   const clusterer = new Clusterer(n, score, { ...DEFAULT_CLUSTER_OPTIONS, threshold: t }, copyOf);
   for (let i = 0; i < n; i++) if (copyOf[i] !== i) clusterer.same(copyOf[i]!, i);
@@ -459,7 +485,7 @@ export function clusterCorpus(corpus: Corpus, options: Partial<SimilarOptions> =
     clusterer.bucket(mapped.subarray(0, members.length));
   });
   opts.onProgress?.(
-    `${clusterer.scored} pairs scored (${exact} exactly), ${clusterer.refused} merges refused`,
+    `${clusterer.scored} pairs scored (${exact} exactly, ${unnamed} alike in shape only), ${clusterer.refused} merges refused`,
   );
 
   // Groups: the centre first, each member's similarity to it.

@@ -319,6 +319,47 @@ function tokenHash(t: string): number {
 }
 const NUM = tokenHash('NUM');
 
+/**
+ * Hashes of the tokens that carry no name: placeholders, keywords, types and punctuation. The
+ * others are the called kernel APIs, kept macros and `CALL:…` helpers: what a function *does*.
+ */
+export const UNNAMED_TOKENS: ReadonlySet<number> = new Set(
+  [
+    ...['ID', 'K', 'FLD', 'TY', 'LBL', 'NUM', 'STR', 'PP', 'CALL'],
+    ...KEEP,
+    ...PUNCT2,
+    ...PUNCT3,
+    ...'{}()[];,.<>+-*/%&|^!~?:=#\\@$`'.split(''),
+  ].map(tokenHash),
+);
+
+/** The named tokens of a sequence (calls, kept macros), sorted. */
+export function namedTokens(seq: Uint32Array): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < seq.length; i++) if (!UNNAMED_TOKENS.has(seq[i]!)) n++;
+  const out = new Uint32Array(n);
+  n = 0;
+  for (let i = 0; i < seq.length; i++) if (!UNNAMED_TOKENS.has(seq[i]!)) out[n++] = seq[i]!;
+  return out.sort();
+}
+
+/** Dice coefficient of two sorted multisets (1 when both are empty). */
+export function diceSorted(a: Uint32Array, b: Uint32Array): number {
+  if (a.length + b.length === 0) return 1;
+  let i = 0;
+  let j = 0;
+  let common = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return (2 * common) / (a.length + b.length);
+}
+
 const isIdStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
 const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
 const isDigit = (c: number) => c >= 48 && c <= 57;
