@@ -292,8 +292,9 @@ function sharedNamePrefix(a: string, b: string): number {
  * Two modules are one family (one driver copied per chipset) when they live under a common
  * vendor/driver directory at least four levels deep (drivers/net/ethernet/intel), or sit in one
  * directory with names sharing five or more leading characters (rtl8192ce, rtl8192de). A group
- * is multi-chipset when it spans two or more modules of one family; copies inside one module are
- * duplication within a driver (procedural abstraction).
+ * is multi-chipset when it spans two or more modules of one family, or per-chip variant files of
+ * one module ({@link chipVariantFiles}); other copies inside one module are duplication within a
+ * driver (procedural abstraction).
  */
 export function sameFamily(a: FileInfo, b: FileInfo): boolean {
   if (a.driver === b.driver) return true;
@@ -302,6 +303,18 @@ export function sameFamily(a: FileInfo, b: FileInfo): boolean {
   if (common === a.moduleDir.length && common === b.moduleDir.length)
     return sharedNamePrefix(a.moduleName, b.moduleName) >= 5;
   return false;
+}
+
+/**
+ * Files of one module that are per-chip variants of each other: the same file or names sharing
+ * four or more leading characters, both with a digit (sdma_v4_0.c / sdma_v4_4_2.c,
+ * rtw8851b_rfk.c / rtw8852b_rfk.c; not rx.c / tx.c).
+ */
+export function chipVariantFiles(a: FileInfo, b: FileInfo): boolean {
+  if (a.abs === b.abs) return true;
+  const x = basename(a.abs, '.c');
+  const y = basename(b.abs, '.c');
+  return sharedNamePrefix(x, y) >= 4 && /\d/.test(x) && /\d/.test(y);
 }
 
 /** A function dominated by a run of same-shaped statements that write constants: a register table. */
@@ -314,6 +327,13 @@ function classify(members: { info: FileInfo; meta: FunctionMeta }[]): Opportunit
   if (tables * 2 >= members.length) return 'table-driven';
   const drivers = new Set(members.map((m) => m.info.driver));
   if (drivers.size > 1 && members.every((m) => sameFamily(members[0]!.info, m.info))) return 'multi-chipset';
+  const files = new Set(members.map((m) => m.info.abs));
+  if (
+    drivers.size === 1 &&
+    files.size > 1 &&
+    members.every((m) => chipVariantFiles(members[0]!.info, m.info))
+  )
+    return 'multi-chipset';
   return 'procedural-abstraction';
 }
 

@@ -75,6 +75,12 @@ describe('similar on the fixture tree', () => {
       sameFamily(info('drivers/net/wireless', 'rtl8192ce'), info('drivers/net/wireless', 'rtl8192de')),
     ).toBe(true);
     expect(sameFamily(info('drivers/net/alpha', 'alpha'), info('drivers/net/beta', 'beta'))).toBe(false);
+    const { chipVariantFiles } = await import('../../src/similar/index.js');
+    const file = (abs: string) => ({ ...info('drivers/gpu/drm/amd/amdgpu', 'amdgpu'), abs });
+    expect(chipVariantFiles(file('/k/sdma_v4_0.c'), file('/k/sdma_v4_4_2.c'))).toBe(true);
+    expect(chipVariantFiles(file('/k/rtw8851b_rfk.c'), file('/k/rtw8852b_rfk.c'))).toBe(true);
+    expect(chipVariantFiles(file('/k/rx.c'), file('/k/tx.c'))).toBe(false);
+    expect(chipVariantFiles(file('/k/main.c'), file('/k/mac.c'))).toBe(false);
   });
 
   it('leaves out boilerplate and unrelated functions of similar size', () => {
