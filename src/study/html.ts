@@ -66,12 +66,29 @@ document.querySelectorAll('table.sortable').forEach(function(t){
   rows.forEach(function(r){tb.appendChild(r);});
  });});
 });
-var s=document.getElementById('search');
-if(s){s.addEventListener('input',function(){
- var q=s.value.trim().toLowerCase();var n=0;
- document.querySelectorAll('#drivers tbody tr').forEach(function(r){var m=!q||r.getAttribute('data-name').indexOf(q)>=0;r.style.display=m?'':'none';if(m)n++;});
- document.getElementById('match-count').textContent=String(n);
-});}
+// The table of all drivers is drawn from the embedded data: at most LIMIT rows at a time.
+var dataEl=document.getElementById('driver-data');
+if(dataEl){
+ var D=JSON.parse(dataEl.textContent);var LIMIT=500;var sortCol=-1,asc=true,q='';
+ var t=document.getElementById('drivers');var tb=t.tBodies[0];
+ var e=function(x){return String(x).replace(/[&<>"']/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c];});};
+ var draw=function(){
+  var rows=D.filter(function(r){return !q||r[0].toLowerCase().indexOf(q)>=0;});
+  if(sortCol>=0)rows.sort(function(a,b){var x=a[sortCol],y=b[sortCol];var c=x<y?-1:x>y?1:0;return asc?c:-c;});
+  var h=[];for(var i=0;i<rows.length&&i<LIMIT;i++){var r=rows[i];
+   h.push('<tr data-name="'+e(r[0].toLowerCase())+'">'+r.map(function(v,j){return j<4?'<td'+(j>0?' style="text-align:left"':'')+'>'+e(v)+'</td>':(typeof v==='boolean'?'<td>'+(v?'yes':'')+'</td>':'<td data-v="'+v+'">'+v+'</td>');}).join('')+'</tr>');}
+  tb.innerHTML=h.join('');
+  document.getElementById('match-count').textContent=String(rows.length);
+  document.getElementById('limit-note').textContent=rows.length>LIMIT?'(first '+LIMIT+' shown: search or sort to see others)':'';
+ };
+ t.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',function(){
+  asc=sortCol===i?!asc:true;sortCol=i;
+  t.querySelectorAll('th').forEach(function(h){h.classList.remove('sorted-asc','sorted-desc');});
+  th.classList.add(asc?'sorted-asc':'sorted-desc');draw();});});
+ var s=document.getElementById('search');
+ s.addEventListener('input',function(){q=s.value.trim().toLowerCase();draw();});
+ draw();
+}
 })();`;
 
 function page(title: string, body: string): string {
@@ -142,6 +159,30 @@ function driverRows(ds: DriverRecord[]): string {
     .join('\n');
 }
 
+/** Largest drivers listed in each class section (all of them are in the searchable table). */
+const CLASS_ROWS = 100;
+
+/** One row per driver for the searchable table, as JSON safe inside a script element. */
+function driverData(ds: DriverRecord[]): string {
+  const rows = ds.map((d) => [
+    d.name,
+    d.path,
+    `${d.class}/${d.subclass}`,
+    d.bus,
+    d.loc,
+    d.entryPoints.length,
+    d.chipsets,
+    d.moduleParams.length,
+    d.proc + d.sysfs,
+    d.ioctls.length,
+    d.powerManagement,
+    d.significantComputation,
+    d.per1kLoc.deviceAccess,
+    d.per1kLoc.busApis,
+  ]);
+  return JSON.stringify(rows).replace(/</g, '\\u003c');
+}
+
 const DRIVER_HEAD =
   '<thead><tr><th>driver</th><th>path</th><th>class</th><th>bus</th><th>LOC</th><th>entry points</th><th>chipsets</th><th>params</th><th>proc/sysfs</th><th>ioctls</th><th>PM</th><th>computation</th><th>device calls /kLOC</th><th>bus calls /kLOC</th></tr></thead>';
 
@@ -205,7 +246,7 @@ export function renderHtml(r: StudyReport): string {
         .map(([k, v]) => `${esc(k)} (${v})`)
         .join(', ')}</p>
 ${stackedBars([{ label: g.name, parts: g.codeShareByPurpose }], keys)}
-<table class="sortable">${DRIVER_HEAD}<tbody>${driverRows(ds)}</tbody></table></section>`;
+<table class="sortable">${DRIVER_HEAD}<tbody>${driverRows(ds.slice(0, CLASS_ROWS))}</tbody></table>${ds.length > CLASS_ROWS ? `<p>${ds.length - CLASS_ROWS} smaller drivers not listed here: see <a href="#all">all drivers</a>.</p>` : ''}</section>`;
     })
     .join('\n');
   const busRows = s.buses.filter((b) => b.drivers >= 1).slice(0, 20);
@@ -250,8 +291,9 @@ ${stackedBars([{ label: 'all drivers', parts: s.codeShareByPurpose }, ...classes
     '#59a14f',
   )}
 ${groupTable(s.buses, 'bus-table')}</section>
-<section id="all"><h2>All drivers</h2><p>Search by name: <input id="search" type="search" placeholder="driver name" aria-label="search drivers by name"> <span id="match-count">${r.drivers.length}</span> shown</p>
-<table class="sortable" id="drivers">${DRIVER_HEAD}<tbody>${driverRows(r.drivers)}</tbody></table></section>
+<section id="all"><h2>All drivers</h2><p>Search by name: <input id="search" type="search" placeholder="driver name" aria-label="search drivers by name"> <span id="match-count">${r.drivers.length}</span> match <span id="limit-note"></span></p>
+<table id="drivers">${DRIVER_HEAD}<tbody></tbody></table>
+<script type="application/json" id="driver-data">${driverData(r.drivers)}</script></section>
 ${classSections}
 </main>`;
   return page(title, body);
