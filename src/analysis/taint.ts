@@ -88,7 +88,9 @@ export interface ModuleContext {
 
 /** Byte-order and bit-field helpers: their result is their (tainted) argument. */
 const PASSTHROUGH =
-  /^(le|be)(16|32|64)_to_cpu(p|up)?$|^cpu_to_(le|be)(16|32|64)$|^swab(16|32|64)$|^(FIELD_GET|u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|hweight(8|16|32|64)|ffs|fls|__ffs|__fls|ilog2|array_index_nospec|READ_ONCE)$/;
+  /^(le|be)(16|32|64)_to_cpu(p|up)?$|^cpu_to_(le|be)(16|32|64)$|^swab(16|32|64)$|^(u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|hweight(8|16|32|64)|ffs|fls|__ffs|__fls|ilog2|array_index_nospec|READ_ONCE)$/;
+/** `FIELD_GET(mask, value)`: the field of a register value. */
+const FIELD_GETTERS = /^(FIELD_GET|FIELD_GET_ULL)$/;
 /** Calls that bound their result by a constant argument. */
 const CLAMPS = /^(min|min_t|clamp|clamp_t|clamp_val|umin)$/;
 
@@ -332,6 +334,16 @@ export function analyseFunction(
         const s = mctx.summaries.get(name);
         if (s?.returns)
           return { ...s.returns, steps: [...s.returns.steps, step(n, `returned by ${name}()`)] };
+        if (FIELD_GETTERS.test(name) && args.length >= 2) {
+          // FIELD_GET(mask, reg): at most the mask shifted down.
+          const t = evaluate(args[1]!, st);
+          if (!t) return undefined;
+          const m = evalConstant(args[0]!.text, mctx.constants);
+          if (m === undefined || m <= 0) return { ...t, masked: true };
+          let max = m;
+          while (max % 2 === 0) max /= 2;
+          return { ...t, masked: true, maxValue: max };
+        }
         if (PASSTHROUGH.test(name)) {
           for (const a of args) {
             const t = evaluate(a, st);

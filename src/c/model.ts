@@ -83,6 +83,12 @@ export function evalConstant(text: string, constants?: Map<string, number>): num
     const b = evalConstant(shift[2]!, constants);
     if (a !== undefined && b !== undefined && b < 31) return a << b;
   }
+  const genmask = /^GENMASK(?:_ULL)?\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)$/.exec(t);
+  if (genmask) {
+    const h = evalConstant(genmask[1]!, constants);
+    const l = evalConstant(genmask[2]!, constants);
+    if (h !== undefined && l !== undefined && h < 31 && l <= h) return 2 ** (h + 1) - 2 ** l;
+  }
   const bit = /^BIT\s*\(\s*(\w+)\s*\)$/.exec(t);
   if (bit) {
     const b = evalConstant(bit[1]!, constants);
@@ -119,7 +125,8 @@ export function unwrapDeclarator(
         break;
       case 'array_declarator': {
         const size = n.childForFieldName('size');
-        arrayDims.push(size ? evalConstant(size.text, constants) : undefined);
+        // The outermost declarator is the last dimension: `a[8][2]` is walked 2, then 8.
+        arrayDims.unshift(size ? evalConstant(size.text, constants) : undefined);
         n = n.childForFieldName('declarator');
         break;
       }

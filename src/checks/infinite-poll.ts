@@ -65,8 +65,10 @@ export const infinitePoll: Check = {
       const avoidable = exits.map((e) =>
         e.kind === 'condition'
           ? deviceCanHold(e.node, true, taintOf) && !bounded(e.node)
-          : e.guards.length > 0 &&
-            e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf) && !bounded(g.cond)),
+          : // Carburizer's counter rule: an exit behind a test of a counter the loop moves is a bound.
+            e.guards.length > 0 &&
+            !e.guards.some((g) => bounded(g.cond)) &&
+            e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
       );
       if (!loop.cond && exits.length === 0) continue; // for (;;) with no exit: not a poll
       if (!avoidable.every(Boolean) || !deviceExit) continue;

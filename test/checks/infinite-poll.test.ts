@@ -144,6 +144,22 @@ static void f(struct pr *p, void __iomem *base)
 }`,
     },
     {
+      name: 'an interrupt loop that serves at most N requests (a counter under a device test)',
+      code: `static void f(void __iomem *base)
+{
+	int reqs = 0;
+	while (1) {
+		u32 st = readl(base);
+		if ((st & 0x7) == 0)
+			break;
+		if (st & 0x4) {
+			if (++reqs == 32)
+				break;
+		}
+	}
+}`,
+    },
+    {
       name: 'the loop hands its cursor to a function that advances it',
       code: `struct sq { u32 head; };
 void put_desc(struct sq *sq, int n);

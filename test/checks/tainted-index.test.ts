@@ -125,6 +125,17 @@ static void f(struct urb *urb, struct dev *d)
 }`,
     },
     {
+      name: 'FIELD_GET with a GENMASK bounds the field',
+      code: `#define RATE_MASK GENMASK(5, 4)
+static const int rates[4][10];
+static const int *f(struct regmap *map)
+{
+	unsigned int v;
+	regmap_read(map, 0x10, &v);
+	return rates[FIELD_GET(RATE_MASK, v)];
+}`,
+    },
+    {
       name: 'a loop counter compared with device data is not device data',
       code: `static u32 buf[64];
 static void f(void __iomem *base)
@@ -216,6 +227,16 @@ static const char *f(void __iomem *base)
 	return names[readl(base) & 0x7];
 }`,
       errors: [{ line: 4, message: /names\[3\]/ }],
+    },
+    {
+      name: 'the first dimension of a two-dimensional array',
+      code: `static const int ratios[8][2];
+static int f(void __iomem *base)
+{
+	u32 opt = readl(base) >> 4;
+	return ratios[opt][0];
+}`,
+      errors: [{ line: 5, message: /ratios\[8\]/ }],
     },
     {
       name: 'a mask wider than the array',
