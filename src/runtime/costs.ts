@@ -27,7 +27,7 @@ export const MAX_RESTARTS = 8;
 export const RESTART_WINDOW_NS = 1000 * NS.ms;
 /** Linux's spurious-interrupt rule, scaled: disable a line when this many in a row go unhandled. */
 export const SPURIOUS_LIMIT = 1000;
-/** An interrupt storm: this many handler runs without virtual time reaching the next millisecond. */
-export const STORM_LIMIT = 20_000;
+/** An interrupt storm: a line keeps its handler running back to back for this long (a livelock). */
+export const STORM_NS = 50 * NS.ms;
 /** Soft lockup: this many kernel→driver calls without virtual time reaching the next millisecond. */
 export const LOCKUP_CALLS = 20_000;

@@ -21,7 +21,7 @@ import {
   NS,
   RESTART_WINDOW_NS,
   SPURIOUS_LIMIT,
-  STORM_LIMIT,
+  STORM_NS,
 } from './costs.js';
 import type { DeviceModel } from './devices/device.js';
 import { formatPrintk } from './printk.js';
@@ -306,7 +306,10 @@ export class Kernel {
     }
     if (++this.lockupCalls <= LOCKUP_CALLS) return false;
     this.lockupCalls = 0;
-    this.fail(new DriverFailure('hang', `soft lockup: more than ${LOCKUP_CALLS} calls into the driver within 1 ms`), entry);
+    this.fail(
+      new DriverFailure('hang', `soft lockup: more than ${LOCKUP_CALLS} calls into the driver within 1 ms`),
+      entry,
+    );
     return true;
   }
 
@@ -362,6 +365,7 @@ export class Kernel {
   /** Deliver pending interrupts; returns the number of handler runs. */
   dispatchIrqs(): number {
     let runs = 0;
+    let stormStart = 0;
     for (const dev of this.devices) {
       for (;;) {
         const action = this.irqs.get(dev.irq);
@@ -369,12 +373,9 @@ export class Kernel {
         let asserted = dev.irqAsserted();
         if (this.hw) asserted = this.hw.irqLine(dev, asserted);
         if (!asserted) break;
-        const ms = Math.floor(this.clock.now / NS.ms);
-        if (ms !== this.stormMs) {
-          this.stormMs = ms;
-          this.stormCount = 0;
-        }
-        if (++this.stormCount > STORM_LIMIT) {
+        // handlers back to back on one line, never letting the kernel return to other work
+        if (runs === 0) stormStart = this.clock.now;
+        if (this.clock.now - stormStart > STORM_NS) {
           const f = new DriverFailure('watchdog', `interrupt storm on irq ${dev.irq}`);
           if (!this.isolated) throw new SystemCrash(`livelock: interrupt storm on irq ${dev.irq}`, f);
           this.fail(f, 'irq');

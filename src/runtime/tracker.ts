@@ -51,7 +51,8 @@ export class ObjectTracker {
 
   countByType(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [type, table] of [...this.objects].sort(([a], [b]) => (a < b ? -1 : 1))) if (table.size) out[type] = table.size;
+    for (const [type, table] of [...this.objects].sort(([a], [b]) => (a < b ? -1 : 1)))
+      if (table.size) out[type] = table.size;
     return out;
   }
 
