@@ -24,6 +24,8 @@ import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from '
 export interface DeviceSource {
   api: string;
   category: ReadCategory;
+  /** How the data arrived: a read's value, an out-parameter, a filled buffer, device memory. */
+  kind: 'return' | 'out' | 'buffer' | 'region';
   errorCodes: boolean;
   step: TraceStep;
 }
@@ -186,10 +188,17 @@ export function analyseFunction(
     const p = file.pos(node);
     return { file: file.path, line: p.line, column: p.column, message };
   };
-  const srcOf = (node: Node, api: string, category: ReadCategory, errorCodes = false): DeviceSource => ({
+  const srcOf = (
+    node: Node,
+    api: string,
+    category: ReadCategory,
+    errorCodes = false,
+    kind: DeviceSource['kind'] = 'region',
+  ): DeviceSource => ({
     api,
     category,
     errorCodes,
+    kind,
     step: step(node, `${api}() reads the device (${category})`),
   });
   const fresh = (source: DeviceSource): Taint => ({ source, steps: [source.step], checks: 0 });
@@ -329,7 +338,7 @@ export function analyseFunction(
             const a = args[api.when.arg];
             if (!a || !new RegExp(api.when.pattern).test(a.text)) return undefined;
           }
-          return fresh(srcOf(n, name, api.category, api.errorCodes));
+          return fresh(srcOf(n, name, api.category, api.errorCodes, 'return'));
         }
         const s = mctx.summaries.get(name);
         if (s?.returns)
@@ -514,7 +523,7 @@ export function analyseFunction(
           const target = pointeePath(args[api.arg]!);
           if (target) {
             kill(st, target);
-            const t = fresh(srcOf(e, name, api.category, api.errorCodes));
+            const t = fresh(srcOf(e, name, api.category, api.errorCodes, api.kind));
             st.taint.set(target, { ...t, steps: [...t.steps, step(args[api.arg]!, `written to ${target}`)] });
           }
           break;

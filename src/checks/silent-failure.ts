@@ -7,8 +7,9 @@
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
  * reported; nor is passing on a bus helper's own error (`if (ret < 0) return ret;`).
  */
-import { conjuncts, failureIn, labelTail, logs } from '../analysis/control.js';
+import { failureIn, labelTail, logs } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
+import { callName } from '../analysis/taint.js';
 import type { Node } from '../c/parser.js';
 import type { Check } from './check.js';
 
@@ -23,6 +24,41 @@ function isNullTest(cond: Node): boolean {
     if ((op === '||' || op === '&&') && l && r) return isNullTest(l) && isNullTest(r);
     if (op === '==' || op === '!=') return [l, r].some((x) => x?.text === 'NULL');
   }
+  return false;
+}
+
+/** A constant: a literal, an ALL_CAPS macro, `ARRAY_SIZE(...)`, `sizeof`, `BIT(n)`, or arithmetic of those. */
+function isConstantLike(n: Node): boolean {
+  const s = stripParens(n);
+  if (/^(number_literal|char_literal|sizeof_expression|true|false|null)$/.test(s.type)) return true;
+  if (s.type === 'identifier') return /^[A-Z][A-Z0-9_]*$/.test(s.text);
+  if (s.type === 'call_expression')
+    return /^(ARRAY_SIZE|BIT|BIT_ULL|GENMASK|GENMASK_ULL|[A-Z][A-Z0-9_]*)$/.test(callName(s));
+  if (s.type === 'binary_expression' || s.type === 'unary_expression')
+    return s.namedChildren.every((c) => !c || isConstantLike(c));
+  return false;
+}
+
+/**
+ * Does the condition weigh device data against software state (a requested mode, a user's count,
+ * a parameter) rather than against constants? That is validating a request, not the device failing.
+ */
+function comparesWithSoftware(cond: Node, tainted: (n: Node) => boolean): boolean {
+  const s = stripParens(cond);
+  if (s.type === 'unary_expression' && s.child(0)?.type === '!')
+    return comparesWithSoftware(s.childForFieldName('argument')!, tainted);
+  if (s.type !== 'binary_expression') return !tainted(s) && !isConstantLike(s);
+  const op = s.child(1)?.type ?? '';
+  const l = s.childForFieldName('left')!;
+  const r = s.childForFieldName('right')!;
+  if (op === '&&' || op === '||') return comparesWithSoftware(l, tainted) || comparesWithSoftware(r, tainted);
+  if (['==', '!=', '<', '<=', '>', '>='].includes(op) || op === '&')
+    return [l, r].some(
+      (x) =>
+        !tainted(x) &&
+        !isConstantLike(x) &&
+        !(stripParens(x).type === 'binary_expression' && !comparesWithSoftware(x, tainted)),
+    );
   return false;
 }
 
@@ -58,7 +94,7 @@ export const silentFailure: Check = {
       if (t.viaArgument) continue;
       // NULL tests of pointers, and conditions that also ask about software state (a requested
       // mode, a command), are validation, not the device failing.
-      if (isNullTest(cond) || conjuncts(cond).some((c) => !ctx.taintOf(c))) continue;
+      if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;
       const failure = failureIn(then);
       if (!failure) continue;
       // `if (WARN_ON(dev_cond)) return -EIO;` logs in the condition.

@@ -61,11 +61,15 @@ export const taintedPointer: Check = {
       if (path && !ctx.fn.taintedRoots.has(rootOf(path))) continue;
       // For `*(base + off)` judge the offset (a mask on it bounds the access), else the pointer.
       const off = isOffsetExpr(ptr);
-      const t = off ? (ctx.taintOf(off.offset) ?? ctx.taintOf(off.base)) : ctx.taintOf(ptr);
+      // (Device-filled contents of an array are not its address: judge only the offset there.)
+      const t = off ? ctx.taintOf(off.offset) : ctx.taintOf(ptr);
       if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined || t.masked) continue;
       // Device memory holds bus addresses, not kernel pointers; and a pointer computed earlier from
       // an offset is judged where the offset is added (below), not at every later use.
-      if (t.source.category === 'dma' || t.source.category === 'usb' || (t.derived && !off)) continue;
+      // Device memory and device-filled buffers hold bus addresses and data, not kernel pointers:
+      // a pointer "from" them is an address inside them. A pointer computed earlier from an offset
+      // is judged where the offset is added.
+      if (!off && (t.source.kind !== 'return' || t.derived)) continue;
       const pp = accessPath(off ? off.offset : ptr);
       if (pp && checkedInExpression(d, pp, CHECK_NULL | CHECK_RANGE)) continue;
       if (seen.has(ptr.id)) continue;

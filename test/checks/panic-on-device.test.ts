@@ -18,6 +18,18 @@ testCheck('panic-on-device', {
 	return 0;
 }`,
     },
+    {
+      name: 'an assertion after a range check of the same value',
+      code: `static void *slots[16];
+static void *f(void __iomem *base)
+{
+	u32 n = readl(base);
+	if (n >= 16)
+		return NULL;
+	BUG_ON(n >= 16);
+	return slots[n];
+}`,
+    },
   ],
   invalid: [
     {

@@ -113,6 +113,17 @@ static int f(void __iomem *base)
 }`,
     },
     {
+      name: 'device capability weighed against a requested value is validation',
+      code: `static int f(struct pci_dev *pdev, int features)
+{
+	u16 supported;
+	pci_read_config_word(pdev, 0x40, &supported);
+	if ((supported & features) != features)
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
@@ -135,6 +146,19 @@ static int f(struct device *dev, void __iomem *base)
 	return 0;
 }`,
       errors: [{ line: 3, message: /returns -EIO without logging/ }],
+    },
+    {
+      name: 'a device value out of the range of a table',
+      code: `static const int table[8];
+static int f(struct regmap_field *fld)
+{
+	int i;
+	regmap_field_read(fld, &i);
+	if (i < 0 || i >= ARRAY_SIZE(table))
+		return -EINVAL;
+	return table[i];
+}`,
+      errors: [{ line: 6, message: /regmap_field_read/ }],
     },
     {
       name: 'sets an error and jumps to a label that does not log',

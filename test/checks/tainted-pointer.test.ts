@@ -83,6 +83,17 @@ static void f(struct urb *urb, u8 *dst)
 }`,
     },
     {
+      name: 'a member of a struct copied from the device is an address, not a device pointer',
+      code: `struct rsp { u8 data[16]; };
+struct desc { struct rsp rsp; };
+static u32 f(void __iomem *mbox)
+{
+	struct desc d;
+	memcpy_fromio(&d, mbox, sizeof(d));
+	return *((u32 *)d.rsp.data);
+}`,
+    },
+    {
       name: 'a pointer into MMIO space is not device data',
       code: `struct p { void __iomem *base; };
 static u32 f(struct p *p)
