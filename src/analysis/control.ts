@@ -192,6 +192,7 @@ export function comparesMovingValue(
 }
 
 const PATHS = new Set(['identifier', 'field_expression']);
+const NOT_EVALUATED = new Set(['sizeof_expression', 'alignof_expression']);
 
 /**
  * Does `cond` test one of `paths` itself — as a truth value (`!count`, `--timeout`) or as an
@@ -222,7 +223,8 @@ export function testsPaths(cond: Node, paths: ReadonlySet<string>): boolean {
 /** Does `cond` read any of `paths`? */
 export function mentions(cond: Node, paths: ReadonlySet<string>): boolean {
   if (paths.size === 0) return false;
-  for (const n of descendants(cond, PATHS)) {
+  // `sizeof(*p)` does not read p.
+  for (const n of descendants(cond, PATHS, NOT_EVALUATED)) {
     const p = accessPath(n);
     if (p && paths.has(p)) return true;
   }

@@ -74,6 +74,21 @@ static int f(void __iomem *data, void __iomem *end)
 }`,
     },
     {
+      name: 'an allocation failure inside a loop bounded by device data',
+      code: `struct info { int n; };
+static int f(struct device *dev, void __iomem *base, struct info *info)
+{
+	int i;
+	info->n = readl(base) & 0xff;
+	for (i = 0; i < info->n; i++) {
+		u32 *ev = devm_kzalloc(dev, sizeof(*ev), GFP_KERNEL);
+		if (!ev)
+			return -ENOMEM;
+	}
+	return 0;
+}`,
+    },
+    {
       name: 'an unbounded loop is infinite-poll, not a silent timeout',
       code: `static int f(void __iomem *base)
 {
