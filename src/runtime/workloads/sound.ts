@@ -63,6 +63,12 @@ export class AudioPlayer extends BaseWorkload {
     snd.onPeriod = () => this.period(bufferBytes);
     r = snd.trigger(true);
     if (r !== 0) return this.sawError(`start failed (${r})`);
+    // a player blocked in write() is woken with an error when the device goes away
+    const poll = () => {
+      if (this.stale() || this.done()) return;
+      sys.kernel.clock.schedule('kernel', 10 * NS.ms, poll);
+    };
+    poll();
   }
 
   private fill(bufferBytes: number): void {
