@@ -220,6 +220,9 @@ export function runOnce(drv: PreparedDriver, spec: RunSpec): RunResult {
  * buffers, an interrupt nobody services — that stays untaken for 100 ms means the driver is
  * wedged; it is then failed and restarted like any other failure.
  */
+/** Checked every 50 ms, so a wedged driver is caught 100–150 ms after it stops taking work. */
+const WATCHDOG_PERIOD_NS = 50 * NS.ms;
+
 function armDeviceWatchdog(sys: System): void {
   const k = sys.kernel;
   let since = -1;
@@ -232,7 +235,7 @@ function armDeviceWatchdog(sys: System): void {
       since = -1;
       k.injectFailure('watchdog', 'device work untaken for 100 ms');
     }
-    k.clock.schedule('kernel', 10 * NS.ms, check);
+    k.clock.schedule('kernel', WATCHDOG_PERIOD_NS, check);
   };
-  k.clock.schedule('kernel', 10 * NS.ms, check);
+  k.clock.schedule('kernel', WATCHDOG_PERIOD_NS, check);
 }
