@@ -4,7 +4,7 @@
  * with the differences from the group's first member highlighted.
  */
 import { readFileSync } from 'node:fs';
-import { diffWordsWithSpace } from 'diff';
+import { diffLines, diffWordsWithSpace } from 'diff';
 import type { OpportunityKind, SimilarGroup, SimilarityReport } from './index.js';
 
 const KIND_ADVICE: Record<OpportunityKind, string> = {
@@ -79,7 +79,13 @@ function lineSlice(text: string, from: number, to: number): string {
 
 /** The member code with what differs from `base` marked (<ins>), and the base with what it lacks marked. */
 export function diffPair(base: string, other: string): { base: string; other: string } {
-  const parts = diffWordsWithSpace(base, other);
+  // Word diffs of long, different functions cost O(N·D): bound the edit length (deterministic, unlike
+  // a timeout), fall back to a line diff, then to no highlighting.
+  const parts = diffWordsWithSpace(base, other, { maxEditLength: 1500 }) ??
+    diffLines(base, other, { maxEditLength: 600 }) ?? [
+      { value: base, removed: true, added: false, count: 1 },
+      { value: other, added: true, removed: false, count: 1 },
+    ];
   let b = '';
   let o = '';
   for (const p of parts) {

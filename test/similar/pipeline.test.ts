@@ -171,6 +171,21 @@ describe('similar on the fixture tree', () => {
   });
 });
 
+describe('side-by-side differences', () => {
+  const strip = (h: string) => h.replace(/<\/?(ins|del)>/g, '');
+  it('marks what differs and keeps all the text, also when the texts are long and different', async () => {
+    const { diffPair } = await import('../../src/similar/report.js');
+    const d = diffPair('a = f(1);\nb = g(x->y);', 'a = f(2);\nb = g(x->y);');
+    expect(d.base).toContain('<del>1</del>');
+    expect(d.other).toContain('<ins>2</ins>');
+    expect(strip(d.other)).toBe('a = f(2);\nb = g(x-&gt;y);');
+    const long = (p: string) => Array.from({ length: 2000 }, (_, i) => `${p}${i} = ${p}(${i});`).join('\n');
+    const far = diffPair(long('x'), long('y'));
+    expect(strip(far.base)).toBe(long('x'));
+    expect(strip(far.other)).toBe(long('y'));
+  });
+});
+
 describe('similar CLI', () => {
   let dir: string;
   beforeAll(() => {
