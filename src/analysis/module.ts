@@ -130,7 +130,7 @@ function orderBottomUp(units: Unit[]): Unit[] {
   return out;
 }
 
-export function analyseModule(input: ModuleInput): ModuleAnalysis {
+export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolean } = {}): ModuleAnalysis {
   const texts = [...input.files.map((f) => f.parsed.source), ...input.headers];
   const context: ModuleContext = {
     reads: input.reads,
@@ -193,6 +193,7 @@ export function analyseModule(input: ModuleInput): ModuleAnalysis {
     if (summary.hasTimeout) summary.returns = undefined;
     if (!context.summaries.has(u.fn.name) || !u.fn.isStatic) context.summaries.set(u.fn.name, summary);
   }
+  if (opts.summariesOnly) return { functions: summaryPass.map(([, ft]) => ft), context };
   // Final pass, callers first, with the taint their call sites pass in.
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];

@@ -100,8 +100,7 @@ export async function analyseSources(
   const files: { parsed: ParsedFile; model: FileModel }[] = [];
   const reads = tableFor(opts.extraReads);
   const checks = selectChecks(opts.checks);
-  const timeLimitMs = opts.timeLimitMs ?? 60_000;
-  const started = Date.now();
+  const timeLimitMs = opts.timeLimitMs ?? 30_000;
   const parseOne = async (r: ModuleSource & { text: string; latin1: boolean }) => {
     const path = r.path;
     let parsed: ParsedFile;
@@ -155,13 +154,13 @@ export async function analyseSources(
         (first !== undefined && first.test(r.text)),
     );
     const done = new Set<string>();
-    let analysis: ReturnType<typeof analyseModule> | undefined;
     for (let round = 0; wanted.length > 0 && round < 4; round++) {
       for (const r of wanted) {
         done.add(r.path);
         await parseOne(r);
       }
-      analysis = analyseModule({ files, headers, reads });
+      // Summaries are enough to decide which files to add; the full analysis runs once at the end.
+      const analysis = analyseModule({ files, headers, reads }, { summariesOnly: true });
       const carriers: string[] = [];
       for (const fn of analysis.functions) {
         const s = fn.summary;
@@ -172,18 +171,15 @@ export async function analyseSources(
       wanted = re ? readable.filter((r) => !done.has(r.path) && re.test(r.text)) : [];
     }
     result.unparsed = readable.length - done.size;
-    if (!analysis) return result;
+    if (files.length === 0) return result;
+    const analysis = analyseModule({ files, headers, reads });
+    // A per-file budget for the checks: a pathological file is reported and the rest goes on.
+    const spent = new Map<string, number>();
+    const overBudget = new Set<string>();
     for (const fn of analysis.functions) {
-      if (Date.now() - started > timeLimitMs) {
-        const done = new Set(result.findings.map((f) => f.file));
-        for (const f of files)
-          if (!done.has(f.parsed.path))
-            result.skipped.push({
-              file: f.parsed.path,
-              reason: `time limit (${timeLimitMs} ms) reached in analysis`,
-            });
-        break;
-      }
+      const file = fn.file.path;
+      if (overBudget.has(file)) continue;
+      const t0 = Date.now();
       try {
         result.findings.push(...runChecks(checks, fn, analysis.context));
       } catch (e) {
@@ -191,6 +187,12 @@ export async function analyseSources(
           file: fn.file.path,
           reason: `check failed in ${fn.fn.name}(): ${e instanceof Error ? e.message : String(e)}`,
         });
+      }
+      const total = (spent.get(file) ?? 0) + Date.now() - t0;
+      spent.set(file, total);
+      if (total > timeLimitMs) {
+        overBudget.add(file);
+        result.skipped.push({ file, reason: `time limit (${timeLimitMs} ms) reached in its checks` });
       }
     }
   } finally {

@@ -37,7 +37,28 @@ export interface CheckOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const VERSION_SALT = 'driverscope-check-1';
+/**
+ * Cached results are only valid for the analysis code that produced them: the cache key includes
+ * a hash of the front end, analyses, checks and engine as installed (dist/ or, under tests, src/).
+ */
+let codeHash: string | undefined;
+function analysisCodeHash(): string {
+  if (codeHash) return codeHash;
+  const root = dirname(dirname(fileURLToPath(import.meta.url)));
+  const h = createHash('sha256').update('driverscope-check-cache-2');
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(js|ts)$/.test(e.name) && !e.name.endsWith('.d.ts'))
+        h.update(p.slice(root.length)).update(readFileSync(p));
+    }
+  };
+  for (const sub of ['c', 'analysis', 'checks', 'engine'])
+    if (existsSync(join(root, sub))) walk(join(root, sub));
+  codeHash = h.digest('hex');
+  return codeHash;
+}
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.pc', 'Documentation']);
 
 /** The kernel tree that contains `p`, if any (a directory with MAINTAINERS, Kconfig and drivers/). */
