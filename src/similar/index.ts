@@ -317,9 +317,12 @@ export function chipVariantFiles(a: FileInfo, b: FileInfo): boolean {
   return sharedNamePrefix(x, y) >= 4 && /\d/.test(x) && /\d/.test(y);
 }
 
-/** A function dominated by a run of same-shaped statements that write constants: a register table. */
+/**
+ * A function that is mostly a table written as code: at least half of its statements (and six or
+ * more) sit in runs of four or more consecutive statements of the same shape that write constants.
+ */
 export function isRegisterTable(m: FunctionMeta): boolean {
-  return m.writeRun >= 6 && m.writeRun >= 0.3 * m.statements;
+  return m.tableStatements >= 6 && m.tableStatements >= 0.5 * m.statements;
 }
 
 function classify(members: { info: FileInfo; meta: FunctionMeta }[]): OpportunityKind {

@@ -53,6 +53,8 @@ export interface FunctionMeta {
   statements: number;
   /** Longest run of consecutive statements of identical shape that write constants (register tables). */
   writeRun: number;
+  /** Statements in such runs of four or more: how much of the function is a table written as code. */
+  tableStatements: number;
   /** Hash of the whole normalised token sequence: equal for exact normalised copies. */
   fullHash: number;
 }
@@ -306,6 +308,7 @@ export interface TokenStream {
   text?: string[];
   statements: number;
   writeRun: number;
+  tableStatements: number;
 }
 
 const tokenHashCache = new Map<string, number>();
@@ -395,12 +398,17 @@ export function tokenize(
   let runEnd = -1;
   let stmtStart = 0;
   let paren = 0;
+  let tableStatements = 0;
+  const endRun = () => {
+    if (runLength >= 4) tableStatements += runLength;
+    runLength = 0;
+  };
   const closeStatement = () => {
     const start = stmtStart;
     const end = hashes.length;
     stmtStart = end;
     if (end - start < 3) {
-      runLength = 0;
+      endRun();
       runEnd = end;
       return;
     }
@@ -411,7 +419,10 @@ export function tokenize(
       if (hashes[i] === NUM || hashes[i] === K_HASH) constant = true;
     }
     if (constant && shape === runShape && runEnd === start) runLength++;
-    else runLength = constant ? 1 : 0;
+    else {
+      endRun();
+      runLength = constant ? 1 : 0;
+    }
     runShape = constant ? shape : 0;
     runEnd = end;
     if (runLength > writeRun) writeRun = runLength;
@@ -535,7 +546,8 @@ export function tokenize(
       stmtStart = hashes.length;
     }
   }
-  return { hashes, text: out, statements, writeRun };
+  endRun();
+  return { hashes, text: out, statements, writeRun, tableStatements };
 }
 const K_HASH = tokenHash('K');
 
@@ -818,6 +830,7 @@ export function signParsed(
       tokens: t.hashes.length,
       statements: t.statements,
       writeRun: t.writeRun,
+      tableStatements: t.tableStatements,
       fullHash: full,
       sequence: Uint32Array.from(t.hashes),
       minhash: minhash(sh, opts.sketch, opts.seed),

@@ -88,7 +88,15 @@ describe('tokenize', () => {
     const code = `void f(void __iomem *base)\n{\n\tint x = 1;\n${writes}\n\tfoo(x);\n}`;
     const t = tokenize(code, 0, code.length, NONE);
     expect(t.writeRun).toBe(7);
+    expect(t.tableStatements).toBe(7);
     expect(t.statements).toBe(9);
+    // Runs of four or more count towards the table: 5 + (3: too short) + 4.
+    const w = (n: number, reg: string) =>
+      Array.from({ length: n }, (_, i) => `\tregmap_write(map, ${reg}_${i}, ${i});`).join('\n');
+    const runs = `void g(struct regmap *map)\n{\n${w(5, 'A')}\n\tx = y;\n${w(3, 'B')}\n\tif (z) {\n${w(4, 'C')}\n\t}\n}`;
+    const r = tokenize(runs, 0, runs.length, NONE);
+    expect(r.writeRun).toBe(5);
+    expect(r.tableStatements).toBe(9);
   });
 });
 
