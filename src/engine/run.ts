@@ -172,7 +172,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   const headerText = new Map<string, string>();
   const accessorCache = new Map<string, RegExp | undefined>();
   const configKey = JSON.stringify({
-    v: VERSION_SALT,
+    v: analysisCodeHash(),
     checks: opts.checks ?? [],
     extra: opts.extraReads ?? [],
   });
