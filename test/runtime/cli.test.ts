@@ -92,3 +92,26 @@ describe('driverscope campaign', () => {
     expect(r.out).toMatch(/crash elimination: native crashed \d+ times/);
   });
 });
+
+describe('campaign HTML', () => {
+  it('is one self-contained page with the outcome, summary and hardware tables', async () => {
+    const { runCampaign, runHardwareTable } = await import('../../src/runtime/campaign.js');
+    const { campaignHtml } = await import('../../src/runtime/html.js');
+    const c = await runCampaign({
+      drivers: ['sound'],
+      faults: ['swifi'],
+      trials: 3,
+      perTrial: 2,
+      configs: ['native', 'nooks'],
+      seed: 2,
+    });
+    const hw = await runHardwareTable({ drivers: ['sound'], trials: 1, configs: ['native'], seed: 2 });
+    const html = campaignHtml(c, hw);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|src=|https?:/);
+    expect(html).toMatch(/<caption>Outcomes<\/caption>/);
+    expect(html).toMatch(/<caption>Summary<\/caption>/);
+    expect(html).toMatch(/sound\/player/);
+    expect(html.match(/<tr><td>stuck-irq<\/td>/g)).toHaveLength(1);
+  });
+});
