@@ -129,6 +129,8 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     const p = accessPath(a.childForFieldName('left')!);
     if (!p) continue;
     const selfRef = op === '=' && mentions(a.childForFieldName('right')!, new Set([p]));
+    // `for (u = size; u > 1; u >>= 1)`: the initialiser runs once; it is not a reload.
+    if (loop.type === 'for_statement' && loop.childForFieldName('initializer')?.id === a.id) continue;
     // `x += n`, `mask ^= bit`, `x = x - n`, `x = (x + 1) % N`: the new value comes from the old.
     if (PROGRESS_OPS.has(op) || selfRef) out.add(p);
     else if (op === '=') reloaded.add(p);

@@ -63,6 +63,15 @@ export function findAccessors(texts: readonly string[], reads: DeviceReadTable):
   return out;
 }
 
+/** Fields and buffers the module's code writes: `x->f = ...`, `x.f[i] = ...`, `buf[i++] = ...`. */
+export function findDriverWritten(texts: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const re =
+    /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\]\s*)?(?:[-+|&^]|<<|>>)?=(?!=)|\b(\w+)\s*\[[^\]\n]*\]\s*(?:[-+|&^]|<<|>>)?=(?!=)/g;
+  for (const text of texts) for (const m of text.matchAll(re)) out.add((m[1] ?? m[2])!);
+  return out;
+}
+
 /** `#define NAME <integer expression>` in the module's files and headers. */
 export function findConstants(texts: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -140,6 +149,7 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     globals: new Map(),
     members: new Map(),
     constants: findConstants(texts),
+    driverWritten: findDriverWritten(texts),
   };
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);

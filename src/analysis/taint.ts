@@ -26,6 +26,8 @@ export interface DeviceSource {
   category: ReadCategory;
   /** How the data arrived: a read's value, an out-parameter, a filled buffer, device memory. */
   kind: 'return' | 'out' | 'buffer' | 'region';
+  /** For reads of device memory: the field (or buffer) read. */
+  field?: string;
   errorCodes: boolean;
   step: TraceStep;
 }
@@ -84,13 +86,18 @@ export interface ModuleContext {
   members: Map<string, CVariable>;
   /** Integer `#define`s of the module's files and headers (mask and array sizes). */
   constants: Map<string, number>;
+  /**
+   * Fields and buffers the module's own code writes (`desc->cdblen = n`, `buf[i++] = x`): in
+   * DMA-coherent memory these hold the driver's data as much as the device's.
+   */
+  driverWritten: Set<string>;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
   regionFieldRe?: RegExp;
 }
 
 /** Byte-order and bit-field helpers: their result is their (tainted) argument. */
 const PASSTHROUGH =
-  /^(le|be)(16|32|64)_to_cpu(p|up)?$|^cpu_to_(le|be)(16|32|64)$|^swab(16|32|64)$|^(u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|hweight(8|16|32|64)|ffs|fls|__ffs|__fls|ilog2|array_index_nospec|READ_ONCE)$/;
+  /^(le|be)(16|32|64)_to_cpu(p|up)?$|^cpu_to_(le|be)(16|32|64)$|^swab(16|32|64)$|^(u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|ilog2|array_index_nospec|READ_ONCE)$/;
 /** `FIELD_GET(mask, value)`: the field of a register value. */
 const FIELD_GETTERS = /^(FIELD_GET|FIELD_GET_ULL)$/;
 /** Calls that bound their result by a constant argument. */
@@ -316,6 +323,9 @@ export function analyseFunction(
               if (r)
                 return fresh({
                   ...r,
+                  kind: 'region',
+                  // The location read: a field, or the buffer itself for `buf[i]`.
+                  field: fieldsOf(path).pop() ?? rootOf(path),
                   step: step(n, `${n.text.slice(0, 60)} reads device-written memory (${r.category})`),
                 });
             }
@@ -343,6 +353,11 @@ export function analyseFunction(
         const s = mctx.summaries.get(name);
         if (s?.returns)
           return { ...s.returns, steps: [...s.returns.steps, step(n, `returned by ${name}()`)] };
+        if (/^(__ffs|ffs|__fls|fls|ffz|__ffs64|fls64|hweight(8|16|32|64))$/.test(name) && args[0]) {
+          // A bit number (or count) of a register value.
+          const t = evaluate(args[0], st);
+          return t ? { ...t, maxValue: /64/.test(name) || /q|64/.test(t.source.api) ? 64 : 32 } : undefined;
+        }
         if (FIELD_GETTERS.test(name) && args.length >= 2) {
           // FIELD_GET(mask, reg): at most the mask shifted down.
           const t = evaluate(args[1]!, st);
@@ -391,6 +406,9 @@ export function analyseFunction(
           return { ...t, masked: true };
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
+          // Register values are at most 32 bits unless they come from a 64-bit read.
+          if (c !== undefined && t.maxValue === undefined && !/q|64/.test(t.source.api))
+            return { ...t, maxValue: Math.floor((2 ** 32 - 1) / 2 ** c) };
           if (c !== undefined && t.maxValue !== undefined)
             return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
         } else if (COMPARISONS.has(op) || op === '&&' || op === '||') {
@@ -487,6 +505,16 @@ export function analyseFunction(
       case 'assignment_expression': {
         const l = e.childForFieldName('left');
         const op = e.child(1)?.type ?? '=';
+        if (op === '>>=') {
+          const lp = l ? accessPath(l) : undefined;
+          const old = lp ? st.taint.get(lp) : undefined;
+          const k = evalConstant(e.childForFieldName('right')?.text ?? '', mctx.constants);
+          if (lp && old && k !== undefined && k < 64) {
+            const base = old.maxValue ?? 2 ** 32 - 1;
+            st.taint.set(lp, { ...old, maxValue: Math.floor(base / 2 ** k) });
+            break;
+          }
+        }
         if (op === '&=' || op === '%=') {
           // `off %= size`, `idx &= mask`: bounds what is already there.
           const lp = l ? accessPath(l) : undefined;

@@ -47,6 +47,20 @@ export interface Check {
   detect(ctx: CheckContext): void;
 }
 
+/**
+ * Data read from DMA-coherent memory at a place the driver itself writes (its own ring indices, a
+ * command length it filled in) is the driver's data as much as the device's: the index and pointer
+ * checks leave it out. Polling and panics on it are still reported.
+ */
+export function driverOwned(t: Taint, ctx: CheckContext): boolean {
+  return (
+    t.source.kind === 'region' &&
+    t.source.category === 'dma' &&
+    !!t.source.field &&
+    ctx.module.driverWritten.has(t.source.field)
+  );
+}
+
 /** Whitespace-normalised text of an expression, for fingerprints. */
 export function normalise(text: string): string {
   return text

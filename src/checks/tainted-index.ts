@@ -12,6 +12,7 @@ import { accessPath, stripParens } from '../analysis/paths.js';
 import { CHECK_RANGE } from '../analysis/taint.js';
 import type { CVariable } from '../c/model.js';
 import type { Node } from '../c/parser.js';
+import { driverOwned } from './check.js';
 import type { Check, CheckContext } from './check.js';
 
 function typeMax(type: string): number | undefined {
@@ -48,7 +49,7 @@ export const taintedIndex: Check = {
       if (!index || !base) continue;
       if (sub.parent?.type === 'sizeof_expression') continue;
       const t = ctx.taintOf(index);
-      if (!t || t.checks & CHECK_RANGE) continue;
+      if (!t || t.checks & CHECK_RANGE || driverOwned(t, ctx)) continue;
       const ip = accessPath(index);
       if (ip && checkedInExpression(sub, ip, CHECK_RANGE)) continue;
       const decl = arrayDeclOf(base, ctx);

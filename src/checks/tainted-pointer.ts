@@ -10,6 +10,7 @@ import { checkedInExpression } from '../analysis/control.js';
 import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
 import { CHECK_NULL, CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
 import type { Node } from '../c/parser.js';
+import { driverOwned } from './check.js';
 import type { Check } from './check.js';
 
 const MEMORY_APIS =
@@ -63,7 +64,14 @@ export const taintedPointer: Check = {
       const off = isOffsetExpr(ptr);
       // (Device-filled contents of an array are not its address: judge only the offset there.)
       const t = off ? ctx.taintOf(off.offset) : ctx.taintOf(ptr);
-      if (!t || t.checks & (CHECK_NULL | CHECK_RANGE) || t.maxValue !== undefined || t.masked) continue;
+      if (
+        !t ||
+        t.checks & (CHECK_NULL | CHECK_RANGE) ||
+        t.maxValue !== undefined ||
+        t.masked ||
+        driverOwned(t, ctx)
+      )
+        continue;
       // Device memory holds bus addresses, not kernel pointers; and a pointer computed earlier from
       // an offset is judged where the offset is added (below), not at every later use.
       // Device memory and device-filled buffers hold bus addresses and data, not kernel pointers:
@@ -92,7 +100,8 @@ export const taintedPointer: Check = {
         const off = isOffsetExpr(a);
         if (!off) continue;
         const t = ctx.taintOf(off.offset);
-        if (!t || t.checks & CHECK_RANGE || t.maxValue !== undefined || t.masked) continue;
+        if (!t || t.checks & CHECK_RANGE || t.maxValue !== undefined || t.masked || driverOwned(t, ctx))
+          continue;
         ctx.report({
           node: a,
           message: `device data from ${t.source.api}() offsets the ${name}() buffer ${off.base.text} with no bounds check`,

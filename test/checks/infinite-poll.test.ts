@@ -104,6 +104,17 @@ static void f(void __iomem *base)
 }`,
     },
     {
+      name: 'a for loop that shifts its counter from a device value toward its limit',
+      code: `static int f(struct pci_dev *pdev)
+{
+	u32 ctrl, u;
+	pci_read_config_dword(pdev, 0x40, &ctrl);
+	for (u = ctrl; u > 1; u >>= 1)
+		;
+	return u;
+}`,
+    },
+    {
       name: 'a pending mask whose bits are cleared one by one',
       code: `static void f(void __iomem *base)
 {

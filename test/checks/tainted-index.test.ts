@@ -136,6 +136,48 @@ static const int *f(struct regmap *map)
 }`,
     },
     {
+      name: "the driver's own index kept in DMA-coherent memory",
+      code: `struct ring { u32 next; u32 st[8]; };
+struct dev { struct ring *ring; void *slots[8]; };
+static int setup(struct device *d, struct dev *p) { p->ring = dma_alloc_coherent(d, 4096, NULL, 0); return 0; }
+static void *f(struct dev *p)
+{
+	u32 i = p->ring->next;
+	p->ring->next = (i + 1) & 7;
+	return p->slots[i];
+}`,
+    },
+    {
+      name: 'a field shifted down in place fits the table',
+      code: `static const int table[16];
+static int f(struct regmap *map)
+{
+	unsigned int val;
+	regmap_read(map, 4, &val);
+	val &= 0xf0;
+	val >>= 4;
+	return table[val];
+}`,
+    },
+    {
+      name: 'a bit number from __ffs of a 32-bit status',
+      code: `static void *chan[32];
+static void *f(void __iomem *base)
+{
+	u32 status = readl(base);
+	return chan[__ffs(status)];
+}`,
+    },
+    {
+      name: 'the top bits of a 32-bit register',
+      code: `static const char *names[16];
+static const char *f(void __iomem *base)
+{
+	u32 risc = readl(base);
+	return names[risc >> 28];
+}`,
+    },
+    {
       name: 'a loop counter compared with device data is not device data',
       code: `static u32 buf[64];
 static void f(void __iomem *base)
