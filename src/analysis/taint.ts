@@ -356,7 +356,10 @@ export function analyseFunction(
         if (/^(__ffs|ffs|__fls|fls|ffz|__ffs64|fls64|hweight(8|16|32|64))$/.test(name) && args[0]) {
           // A bit number (or count) of a register value.
           const t = evaluate(args[0], st);
-          return t ? { ...t, maxValue: /64/.test(name) || /q|64/.test(t.source.api) ? 64 : 32 } : undefined;
+          if (!t) return undefined;
+          // __ffs/__fls count from 0, ffs/fls from 1.
+          const bits = /64/.test(name) || /q|64/.test(t.source.api) ? 64 : 32;
+          return { ...t, maxValue: name.startsWith('__') ? bits - 1 : bits };
         }
         if (FIELD_GETTERS.test(name) && args.length >= 2) {
           // FIELD_GET(mask, reg): at most the mask shifted down.
