@@ -74,10 +74,14 @@ if (noPeer || !spatchPath) {
   process.exit(0);
 }
 const cocci = join(here, 'poll.cocci');
-const peer = timed('bash', [
-  '-c',
-  `ulimit -s unlimited; spatch --sp-file "${cocci}" --dir "${dir}" --jobs 2 --very-quiet --no-show-diff 2>/dev/null`,
-]);
+const peer = timed(
+  'bash',
+  [
+    '-c',
+    `ulimit -s unlimited; spatch --sp-file "${cocci}" --dir "${dir}" --jobs 2 --very-quiet --no-show-diff 2>/dev/null`,
+  ],
+  { cwd: tmp },
+); // spatch --jobs writes its per-job output folders into the working directory
 const matches = [
   ...new Set(
     (peer.stdout ?? '')
