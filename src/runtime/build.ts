@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,14 +46,23 @@ function cacheDir(): string {
   );
 }
 
+/** A dependency's version, found from wherever Node resolves it (its package.json is not exported). */
+function packageVersion(name: string): string {
+  let dir = dirname(createRequire(import.meta.url).resolve(name));
+  for (;;) {
+    const pj = join(dir, 'package.json');
+    if (existsSync(pj)) {
+      const meta = JSON.parse(readFileSync(pj, 'utf8')) as { name?: string; version: string };
+      if (meta.name === name) return meta.version;
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the version of ${name}`);
+    dir = up;
+  }
+}
+
 function toolVersions(): string {
-  const v = (p: string) =>
-    (
-      JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', p, 'package.json'), 'utf8')) as {
-        version: string;
-      }
-    ).version;
-  return `clang ${v('@yowasp/clang')} binaryen ${v('binaryen')}`;
+  return `clang ${packageVersion('@yowasp/clang')} binaryen ${packageVersion('binaryen')}`;
 }
 
 function sources(name: DriverName): Record<string, string> {
