@@ -35,6 +35,13 @@ describe.skipIf(!haveChromium)('HTML report in headless chromium', () => {
     writeFileSync(join(dir, 'study.html'), renderHtml(report));
     const smaller: StudyReport = { ...report, drivers: report.drivers.filter((d) => d.name !== 'odd') };
     writeFileSync(join(dir, 'diff.html'), renderCompareHtml(compareStudies(smaller, report)));
+    // A big tree: 600 copies of the fixture's drivers, more than the table draws at once.
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      ...report.drivers[i % report.drivers.length]!,
+      name: `drv${i}`,
+      loc: i,
+    }));
+    writeFileSync(join(dir, 'big.html'), renderHtml({ ...report, drivers: many }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -109,6 +116,20 @@ describe.skipIf(!haveChromium)('HTML report in headless chromium', () => {
     await page.click('#drivers thead th:nth-child(5)');
     const desc = await locs();
     expect(desc).toEqual([...asc].sort((a, b) => b - a));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws at most 500 rows of a big table, and finds the others by search and sort', async () => {
+    const page = await open('big.html');
+    expect(await page.locator('#drivers tbody tr').count()).toBe(500);
+    expect(await page.textContent('#match-count')).toBe('600');
+    await page.fill('#search', 'drv599');
+    expect(await page.locator('#drivers tbody tr').count()).toBe(1);
+    await page.fill('#search', '');
+    await page.click('#drivers thead th:nth-child(5)'); // LOC ascending
+    await page.click('#drivers thead th:nth-child(5)'); // descending: the last copies first
+    expect(await page.textContent('#drivers tbody tr:first-child td:first-child')).toBe('drv599');
     expect(errors).toEqual([]);
     await page.close();
   });
