@@ -216,8 +216,6 @@ function macrosOf(stripped: string): MacroFacts[] {
 const QUERY_SOURCE = `
 (function_definition) @fn
 (call_expression) @call
-(call_expression function: (identifier) @callee)
-(call_expression function: (field_expression field: (field_identifier) @icallee))
 (argument_list (identifier) @arg)
 (argument_list (pointer_expression operator: "&" argument: (identifier) @addr))
 (assignment_expression left: (field_expression field: (field_identifier) @afield) right: (identifier) @avalue)
@@ -231,6 +229,8 @@ const QUERY_SOURCE = `
 (ERROR) @error
 `;
 const IDENT_RE = /\b[A-Za-z_]\w*\b/g;
+const IDENT_ONLY = /^[A-Za-z_]\w*$/;
+const FIELD_TAIL = /^[A-Za-z_][\w\s.>[\]-]*(?:->|\.)\s*([A-Za-z_]\w*)$/;
 
 let queryCache: { lang: Language; query: Query } | undefined;
 function studyQuery(lang: Language): Query {
@@ -385,23 +385,27 @@ export async function extractFile(file: string, source: string): Promise<FileFac
           if (!fn) break;
           switch (name) {
             case 'call': {
-              const call: CallFacts = { name: '', direct: false, args: [], line: node.startPosition.row + 1 };
+              // The callee from the text before `(`: `foo(` is direct, `ops->foo(` indirect.
+              const open = text.indexOf('(', at);
+              const head = open < 0 ? '' : text.slice(at, open).trim();
+              let cname = '';
+              let direct = false;
+              if (IDENT_ONLY.test(head)) {
+                cname = head;
+                direct = true;
+              } else {
+                cname = FIELD_TAIL.exec(head)?.[1] ?? '';
+              }
+              // `guard(mutex)(&m)`: the outer call's function is the inner call, it has no name.
+              const outer = openCalls[openCalls.length - 1];
+              if (outer && outer.start === at) {
+                outer.call.name = '';
+                outer.call.direct = false;
+              }
+              const call: CallFacts = { name: cname, direct, args: [], line: node.startPosition.row + 1 };
               fn.calls.push(call);
               openCalls.push({ start: at, end: node.endIndex, call });
-              break;
-            }
-            case 'callee':
-            case 'icallee': {
-              // The innermost call starting here (`ops->fn(...)`: the field starts later).
-              for (let i = openCalls.length - 1; i >= 0; i--) {
-                const oc = openCalls[i]!;
-                if (oc.call.name) continue;
-                const cname = textOf(node);
-                oc.call.name = cname;
-                oc.call.direct = name === 'callee';
-                for (const l of openLoops) l.loop.callSet.add(cname);
-                break;
-              }
+              if (cname) for (const l of openLoops) l.loop.callSet.add(cname);
               break;
             }
             case 'arg':
