@@ -318,11 +318,13 @@ export function chipVariantFiles(a: FileInfo, b: FileInfo): boolean {
 }
 
 /**
- * A function that is mostly a table written as code: at least half of its statements (and six or
- * more) sit in runs of four or more consecutive statements of the same shape that write constants.
+ * A function that is mostly a table written as code: at least half of its statements and `case`
+ * labels (and six or more) are statements in runs of four or more consecutive statements of the
+ * same shape that write constants, or `case` labels (`switch (reg) { case A: case B: ... return true; }`).
  */
 export function isRegisterTable(m: FunctionMeta): boolean {
-  return m.tableStatements >= 6 && m.tableStatements >= 0.5 * m.statements;
+  const table = m.tableStatements + m.caseLabels;
+  return table >= 6 && table >= 0.5 * (m.statements + m.caseLabels);
 }
 
 function classify(members: { info: FileInfo; meta: FunctionMeta }[]): OpportunityKind {

@@ -55,6 +55,8 @@ export interface FunctionMeta {
   writeRun: number;
   /** Statements in such runs of four or more: how much of the function is a table written as code. */
   tableStatements: number;
+  /** `case` labels: a switch of many labels and few statements is a table too. */
+  caseLabels: number;
   /** Hash of the whole normalised token sequence: equal for exact normalised copies. */
   fullHash: number;
 }
@@ -309,6 +311,7 @@ export interface TokenStream {
   statements: number;
   writeRun: number;
   tableStatements: number;
+  caseLabels: number;
 }
 
 const tokenHashCache = new Map<string, number>();
@@ -399,6 +402,7 @@ export function tokenize(
   let stmtStart = 0;
   let paren = 0;
   let tableStatements = 0;
+  let caseLabels = 0;
   const endRun = () => {
     if (runLength >= 4) tableStatements += runLength;
     runLength = 0;
@@ -512,6 +516,7 @@ export function tokenize(
       }
       if (KEEP.has(name)) {
         if (CONTROL.has(name)) statements++;
+        else if (name === 'case') caseLabels++;
         emit(name);
       } else if (last === '->' || last === '.') emit('FLD');
       else if (last === 'struct' || last === 'union' || last === 'enum') emit('TY');
@@ -547,7 +552,7 @@ export function tokenize(
     }
   }
   endRun();
-  return { hashes, text: out, statements, writeRun, tableStatements };
+  return { hashes, text: out, statements, writeRun, tableStatements, caseLabels };
 }
 const K_HASH = tokenHash('K');
 
@@ -831,6 +836,7 @@ export function signParsed(
       statements: t.statements,
       writeRun: t.writeRun,
       tableStatements: t.tableStatements,
+      caseLabels: t.caseLabels,
       fullHash: full,
       sequence: Uint32Array.from(t.hashes),
       minhash: minhash(sh, opts.sketch, opts.seed),

@@ -83,6 +83,25 @@ describe('similar on the fixture tree', () => {
     expect(chipVariantFiles(file('/k/main.c'), file('/k/mac.c'))).toBe(false);
   });
 
+  it('calls runs of constant writes and switch tables table-driven, not ordinary code', async () => {
+    const { isRegisterTable } = await import('../../src/similar/index.js');
+    const meta = (statements: number, tableStatements: number, caseLabels: number) => ({
+      name: 'f',
+      startLine: 1,
+      endLine: 20,
+      tokens: 100,
+      statements,
+      writeRun: tableStatements,
+      tableStatements,
+      caseLabels,
+      fullHash: 0,
+    });
+    expect(isRegisterTable(meta(13, 12, 0))).toBe(true); // 12 register writes and a return
+    expect(isRegisterTable(meta(2, 0, 40))).toBe(true); // switch (reg) { case ...: return true; }
+    expect(isRegisterTable(meta(30, 0, 10))).toBe(false); // case X: f(); g(); break;
+    expect(isRegisterTable(meta(20, 4, 0))).toBe(false);
+  });
+
   it('leaves out boilerplate and unrelated functions of similar size', () => {
     // alpha_suspend and beta_suspend are identical 8-line stubs: filtered, not grouped.
     expect(groupOf(r, 'alpha_suspend')).toBeUndefined();

@@ -97,6 +97,9 @@ describe('tokenize', () => {
     const r = tokenize(runs, 0, runs.length, NONE);
     expect(r.writeRun).toBe(5);
     expect(r.tableStatements).toBe(9);
+    expect(r.caseLabels).toBe(0);
+    const sw = `bool rd(struct device *d, unsigned int reg)\n{\n\tswitch (reg) {\n\tcase A:\n\tcase B:\n\tcase C:\n\t\treturn true;\n\tdefault:\n\t\treturn false;\n\t}\n}`;
+    expect(tokenize(sw, 0, sw.length, NONE).caseLabels).toBe(3);
   });
 });
 
