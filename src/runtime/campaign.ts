@@ -157,25 +157,21 @@ export function summarise(options: Omit<CampaignOptions, 'onProgress'>, trials: 
   return { options, rows, summary, crashElimination, trials };
 }
 
-const LABEL: Record<Outcome, string> = {
-  works: 'works',
-  'app-error': 'app error',
-  'app-hang': 'app hang',
-  'silent-corruption': 'silent corr.',
-  'system-crash': 'system crash',
-};
-
 export function formatCampaign(c: CampaignResult): string {
   const o = c.options;
   const lines = [
     `campaign: drivers ${o.drivers.join(',')}, faults ${o.faults.join(',')}, ${o.trials} trials × ${o.perTrial} faults, seed ${o.seed}`,
     '',
   ];
-  const head = ['driver/workload', 'config', ...OUTCOMES.map((x) => LABEL[x])];
-  const body = c.rows.map((r) => [
-    `${r.driver}/${r.workload}`,
-    r.config,
-    ...OUTCOMES.map((x) => String(r.outcomes[x])),
+  // rows: driver/workload; columns: configurations, each cell the outcome counts
+  lines.push('W works, E app error, H app hang, S silent corruption, C system crash', '');
+  const head = ['driver/workload', ...o.configs];
+  const keys = [...new Set(c.rows.map((r) => `${r.driver}/${r.workload}`))];
+  const body = keys.map((key) => [
+    key,
+    ...o.configs.map((config) =>
+      cellText(c.rows.find((r) => `${r.driver}/${r.workload}` === key && r.config === config)?.outcomes),
+    ),
   ]);
   lines.push(...table([head, ...body]));
   lines.push('');
@@ -193,11 +189,11 @@ export function formatCampaign(c: CampaignResult): string {
   return lines.join('\n');
 }
 
-export function table(rows: string[][]): string[] {
+export function table(rows: string[][], leftColumns = 2): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) =>
     r
-      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ')
       .trimEnd(),
   );

@@ -19,15 +19,23 @@ export function campaignHtml(c: CampaignResult | undefined, hw: HardwareTable | 
     parts.push(
       `<p>Drivers ${esc(o.drivers.join(', '))}; faults ${esc(o.faults.join(', '))}; ${o.trials} trials × ${o.perTrial} faults per driver; seed ${o.seed}.</p>`,
     );
-    parts.push('<table><caption>Outcomes</caption><tr><th>driver/workload</th><th>config</th>');
-    for (const x of OUTCOMES) parts.push(`<th>${x}</th>`);
+    parts.push(
+      '<table><caption>Outcomes (rows: driver/workload; columns: configurations)</caption><tr><th rowspan="2">driver/workload</th>',
+    );
+    for (const config of o.configs) parts.push(`<th colspan="${OUTCOMES.length}">${config}</th>`);
+    parts.push('</tr><tr>');
+    for (let i = 0; i < o.configs.length; i++) for (const x of OUTCOMES) parts.push(`<th>${x}</th>`);
     parts.push('</tr>');
-    for (const r of c.rows) {
-      parts.push(`<tr><td>${esc(`${r.driver}/${r.workload}`)}</td><td>${r.config}</td>`);
-      for (const x of OUTCOMES)
-        parts.push(
-          `<td${x === 'system-crash' && r.outcomes[x] ? ' class="crash"' : ''}>${r.outcomes[x]}</td>`,
-        );
+    const keys = [...new Set(c.rows.map((r) => `${r.driver}/${r.workload}`))];
+    for (const key of keys) {
+      parts.push(`<tr><td>${esc(key)}</td>`);
+      for (const config of o.configs) {
+        const r = c.rows.find((x) => `${x.driver}/${x.workload}` === key && x.config === config);
+        for (const x of OUTCOMES)
+          parts.push(
+            `<td${x === 'system-crash' && r?.outcomes[x] ? ' class="crash"' : ''}>${r?.outcomes[x] ?? 0}</td>`,
+          );
+      }
       parts.push('</tr>');
     }
     parts.push('</table>');

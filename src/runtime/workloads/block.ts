@@ -102,6 +102,8 @@ export class DiskCopy extends DiskApp {
     return this.moved;
   }
   protected progress(): string {
+    if (this.phase === 'done')
+      return `wrote, copied and verified ${this.chunks} blocks of ${CHUNK * 512} bytes`;
     return `phase ${this.phase}, ${this.finishedChunks}/${this.chunks} blocks`;
   }
 }
