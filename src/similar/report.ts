@@ -132,14 +132,20 @@ export function renderHtml(report: SimilarityReport, opts: HtmlOptions): string 
       `<tr><td>${kind}</td><td>${k.groups}</td><td>${k.functions}</td><td>${k.loc}</td><td style="text-align:left">${esc(KIND_ADVICE[kind as OpportunityKind])}</td></tr>`,
     );
   h.push('</table>');
-  h.push(
-    '<table class="sum"><tr><th>class</th><th>similar lines</th><th>lines</th><th>share</th><th>groups</th></tr>',
-  );
-  for (const c of s.byClass)
+  for (const [title, rows] of [
+    ['class (top-level directory)', s.byClass],
+    ['bus', s.byBus],
+  ] as const) {
+    h.push(`<details><summary>by ${title}</summary>`);
     h.push(
-      `<tr><td>${esc(c.name)}</td><td>${c.similarLoc}</td><td>${c.totalLoc}</td><td>${pct(c.share)}</td><td>${c.groups}</td></tr>`,
+      `<table class="sum"><tr><th>${title}</th><th>similar lines</th><th>lines</th><th>share</th><th>groups</th></tr>`,
     );
-  h.push('</table>');
+    for (const c of rows)
+      h.push(
+        `<tr><td>${esc(c.name)}</td><td>${c.similarLoc}</td><td>${c.totalLoc}</td><td>${pct(c.share)}</td><td>${c.groups}</td></tr>`,
+      );
+    h.push('</table></details>');
+  }
   const shown = report.groups.slice(0, opts.maxGroups);
   if (shown.length < report.groups.length)
     h.push(
