@@ -12,7 +12,7 @@ import {
 } from '../../src/runtime/faults/swifi.js';
 import { parseModule } from '../../src/runtime/faults/wasm.js';
 import { Rng } from '../../src/runtime/rng.js';
-import { prepareDriver, runOnce } from '../../src/runtime/system.js';
+import { DRIVER_KINDS, prepareDriver, runOnce } from '../../src/runtime/system.js';
 
 function injector(spec: string, seed = 1) {
   const log: string[] = [];
@@ -95,6 +95,17 @@ describe('hardware fault injection', () => {
     hw.onRead(dev, 0, 0, 4, 1, 0);
     expect(dev.gone).toBe(true);
     expect(log[0]).toMatch(/^hw:gone/);
+  });
+
+  it('every hardware fault type runs end to end against every driver, and nooks never crashes', async () => {
+    for (const driver of DRIVER_KINDS) {
+      const d = await prepareDriver(driver);
+      for (const type of HARDWARE_FAULT_TYPES) {
+        const r = runOnce(d, { driver, isolation: 'nooks', seed: 4, faults: [`hw:${type}@2`] });
+        expect(r.injected.join(), `${driver} ${type}`).toMatch(new RegExp(`hw:${type}`));
+        expect(r.outcome, `${driver} ${type}`).not.toBe('system-crash');
+      }
+    }
   });
 
   it('every hardware fault type runs end to end against the NIC under both isolations', async () => {
