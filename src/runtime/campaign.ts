@@ -173,7 +173,7 @@ export function formatCampaign(c: CampaignResult): string {
       cellText(c.rows.find((r) => `${r.driver}/${r.workload}` === key && r.config === config)?.outcomes),
     ),
   ]);
-  lines.push(...table([head, ...body]));
+  lines.push(...table([head, ...body], head.length));
   lines.push('');
   for (const [config, s] of Object.entries(c.summary)) {
     lines.push(
