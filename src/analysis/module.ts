@@ -40,22 +40,20 @@ export function findAccessors(texts: readonly string[], reads: DeviceReadTable):
   const macroRe = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
   const inlineRe =
     /\bstatic\s+(?:inline\s+|__always_inline\s+)+[\w\s]*?\b(\w+)\s*\(([^)]*)\)\s*\{([^{}]*)\}/g;
-  const callRe = /\b([A-Za-z_]\w*)\s*\(/g;
   for (let round = 0; round < 2; round++) {
     for (const text of texts) {
       for (const re of [macroRe, inlineRe]) {
         for (const m of text.matchAll(re)) {
           const name = m[1]!;
           if (out.has(name) || reads.lookup(name)) continue;
-          const body = m[3]!;
-          if (re === inlineRe && !/\breturn\b/.test(body)) continue;
-          for (const c of body.matchAll(callRe)) {
-            const api = reads.lookup(c[1]!) ?? out.get(c[1]!);
-            if (api && api.kind === 'return') {
-              out.set(name, { name, category: api.category, kind: 'return', errorCodes: api.errorCodes });
-              break;
-            }
-          }
+          // Only an accessor whose value *is* the read (`return readl(...)`, `#define RD(r) readl(...)`):
+          // a body that masks or shifts the value is left to the summaries, which keep the bound.
+          const body = m[3]!.replace(/\\\n/g, ' ');
+          const value = re === inlineRe ? /^\s*return\s+([^;]*);\s*$/.exec(body)?.[1] : body;
+          const c = value ? /^\s*\(*\s*(?:\([\w\s*]+\)\s*)?([A-Za-z_]\w*)\s*\(/.exec(value) : null;
+          const api = c ? (reads.lookup(c[1]!) ?? out.get(c[1]!)) : undefined;
+          if (api && api.kind === 'return')
+            out.set(name, { name, category: api.category, kind: 'return', errorCodes: api.errorCodes });
         }
       }
     }

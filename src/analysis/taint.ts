@@ -410,7 +410,7 @@ export function analyseFunction(
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
           // Register values are at most 32 bits unless they come from a 64-bit read.
-          if (c !== undefined && t.maxValue === undefined && !/q|64/.test(t.source.api))
+          if (c !== undefined && t.maxValue === undefined && !t.masked && !/q|64/.test(t.source.api))
             return { ...t, maxValue: Math.floor((2 ** 32 - 1) / 2 ** c) };
           if (c !== undefined && t.maxValue !== undefined)
             return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
@@ -559,6 +559,16 @@ export function analyseFunction(
           }
           break;
         }
+        const s0 = mctx.summaries.get(name);
+        // Any other call handed `&x` may overwrite x (`copy_from_user(&req, ...)`, `memset(&s, 0, ...)`).
+        if (!s0)
+          for (const a of args) {
+            const an = stripParens(a);
+            if (an.type === 'pointer_expression' && an.child(0)?.type === '&') {
+              const p = accessPath(an.childForFieldName('argument')!);
+              if (p) kill(st, p);
+            }
+          }
         if (name === 'BUG_ON' && args[0]) {
           markChecked(st, comparedPaths(args[0]));
           break;
