@@ -35,7 +35,10 @@ export function parseKbuild(text: string): MakefileFacts {
   const joined = text.replace(/\\\r?\n/g, ' ');
   for (const raw of joined.split('\n')) {
     const line = raw.replace(/#.*/, '').trim();
-    const m = /^([A-Za-z0-9_.-]+?)-(y|m|objs|\$\((CONFIG_[A-Za-z0-9_]+)\))\s*[:+]?=\s*(.*)$/.exec(line);
+    // `foo-$(CONFIG_X)`, and the substitution form `foo-$(CONFIG_X:m=y)`.
+    const m = /^([A-Za-z0-9_.-]+?)-(y|m|objs|\$\((CONFIG_[A-Za-z0-9_]+)(?::[^)]*)?\))\s*[:+]?=\s*(.*)$/.exec(
+      line,
+    );
     if (!m) continue;
     const lhs = m[1]!;
     const config = m[3] ?? m[2]!;
