@@ -105,13 +105,13 @@ out:
 describe('Kbuild modules', () => {
   it('parses obj-$(CONFIG_X) and composite objects', () => {
     const f = parseKbuild(
-      'obj-$(CONFIG_FOO) += foo.o bar.o\nfoo-y := core.o \\\n\thw.o\nfoo-$(CONFIG_FOO_DBG) += debug.o\nobj-y += sub/\n',
+      'obj-$(CONFIG_FOO) += foo.o bar.o\nfoo-y := core.o \\\n\thw.o\nfoo-$(CONFIG_FOO_DBG) += debug.o\nfoo-$(CONFIG_FOO_FCOE:m=y) += fcoe.o\nobj-y += sub/\n',
     );
     expect([...f.targets]).toEqual([
       ['foo', 'CONFIG_FOO'],
       ['bar', 'CONFIG_FOO'],
     ]);
-    expect(f.composites.get('foo')).toEqual(['core', 'hw', 'debug']);
+    expect(f.composites.get('foo')).toEqual(['core', 'hw', 'debug', 'fcoe']);
   });
 
   it('groups files into modules, and unreferenced files into their own', () => {
