@@ -10,8 +10,7 @@
  * `DEVICE_ATTR_RW`, `SIMPLE_DEV_PM_OPS`, ...) and lines of code.
  */
 import { getParser } from '../c/parser.js';
-import { matchParen } from '../c/preprocess.js';
-import { prepareKernelCFast } from './prepare.js';
+import { matchParen, prepareKernelC } from '../c/preprocess.js';
 import { unwrapDeclarator } from '../c/model.js';
 import { Query, type Language, type Node } from 'web-tree-sitter';
 
@@ -316,7 +315,7 @@ export async function extractFile(file: string, source: string): Promise<FileFac
   for (let i = 0; i < codeLine.length; i++) prefix[i + 1] = prefix[i]! + codeLine[i]!;
   const locOf = (startRow: number, endRow: number) =>
     prefix[Math.min(endRow + 1, codeLine.length)]! - prefix[startRow]!;
-  const prepared = prepareKernelCFast(source);
+  const prepared = prepareKernelC(source);
   const text = prepared.text;
   const parser = await getParser();
   const tree = parser.parse(text);
