@@ -390,3 +390,25 @@ export function labelTail(index: NodeIndex, label: string): Node[] {
   }
   return out;
 }
+
+/**
+ * A failure in `branch` (an `if`'s consequence) that nothing logs: not the branch, not the `if`'s
+ * condition (`if (WARN_ON(c)) return -EIO;`), not the statements a `goto` jumps to.
+ */
+export function unloggedFailure(
+  branch: Node,
+  index: NodeIndex,
+  summaries: Map<string, { logs: boolean }>,
+  benign: ReadonlySet<string> = BENIGN_ERRORS,
+): FailurePath | undefined {
+  const f = failureIn(branch, benign);
+  if (!f) return undefined;
+  if (logs(branch, index, summaries)) return undefined;
+  const cond = branch.parent?.type === 'if_statement' ? branch.parent.childForFieldName('condition') : null;
+  if (cond && logs(cond, index, summaries)) return undefined;
+  if (f.exit.type === 'goto_statement') {
+    const label = f.exit.childForFieldName('label')?.text ?? '';
+    if (labelTail(index, label).some((s) => logs(s, index, summaries))) return undefined;
+  }
+  return f;
+}

@@ -10,3 +10,8 @@ export const LOGGING =
 /** Calls and identifiers that bound a loop or give a function its own timeout. */
 export const TIMEOUT_CALLS =
   /^(time_(after|before|after_eq|before_eq|is_after_jiffies|is_before_jiffies|in_range)|ktime_\w+|\w*_timeout\w*|schedule_timeout\w*|wait_for_completion\w*|wait_event\w*|msleep_interruptible|signal_pending|fatal_signal_pending|kthread_should_stop|jiffies_to_\w+|get_jiffies_64|local_clock|sched_clock|read_poll_timeout\w*|readx_poll_timeout\w*|\w+_poll_timeout\w*|get_cycles|ktime_get\w*|jiffies\w*|usleep_range_state|time_is_\w+)$/;
+
+/** The iopoll family (`readl_poll_timeout`, `read_poll_timeout_atomic`, `regmap_read_poll_timeout`, ...). */
+export const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
+/** A call to one of them in source text (the pre-filters' test). */
+export const POLL_HELPER_CALL = /\b\w+_poll_timeout(_atomic)?\s*\(/;

@@ -24,6 +24,9 @@ export interface ModuleInput {
   /** Text of the module's local headers, for accessor macros. */
   headers: readonly string[];
   reads: DeviceReadTable;
+  /** Accessors and DMA region fields when the caller already found them (else found here). */
+  accessors?: Map<string, DeviceReadApi>;
+  regionFields?: Map<string, ReadCategory>;
 }
 
 export interface ModuleAnalysis {
@@ -141,9 +144,9 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
   const texts = [...input.files.map((f) => f.parsed.source), ...input.headers];
   const context: ModuleContext = {
     reads: input.reads,
-    accessors: findAccessors(texts, input.reads),
+    accessors: input.accessors ?? findAccessors(texts, input.reads),
     summaries: new Map(),
-    regionFields: findRegionFields(texts, input.reads),
+    regionFields: input.regionFields ?? findRegionFields(texts, input.reads),
     globals: new Map(),
     members: new Map(),
     constants: findConstants(texts),

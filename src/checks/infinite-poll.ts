@@ -22,6 +22,7 @@ import {
 import { callArgs, callName } from '../analysis/taint.js';
 import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
+import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Check } from './check.js';
 
 /** Position of `timeout_us` in the iopoll family; the rest take it last. */
@@ -36,7 +37,6 @@ const TIMEOUT_ARG: Record<string, number> = {
   regmap_read_poll_timeout_atomic: 5,
   regmap_field_read_poll_timeout: 4,
 };
-const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
 
 export const infinitePoll: Check = {
   meta: {

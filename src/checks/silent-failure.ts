@@ -7,7 +7,7 @@
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
  * reported; nor is passing on a bus helper's own error (`if (ret < 0) return ret;`).
  */
-import { failureIn, labelTail, logs } from '../analysis/control.js';
+import { unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { callName } from '../analysis/taint.js';
 import type { Node } from '../c/parser.js';
@@ -95,14 +95,8 @@ export const silentFailure: Check = {
       // NULL tests of pointers, and conditions that also ask about software state (a requested
       // mode, a command), are validation, not the device failing.
       if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;
-      const failure = failureIn(then);
+      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries);
       if (!failure) continue;
-      // `if (WARN_ON(dev_cond)) return -EIO;` logs in the condition.
-      if (logs(then, ctx.fn.fn.index, summaries) || logs(cond, ctx.fn.fn.index, summaries)) continue;
-      if (failure.exit.type === 'goto_statement') {
-        const label = failure.exit.childForFieldName('label')?.text ?? '';
-        if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, summaries))) continue;
-      }
       ctx.report({
         node: ifs.child(0)!,
         message: `failure on device data from ${t.source.api}() returns -${failure.errorCode} without logging`,

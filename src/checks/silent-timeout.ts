@@ -9,40 +9,30 @@
  */
 import {
   deviceCanHold,
-  failureIn,
   labelTail,
   logs,
   loopExits,
-  testsPaths,
   NO_BENIGN_ERRORS,
   progressPaths,
+  testsPaths,
+  unloggedFailure,
 } from '../analysis/control.js';
 import { accessPath, stripParens } from '../analysis/paths.js';
 import { callName } from '../analysis/taint.js';
 import { descendants } from '../c/model.js';
 import type { Node } from '../c/parser.js';
+import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Check, CheckContext } from './check.js';
 
-const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
 const TIME_TEST = /\b(jiffies|time_(after|before)\w*|ktime_\w+|time_is_\w+)\b/;
 
 function identifiers(n: Node): Set<string> {
   return new Set(descendants(n, new Set(['identifier'])).map((i) => i.text));
 }
 
-function silentFailure(ctx: CheckContext, branch: Node): ReturnType<typeof failureIn> {
-  const f = failureIn(branch, NO_BENIGN_ERRORS);
-  if (!f) return undefined;
-  const summaries = ctx.module.summaries;
-  if (logs(branch, ctx.fn.fn.index, summaries)) return undefined;
-  // `if (WARN_ON(i == MAX)) return -EIO;` logs in the condition.
-  const cond = branch.parent?.type === 'if_statement' ? branch.parent.childForFieldName('condition') : null;
-  if (cond && logs(cond, ctx.fn.fn.index, summaries)) return undefined;
-  if (f.exit.type === 'goto_statement') {
-    const label = f.exit.childForFieldName('label')?.text ?? '';
-    if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, summaries))) return undefined;
-  }
-  return f;
+/** After a timeout every error code is a failure (a timed-out -ENODEV or -EBUSY is still one). */
+function silentFailure(ctx: CheckContext, branch: Node) {
+  return unloggedFailure(branch, ctx.fn.fn.index, ctx.module.summaries, NO_BENIGN_ERRORS);
 }
 
 export const silentTimeout: Check = {

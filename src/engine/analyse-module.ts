@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DeviceReadTable, type DeviceReadApi } from '../analysis/device-reads.js';
+import { POLL_HELPER_CALL } from '../analysis/kernel-apis.js';
 import { analyseModule, findAccessors, findRegionFields } from '../analysis/module.js';
 import { buildFileModel, type FileModel } from '../c/model.js';
 import { errorExtent, parseC, type ParsedFile } from '../c/parser.js';
@@ -81,8 +82,6 @@ export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult>
 }
 
 export type ModuleSource = { path: string } & ReadOutcome;
-
-const POLL_HELPER_CALL = /\b\w+_poll_timeout(_atomic)?\s*\(/;
 
 /** A regex matching any of `names` as a word, or undefined for none. */
 function alternation(names: string[]): RegExp | undefined {
@@ -160,7 +159,10 @@ export async function analyseSources(
         await parseOne(r);
       }
       // Summaries are enough to decide which files to add; the full analysis runs once at the end.
-      const analysis = analyseModule({ files, headers, reads }, { summariesOnly: true });
+      const analysis = analyseModule(
+        { files, headers, reads, accessors, regionFields },
+        { summariesOnly: true },
+      );
       const carriers: string[] = [];
       for (const fn of analysis.functions) {
         const s = fn.summary;
@@ -172,7 +174,7 @@ export async function analyseSources(
     }
     result.unparsed = readable.length - done.size;
     if (files.length === 0) return result;
-    const analysis = analyseModule({ files, headers, reads });
+    const analysis = analyseModule({ files, headers, reads, accessors, regionFields });
     // A per-file budget for the checks: a pathological file is reported and the rest goes on.
     const spent = new Map<string, number>();
     const overBudget = new Set<string>();

@@ -18,6 +18,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { DeviceReadTable, type DeviceReadApi } from '../analysis/device-reads.js';
+import { POLL_HELPER_CALL } from '../analysis/kernel-apis.js';
 import { findAccessors } from '../analysis/module.js';
 import { discoverModules, type KbuildModule } from '../c/kbuild.js';
 import { cacheRoot } from '../kernel/fetch.js';
@@ -151,8 +152,6 @@ function localHeaders(mod: KbuildModule, cache: Map<string, string[]>): string[]
   return out;
 }
 
-const POLL_HELPERS = /\b\w+_poll_timeout(_atomic)?\s*\(/;
-
 export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   const t0 = Date.now();
   const { cFiles, missing } = collectFiles(opts.paths);
@@ -199,7 +198,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
       const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
       texts.push(text);
       hash.update(f).update('\0').update(text).update('\0');
-      if ('text' in r && (reads.prefilter.test(text) || POLL_HELPERS.test(text))) reaches = true;
+      if ('text' in r && (reads.prefilter.test(text) || POLL_HELPER_CALL.test(text))) reaches = true;
     }
     // Accessor macros of local headers (`#define er32(r) readl(...)`) make a file a device reader.
     const hdrTexts = headers.map((h) => {
