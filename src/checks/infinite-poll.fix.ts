@@ -164,7 +164,7 @@ function readStep(src: FixSource, s: Node): ReadStep | undefined {
   return undefined;
 }
 
-/** The iopoll call for a read step, a stop condition and a delay. */
+/** The iopoll call (name and arguments) for a read step, a stop condition and a delay. */
 function pollCall(
   src: FixSource,
   step: { reader: string; args: Node[]; regmap: boolean },
@@ -174,18 +174,22 @@ function pollCall(
   budget: number,
   atomic: boolean,
   sleepBeforeRead: boolean,
-): string | undefined {
+): { name: string; args: string[] } | undefined {
   const sfx = atomic ? '_atomic' : '';
   const args = step.args.map((a) => src.text(a));
+  const limits = [String(sleepUs), String(budget)];
   if (step.regmap)
     return sleepBeforeRead
       ? undefined
-      : `regmap_read_poll_timeout${sfx}(${args.join(', ')}, ${val}, ${stop}, ${sleepUs}, ${budget})`;
+      : { name: `regmap_read_poll_timeout${sfx}`, args: [...args, val, stop, ...limits] };
   if (!sleepBeforeRead && args.length === 1 && MACRO_READERS.test(step.reader))
-    return `${step.reader}_poll_timeout${sfx}(${args[0]}, ${val}, ${stop}, ${sleepUs}, ${budget})`;
+    return { name: `${step.reader}_poll_timeout${sfx}`, args: [args[0]!, val, stop, ...limits] };
   if (!sleepBeforeRead && args.length === 1 && step.reader in X_READERS)
-    return `readx_poll_timeout${sfx}(${step.reader}, ${args[0]}, ${val}, ${stop}, ${sleepUs}, ${budget})`;
-  return `read_poll_timeout${sfx}(${step.reader}, ${val}, ${stop}, ${sleepUs}, ${budget}, ${sleepBeforeRead}, ${args.join(', ')})`;
+    return { name: `readx_poll_timeout${sfx}`, args: [step.reader, args[0]!, val, stop, ...limits] };
+  return {
+    name: `read_poll_timeout${sfx}`,
+    args: [step.reader, val, stop, ...limits, String(sleepBeforeRead), ...args],
+  };
 }
 
 /** The value type of a reader: the table's, or the return type of a function of this file. */
@@ -203,7 +207,7 @@ function readerType(src: FixSource, reader: string): string | undefined {
 
 interface Rewrite {
   /** The iopoll call with everything but the value variable. */
-  call: (val: string) => string | undefined;
+  call: (val: string) => { name: string; args: string[] } | undefined;
   /** A variable of the loop that receives the value, or the type of a new one. */
   variable?: string;
   newType?: string;
@@ -369,14 +373,13 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     }
     const call = shape.call(val);
     if (call) {
-      const lines =
-        exit.kind === 'break'
-          ? [`if (${call})`, `\t${log}`]
-          : [`if (${call}) {`, ...exitLines(log, exit), '}'];
+      const indent = src.indentAt(src.start(loop));
+      const head = src.callText('if (', call.name, call.args, exit.kind === 'break' ? ')' : ') {', indent);
+      const lines = exit.kind === 'break' ? [head, `\t${log}`] : [head, ...exitLines(log, exit), '}'];
       const replaced = src.replaceStatement(loop, lines);
       if (typeof replaced === 'string') return unfixed(replaced);
       edits.push(...replaced);
-      const helper = /^\w+/.exec(call)![0];
+      const helper = call.name;
       return {
         plan: {
           edits,

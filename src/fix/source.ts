@@ -57,15 +57,41 @@ const LOG_FAMILIES: [RegExp, string][] = [
   [/^ibdev_(err|warn|info|dbg)$/, 'ibdev_err'],
   [/^v4l2_(err|warn|info|dbg)$/, 'v4l2_err'],
 ];
-/** Parameter types that reach a `struct device`, when the function logs nothing yet. */
-const DEVICE_PARAMS: [RegExp, (name: string) => string][] = [
-  [/\bstruct\s+device$/, (n) => `dev_err(${n}, `],
-  [/\bstruct\s+net_device$/, (n) => `netdev_err(${n}, `],
-  [
-    /\bstruct\s+(pci_dev|platform_device|i2c_client|spi_device|usb_interface|serio|acpi_device)$/,
-    (n) => `dev_err(&${n}->dev, `,
-  ],
+/**
+ * Kernel objects that lead to a device to log against: `ptr` is an expression for a pointer to
+ * the object, `acc` the prefix for its members (`port->` or `priv->port.`).
+ */
+const DEVICE_TYPES: [string, (ptr: string, acc: string) => string][] = [
+  ['device', (ptr) => `dev_err(${ptr}, `],
+  ['pci_dev', (_, acc) => `dev_err(&${acc}dev, `],
+  ['platform_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['i2c_client', (_, acc) => `dev_err(&${acc}dev, `],
+  ['spi_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['usb_interface', (_, acc) => `dev_err(&${acc}dev, `],
+  ['usb_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['serio', (_, acc) => `dev_err(&${acc}dev, `],
+  ['acpi_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['i2c_adapter', (_, acc) => `dev_err(&${acc}dev, `],
+  ['spi_controller', (_, acc) => `dev_err(&${acc}dev, `],
+  ['spi_master', (_, acc) => `dev_err(&${acc}dev, `],
+  ['mii_bus', (_, acc) => `dev_err(&${acc}dev, `],
+  ['input_dev', (_, acc) => `dev_err(&${acc}dev, `],
+  ['uart_port', (_, acc) => `dev_err(${acc}dev, `],
+  ['snd_soc_component', (_, acc) => `dev_err(${acc}dev, `],
+  ['snd_card', (_, acc) => `dev_err(${acc}dev, `],
+  ['phy_device', (ptr) => `phydev_err(${ptr}, `],
+  ['ata_port', (ptr) => `ata_port_err(${ptr}, `],
+  ['drm_device', (ptr) => `drm_err(${ptr}, `],
+  ['mmc_host', (ptr) => `dev_err(mmc_dev(${ptr}), `],
+  ['net_device', (ptr) => `netdev_err(${ptr}, `],
 ];
+
+/** The log call head for a variable or member of `struct type` (pointer or embedded), if it leads to a device. */
+function deviceLog(type: string, expr: string, pointer: boolean): string | undefined {
+  const t = DEVICE_TYPES.find(([name]) => name === type);
+  if (!t) return undefined;
+  return pointer ? t[1](expr, `${expr}->`) : t[1](`&${expr}`, `${expr}.`);
+}
 
 const headerCache = new Map<string, string[]>();
 
@@ -124,6 +150,33 @@ export class FixSource {
         return indent + this.unit.repeat(m) + l.slice(m) + '\n';
       })
       .join('');
+  }
+
+  /**
+   * `<prefix><name>(<args>)<suffix>` as kernel code lays it out: arguments on one line while it fits
+   * in 80 columns, then continued under the first argument (tabs, then spaces). The continuation
+   * lines carry their full indentation, for {@link render} at `indent`.
+   */
+  callText(prefix: string, name: string, args: readonly string[], suffix: string, indent: string): string {
+    const width = (t: string) => t.replace(/\t/g, '        ').length;
+    const flat = args.map((a) => a.replace(/\s*\n\s*/g, ' ').trim());
+    const head = `${prefix}${name}(`;
+    const col = width(indent) + width(head);
+    const align =
+      this.unit === '\t' ? '\t'.repeat(Math.floor(col / 8)) + ' '.repeat(col % 8) : ' '.repeat(col);
+    let out = head;
+    let line = indent + head;
+    flat.forEach((a, i) => {
+      const piece = a + (i === flat.length - 1 ? `)${suffix}` : ',');
+      if (i > 0 && width(line) + 1 + width(piece) > 80) {
+        out += `\n${align}${piece}`;
+        line = align + piece;
+      } else {
+        out += (i > 0 ? ' ' : '') + piece;
+        line += (i > 0 ? ' ' : '') + piece;
+      }
+    });
+    return flat.length ? out : `${head})${suffix}`;
   }
 
   /** The function a finding is in. */
@@ -263,21 +316,25 @@ export class FixSource {
     }
     const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     if (best) return best[0];
-    for (const p of fn.params)
-      for (const [re, call] of DEVICE_PARAMS)
-        if (p.pointerDepth === 1 && re.test(p.type.trim())) return `${call(p.name)}${tail}`;
+    const structOf = (type: string) => /^(?:const\s+)?struct\s+(\w+)$/.exec(type.trim())?.[1];
+    for (const p of fn.params) {
+      const tag = structOf(p.type);
+      const head = tag && p.pointerDepth === 1 ? deviceLog(tag, p.name, true) : undefined;
+      if (head) return `${head}${tail}`;
+    }
     // The driver's private struct usually knows its device: `priv->dev`, `&priv->pdev->dev`.
     const vars = [
       ...fn.params,
       ...[...fn.locals.values()].filter((v) => !fn.params.includes(v) && this.available(fn, v.name, at)),
     ];
     for (const p of vars) {
-      const tag = /\bstruct\s+(\w+)$/.exec(p.type.trim())?.[1];
+      const tag = structOf(p.type);
       if (!tag || p.pointerDepth !== 1) continue;
       const members = this.structMembers(tag);
-      for (const [re, call] of DEVICE_PARAMS) {
-        const m = members.find((x) => re.test(`struct ${x.type}`));
-        if (m) return `${call(`${p.name}->${m.name}`)}${tail}`;
+      for (const [type] of DEVICE_TYPES) {
+        const m = members.find((x) => x.type === type);
+        const head = m ? deviceLog(type, `${p.name}->${m.name}`, m.pointer) : undefined;
+        if (head) return `${head}${tail}`;
       }
     }
     return `pr_err(${tail}`;
@@ -512,14 +569,15 @@ export class FixSource {
    * Pointer members of `struct tag` that are devices (`struct pci_dev *pdev;` → {type: 'pci_dev',
    * name: 'pdev'}), from this file or the headers beside it.
    */
-  structMembers(tag: string): { type: string; name: string }[] {
+  structMembers(tag: string): { type: string; name: string; pointer: boolean }[] {
     const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
     const texts = [this.source, ...this.headers()];
     const m = texts.map((t) => body.exec(t)).find(Boolean);
     if (!m) return [];
-    const out: { type: string; name: string }[] = [];
-    const re = /^\s*struct\s+(\w+)\s*\*\s*(\w+)\s*;/gm;
-    for (let x = re.exec(m[1]!); x; x = re.exec(m[1]!)) out.push({ type: x[1]!, name: x[2]! });
+    const out: { type: string; name: string; pointer: boolean }[] = [];
+    const re = /^\s*struct\s+(\w+)\s*(\*?)\s*(\w+)\s*;/gm;
+    for (let x = re.exec(m[1]!); x; x = re.exec(m[1]!))
+      out.push({ type: x[1]!, name: x[3]!, pointer: x[2] === '*' });
     return out;
   }
 
