@@ -34,7 +34,14 @@ export const taintedPointerFix: Fixer = {
     if (!fn) return unfixed('function not found in the parsed file');
     const use = src.nodeAt(
       fn,
-      ['pointer_expression', 'field_expression', 'binary_expression', 'identifier'],
+      [
+        'pointer_expression',
+        'field_expression',
+        'binary_expression',
+        'cast_expression',
+        'parenthesized_expression',
+        'identifier',
+      ],
       f,
       true,
     );

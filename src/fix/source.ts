@@ -108,6 +108,7 @@ export class FixSource {
   readonly unit: string;
   /** Names each fix has taken, per function, so two fixes in one function do not collide. */
   private readonly taken = new Map<CFunction, Set<string>>();
+  private readonly members = new Map<string, { type: string; name: string; pointer: boolean }[]>();
 
   constructor(
     readonly parsed: ParsedFile,
@@ -329,13 +330,8 @@ export class FixSource {
     ];
     for (const p of vars) {
       const tag = structOf(p.type);
-      if (!tag || p.pointerDepth !== 1) continue;
-      const members = this.structMembers(tag);
-      for (const [type] of DEVICE_TYPES) {
-        const m = members.find((x) => x.type === type);
-        const head = m ? deviceLog(type, `${p.name}->${m.name}`, m.pointer) : undefined;
-        if (head) return `${head}${tail}`;
-      }
+      const head = tag && p.pointerDepth === 1 ? this.deviceThrough(tag, `${p.name}->`, 2) : undefined;
+      if (head) return `${head}${tail}`;
     }
     return `pr_err(${tail}`;
   }
@@ -566,15 +562,38 @@ export class FixSource {
   }
 
   /**
+   * A log call head reaching a device through members of `struct tag` (`acc` is how its members
+   * are reached, `priv->`): a device member first, else, `depth` allowing, through a member that
+   * points to another struct (`hw->adapter->pdev`).
+   */
+  private deviceThrough(tag: string, acc: string, depth: number): string | undefined {
+    const members = this.structMembers(tag);
+    for (const [type] of DEVICE_TYPES) {
+      const m = members.find((x) => x.type === type);
+      if (m) return deviceLog(type, `${acc}${m.name}`, m.pointer);
+    }
+    if (depth <= 1) return undefined;
+    for (const m of members) {
+      if (!m.pointer || m.type === tag) continue;
+      const head = this.deviceThrough(m.type, `${acc}${m.name}->`, depth - 1);
+      if (head) return head;
+    }
+    return undefined;
+  }
+
+  /**
    * Pointer members of `struct tag` that are devices (`struct pci_dev *pdev;` → {type: 'pci_dev',
    * name: 'pdev'}), from this file or the headers beside it.
    */
   structMembers(tag: string): { type: string; name: string; pointer: boolean }[] {
+    const known = this.members.get(tag);
+    if (known) return known;
     const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
     const texts = [this.source, ...this.headers()];
     const m = texts.map((t) => body.exec(t)).find(Boolean);
-    if (!m) return [];
     const out: { type: string; name: string; pointer: boolean }[] = [];
+    this.members.set(tag, out);
+    if (!m) return out;
     const re = /^\s*struct\s+(\w+)\s*(\*?)\s*(\w+)\s*;/gm;
     for (let x = re.exec(m[1]!); x; x = re.exec(m[1]!))
       out.push({ type: x[1]!, name: x[3]!, pointer: x[2] === '*' });
