@@ -221,7 +221,8 @@ function iopollShape(
   budget: number,
   atomic: boolean,
 ): Rewrite | undefined {
-  if (delay.us === undefined || descendants(loop, new Set(['comment'])).length) return undefined;
+  if (delay.us === undefined || descendants(loop, new Set(['comment'])).length || !src.verbatim(loop))
+    return undefined;
   const body = loop.childForFieldName('body');
   const cond = loop.childForFieldName('condition');
   if (!body) return undefined;
@@ -231,7 +232,9 @@ function iopollShape(
       : body.type === 'expression_statement' && !body.namedChild(0)
         ? []
         : [body];
-  const sleepUs = delay.us;
+  // A loop with no delay polls every microsecond, so the limit is time (the atomic helper counts
+  // a spin with no delay as one nanosecond).
+  const sleepUs = delay.us || 1;
   if (
     loop.type === 'for_statement' &&
     (loop.childForFieldName('initializer') || loop.childForFieldName('update'))

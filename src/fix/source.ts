@@ -180,6 +180,15 @@ export class FixSource {
     return flat.length ? out : `${head})${suffix}`;
   }
 
+  /**
+   * Is `n`'s original text what the parser saw — no iterator macro rewritten and no preprocessor
+   * line inside? Only such code may be rewritten from its parts.
+   */
+  verbatim(n: Node): boolean {
+    const original = this.text(n);
+    return original.length === n.endIndex - n.startIndex && !/^[ \t]*#/m.test(original);
+  }
+
   /** The function a finding is in. */
   functionOf(f: Finding): CFunction | undefined {
     return this.model.functions.find(
@@ -461,6 +470,7 @@ export class FixSource {
    */
   replaceStatement(stmt: Node, lines: readonly string[]): Edit[] | string {
     if (!this.startsLine(stmt)) return 'the statement does not start its own line';
+    if (!this.verbatim(stmt)) return 'the statement holds preprocessor lines or a rewritten macro';
     const s = this.start(stmt);
     const indent = this.indentAt(s);
     const parent = stmt.parent;
