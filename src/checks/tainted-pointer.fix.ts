@@ -6,7 +6,7 @@
 import { stripParens } from '../analysis/paths.js';
 import type { Node } from '../c/parser.js';
 import { unfixed, type Fixer } from '../fix/source.js';
-import { arraySizeKnown, guardBefore } from './tainted-index.fix.js';
+import { guardBefore } from './tainted-index.fix.js';
 
 function offsetParts(n: Node): { base: Node; offset: Node } | undefined {
   const s = stripParens(n);
@@ -53,7 +53,7 @@ export const taintedPointerFix: Fixer = {
     const off = offsetParts(ptr);
     if (off) {
       const base = stripParens(off.base);
-      if (!src.pure(off.offset) || !src.pure(base) || !arraySizeKnown(src, base))
+      if (!src.pure(off.offset) || !src.pure(base) || !src.isSizedArray(fn, base))
         return unfixed('the buffer the offset points into has no size the code can check against');
       const o = src.text(off.offset);
       const b = src.text(base);

@@ -10,6 +10,7 @@ import type { Node, ParsedFile } from '../c/parser.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../types.js';
+import { matchParen } from '../c/preprocess.js';
 import type { Edit } from './edit.js';
 
 /** A fix's result: the edits, the includes they need, and a sentence for the patch description. */
@@ -94,11 +95,30 @@ function deviceLog(type: string, expr: string, pointer: boolean): string | undef
 }
 
 const headerCache = new Map<string, string[]>();
+const siblingCache = new Map<string, string[]>();
 
 function isPure(n: Node): boolean {
   for (const d of descendants(n, new Set(['call_expression', 'update_expression', 'assignment_expression'])))
     if (d.type !== 'call_expression' || !/^[A-Z][A-Z0-9_]*$/.test(callName(d))) return false;
   return true;
+}
+
+/** Top-level comma-separated arguments of a call's argument text. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
 }
 
 /** One file being fixed: its text, tree and model, and the layout facts fixes share. */
@@ -381,14 +401,21 @@ export class FixSource {
     if (rt === 'bool') return { lines: ['return false;'], kind: 'return' };
     if (ERRNO_TYPES.test(rt) && this.returnsErrors(fn))
       return { lines: [`return ${errno};`], kind: 'return' };
+    // Older drivers fail with -1: keep their convention.
+    if (ERRNO_TYPES.test(rt) && this.returnValues(fn).some((v) => /^\(?-\s*1\)?$/.test(v)))
+      return { lines: ['return -1;'], kind: 'return' };
     return breakOut(`its ${rt || 'return'} value cannot carry an error`);
   }
 
   /** Does an int function report errors by return value (a `-E...`, an error variable, or only 0)? */
-  private returnsErrors(fn: CFunction): boolean {
-    const values = fn.index
+  private returnValues(fn: CFunction): string[] {
+    return fn.index
       .of('return_statement')
-      .map((r) => (r.namedChild(0) ? this.text(r.namedChild(0)!) : ''));
+      .map((r) => (r.namedChild(0) ? this.text(r.namedChild(0)!).trim() : ''));
+  }
+
+  private returnsErrors(fn: CFunction): boolean {
+    const values = this.returnValues(fn);
     if (values.some((v) => /^\(?-\s*E[A-Z0-9]+\)?$/.test(v.trim()))) return true;
     if (values.some((v) => /^(ret|err|rc|error|retval|status|result|res|rv)$/.test(v.trim()))) return true;
     return values.every((v) => v.trim() === '0');
@@ -560,6 +587,112 @@ export class FixSource {
     return isPure(n);
   }
 
+  /** The text of `struct tag { ... }`'s body, from this file or the headers beside it. */
+  structBody(tag: string): string | undefined {
+    const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
+    for (const t of [this.source, ...this.headers()]) {
+      const m = body.exec(t);
+      if (m) return m[1];
+    }
+    return undefined;
+  }
+
+  /** The struct tag of an expression's value (`priv`, `priv->hw`, `tbl[i]`), when declared as one. */
+  structOf(fn: CFunction, e: Node): string | undefined {
+    const n = e.type === 'parenthesized_expression' && e.namedChild(0) ? e.namedChild(0)! : e;
+    const tagOf = (type: string) => /\bstruct\s+(\w+)/.exec(type)?.[1];
+    if (n.type === 'identifier') {
+      const v = fn.locals.get(n.text) ?? this.model.globals.get(n.text);
+      return v ? tagOf(v.type) : undefined;
+    }
+    if (n.type === 'subscript_expression') return this.structOf(fn, n.childForFieldName('argument')!);
+    if (n.type === 'pointer_expression' && n.child(0)?.type === '*')
+      return this.structOf(fn, n.childForFieldName('argument')!);
+    if (n.type === 'field_expression') {
+      const outer = this.structOf(fn, n.childForFieldName('argument')!);
+      const field = n.childForFieldName('field')?.text;
+      if (!outer || !field) return undefined;
+      const known = this.model.structs.get(outer)?.get(field);
+      if (known) return tagOf(known.type);
+      const body = this.structBody(outer);
+      return body ? new RegExp(`\\bstruct\\s+(\\w+)[\\s*]+${field}\\s*[;\\[]`).exec(body)?.[1] : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Is `base` an array whose size C knows here (so `ARRAY_SIZE(base)` compiles and is right): a
+   * local or global declared with a size (not a parameter, which is a pointer), or a member
+   * declared with a size in its struct (the struct found from the base's type).
+   */
+  isSizedArray(fn: CFunction, base: Node): boolean {
+    const n = base.type === 'parenthesized_expression' && base.namedChild(0) ? base.namedChild(0)! : base;
+    // `T a[N]`, or `T a[] = { ... }` (complete, designated or not): ARRAY_SIZE() knows both.
+    const sized = (v: { arrayDims: (number | undefined)[]; node: Node } | undefined) =>
+      !!v &&
+      v.arrayDims.length > 0 &&
+      (v.arrayDims[0] !== undefined ||
+        (v.node.type === 'init_declarator' &&
+          v.node.childForFieldName('value')?.type === 'initializer_list'));
+    if (n.type === 'identifier') {
+      if (fn.params.some((p) => p.name === n.text)) return false;
+      const v = fn.locals.get(n.text) ?? this.model.globals.get(n.text);
+      if (v) return sized(v);
+      return this.headerMemberIsArray(n.text);
+    }
+    if (n.type !== 'field_expression') return false;
+    const field = n.childForFieldName('field')?.text;
+    const outer = this.structOf(fn, n.childForFieldName('argument')!);
+    if (!field) return false;
+    if (outer) {
+      const known = this.model.structs.get(outer)?.get(field);
+      if (known) return sized(known);
+      const body = this.structBody(outer);
+      if (body) return new RegExp(`\\b${field}\\s*\\[\\s*[^\\]\\s][^\\]]*\\]\\s*[;\\[]`).test(body);
+    }
+    // The struct is unknown: every declaration of the member name must be a sized array.
+    const decls = [...this.model.structs.values()].map((m) => m.get(field)).filter((v) => !!v);
+    if (decls.length) return decls.every(sized);
+    return this.headerMemberIsArray(field);
+  }
+
+  /**
+   * The element count a member array was allocated with, as an expression valid at the use: the
+   * file allocates `P->m = kcalloc(N, ...)` (or `kmalloc_array`, `devm_kcalloc`, ...) once, and `N`
+   * is a constant or a path from the same `P` (rewritten onto the use's base: `dev->cq_tbl[i]`,
+   * allocated `kcalloc(dev->max_cq, ...)`, is bounded by `dev->max_cq`).
+   */
+  allocatedCount(base: Node): string | undefined {
+    if (base.type !== 'field_expression' || !base.children.some((c) => c?.type === '->')) return undefined;
+    const field = base.childForFieldName('field')?.text;
+    const owner = this.text(base.childForFieldName('argument')!).replace(/\s+/g, '');
+    if (!field) return undefined;
+    const re = new RegExp(
+      `([\\w>.-]+)->${field}\\s*=\\s*(?:\\([^()]*\\)\\s*)?(devm_kcalloc|devm_kmalloc_array|kcalloc|kcalloc_node|kmalloc_array|kmalloc_array_node|kvcalloc|kvmalloc_array|vcalloc|vmalloc_array)\\s*\\(`,
+      'g',
+    );
+    const counts = new Set<string>();
+    // The allocation is usually in the probe, often in another file of the driver.
+    for (const text of [this.source, ...this.siblings()])
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const open = m.index + m[0].length - 1;
+        const close = matchParen(text, open);
+        if (close < 0) return undefined;
+        const args = splitArgs(text.slice(open + 1, close));
+        const n = (m[2]!.startsWith('devm_') ? args[1] : args[0])?.replace(/\s+/g, ' ').trim();
+        if (!n) return undefined;
+        const site = m[1]!.replace(/\s+/g, '');
+        if (/^[A-Z0-9_x+*() -]+$/.test(n)) counts.add(n);
+        else if (
+          site === owner &&
+          new RegExp(`^\\(?${site.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(->|\\.)[\\w.>-]+\\)?$`).test(n)
+        )
+          counts.add(n);
+        else return undefined;
+      }
+    return counts.size === 1 ? [...counts][0] : undefined;
+  }
+
   /**
    * Is struct member `name` a sized array in the headers beside this file (`u32 stats[8];`) and
    * never a pointer there? Used when the struct is not declared in the .c file itself.
@@ -598,16 +731,34 @@ export class FixSource {
   structMembers(tag: string): { type: string; name: string; pointer: boolean }[] {
     const known = this.members.get(tag);
     if (known) return known;
-    const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
-    const texts = [this.source, ...this.headers()];
-    const m = texts.map((t) => body.exec(t)).find(Boolean);
+    const body = this.structBody(tag);
     const out: { type: string; name: string; pointer: boolean }[] = [];
     this.members.set(tag, out);
-    if (!m) return out;
+    if (body === undefined) return out;
     const re = /^\s*struct\s+(\w+)\s*(\*?)\s*(\w+)\s*;/gm;
-    for (let x = re.exec(m[1]!); x; x = re.exec(m[1]!))
+    for (let x = re.exec(body); x; x = re.exec(body))
       out.push({ type: x[1]!, name: x[3]!, pointer: x[2] === '*' });
     return out;
+  }
+
+  /** The other C files beside this file (the rest of the driver, usually). */
+  private siblings(): string[] {
+    const dir = dirname(this.parsed.path);
+    const key = `${dir}/*.c`;
+    let texts = siblingCache.get(key);
+    if (!texts) {
+      try {
+        texts = readdirSync(dir)
+          .filter((f) => f.endsWith('.c') && join(dir, f) !== this.parsed.path)
+          .sort()
+          .map((f) => readFileSync(join(dir, f), 'latin1'));
+      } catch {
+        texts = [];
+      }
+      siblingCache.clear();
+      siblingCache.set(key, texts);
+    }
+    return texts;
   }
 
   /** The headers beside this file. */
