@@ -63,7 +63,7 @@ describe('fix: what each finding gets', () => {
     const ring = r.findings.find((f) => f.function === 'dt_ring')!;
     expect(ring).toMatchObject({
       fixStatus: 'unfixed',
-      reason: 'the array size is not known from its declaration',
+      reason: 'the array size is not known from its declaration or its allocation',
     });
     const deref = r.findings.find((f) => f.function === 'dt_deref')!;
     expect(deref.fixStatus).toBe('unfixed');
