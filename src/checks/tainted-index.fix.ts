@@ -31,6 +31,18 @@ export function assignedBefore(stmt: Node, use: Node, expr: Node): boolean {
   return false;
 }
 
+/**
+ * The innermost loop around `stmt` that a `break` there would leave (none when a `switch` is in
+ * between): where the function cannot fail, the fix stops processing the device's data instead.
+ */
+function enclosingLoop(stmt: Node, body: Node): Node | undefined {
+  for (let p = stmt.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'switch_statement') return undefined;
+    if (/^(while|for|do)_statement$/.test(p.type)) return p;
+  }
+  return undefined;
+}
+
 /** `if (<test>) { <log>; <exit> }` before the statement holding `use`: the shared shape of both data checks. */
 export function guardBefore(
   f: Finding,
@@ -46,7 +58,7 @@ export function guardBefore(
   if (!stmt) return unfixed('used in a loop header: a check before the loop would not cover each use');
   if (assignedBefore(stmt, use, checked))
     return unfixed('the value is computed in the same statement that uses it');
-  const exit = src.failureExit(fn, stmt, '-EIO');
+  const exit = src.failureExit(fn, stmt, '-EIO', enclosingLoop(stmt, fn.body));
   if (typeof exit === 'string') return unfixed(exit);
   const lines = [
     `if (${test}) {`,
@@ -59,14 +71,16 @@ export function guardBefore(
   const how =
     exit.kind === 'goto'
       ? `fails through the function's error path`
-      : exit.lines
-          .join(' ')
-          .replace(/^return/, 'returns')
-          .replace(/;$/, '');
+      : exit.kind === 'break'
+        ? 'stops processing (break)'
+        : exit.lines
+            .join(' ')
+            .replace(/^return/, 'returns')
+            .replace(/;$/, '');
   return {
     plan: {
       edits,
-      summary: `checks ${what} before the use, logs and ${how}${exit.explain ? ` (${exit.explain})` : ''}`,
+      summary: `checks ${what} before the use, logs and ${how}${exit.explain ? ` (it cannot return: ${exit.explain})` : ''}`,
     },
   };
 }
