@@ -394,8 +394,16 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
   }
 
   // A counter checked at the top of each iteration.
-  const addDelay = !delay.any || (delay.us === 0 && !delay.sleeps);
-  const perIteration = addDelay ? 1 : Math.max(1, delay.us ?? 1);
+  // A pure wait (reads, tests, delays) with no delay of its own gets udelay(1), so its limit is
+  // time; a loop that works each time round (drains a FIFO, handles events) is bounded by its
+  // number of rounds instead, and is not slowed down.
+  const busy = !delay.any || (delay.us === 0 && !delay.sleeps);
+  const work = descendants(body, new Set(['expression_statement'])).some((s) => {
+    const e = s.namedChild(0);
+    return e?.type === 'call_expression' && !(callName(e) in DELAYS);
+  });
+  const addDelay = busy && !work;
+  const perIteration = busy ? 1 : Math.max(1, delay.us ?? 1);
   const iterations = Math.ceil(budget / perIteration);
   const name = src.freshName(fn, 'timeout');
   const decl = src.declare(loop, `unsigned int ${name} = ${iterations};`);
@@ -436,12 +444,12 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     if (typeof e === 'string') return unfixed(e);
     edits.push(...e);
   }
-  const delayText = addDelay ? 'udelay(1)' : `the loop's own delay`;
+  const delayText = addDelay ? 'udelay(1)' : busy ? '' : `the loop's own delay`;
   return {
     plan: {
       edits,
       includes: addDelay ? ['linux/delay.h'] : [],
-      summary: `bounds the loop with a counter (${iterations} iterations of ${delayText}, about ${describeUs(budget)}); on timeout it ${onTimeout}`,
+      summary: `bounds the loop with a counter (${delayText ? `${iterations} iterations of ${delayText}, about ${describeUs(budget)}` : `at most ${iterations} rounds`}); on timeout it ${onTimeout}`,
     },
   };
 }

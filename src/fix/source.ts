@@ -391,6 +391,9 @@ export class FixSource {
       if (loop && last?.id === loop.id) return { lines: ['break;'], kind: 'break' };
       return { lines: ['return;'], kind: 'return' };
     }
+    // An interrupt handler that loops over events stops looping and returns as it does.
+    if (rt === 'irqreturn_t' && loop)
+      return { lines: ['break;'], kind: 'break', explain: 'an interrupt handler reports what it handled' };
     if (rt === 'irqreturn_t')
       return {
         lines: ['return IRQ_NONE;'],

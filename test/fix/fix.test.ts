@@ -56,6 +56,11 @@ describe('fix: what each finding gets', () => {
     );
     expect(byFn.get('pl_start')!.fix).toMatch(/through the error path/);
     expect(byFn.get('pl_helper')!.fix).toMatch(/1 s limit instead of 0/);
+    // Event loops are bounded by rounds and not slowed down; pure spins wait on time.
+    expect(byFn.get('pl_irq')!.fix).toMatch(/at most 10000 rounds\); on timeout it logs and stops waiting/);
+    expect(byFn.get('pl_drain_wait')!.fix).toMatch(
+      /10000 iterations of udelay\(1\), about 10 ms\); on timeout it logs and returns/,
+    );
   });
 
   it('says why a finding is left unfixed', async () => {
@@ -101,7 +106,7 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(16);
+    expect(before.findings.length).toBe(18);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });
