@@ -213,6 +213,37 @@ interface Rewrite {
   newType?: string;
 }
 
+/**
+ * A read written inside the stop condition (`while (readl(r) & BUSY)`): the iopoll call polls into
+ * a new variable of the reader's type, the condition reading that variable.
+ */
+function inlineRead(
+  src: FixSource,
+  cond: Node,
+  stop: (text: (n: Node) => string) => string,
+  timing: { sleepUs: number; budget: number; atomic: boolean; sleepBefore: boolean },
+): Rewrite | undefined {
+  const call = soleCall(cond);
+  if (!call || call.childForFieldName('function')?.type !== 'identifier') return undefined;
+  const reader = callName(call);
+  const type = readerType(src, reader);
+  if (!type) return undefined;
+  return {
+    newType: type,
+    call: (val) =>
+      pollCall(
+        src,
+        { reader, args: callArgs(call), regmap: false },
+        val,
+        stop((n) => textWith(src, n, [{ node: call, text: val }])),
+        timing.sleepUs,
+        timing.budget,
+        timing.atomic,
+        timing.sleepBefore,
+      ),
+  };
+}
+
 /** Does the loop have one of the iopoll shapes? */
 function iopollShape(
   src: FixSource,
@@ -243,26 +274,8 @@ function iopollShape(
   const forever = !cond || /^\(?\s*(1|true)\s*\)?$/.test(src.text(cond));
   // while (<read> & BUSY) udelay(1);    do { udelay(1); } while (<read> & BUSY);
   if (!forever && cond && stmts.every(isDelayStatement)) {
-    const call = soleCall(cond);
-    if (!call || call.childForFieldName('function')?.type !== 'identifier') return undefined;
-    const reader = callName(call);
-    const type = readerType(src, reader);
-    if (!type) return undefined;
     const sleepBefore = loop.type === 'do_statement' && stmts.length > 0;
-    return {
-      newType: type,
-      call: (val) =>
-        pollCall(
-          src,
-          { reader, args: callArgs(call), regmap: false },
-          val,
-          negate(cond, (n) => textWith(src, n, [{ node: call, text: val }])),
-          sleepUs,
-          budget,
-          atomic,
-          sleepBefore,
-        ),
-    };
+    return inlineRead(src, cond, (text) => negate(cond, text), { sleepUs, budget, atomic, sleepBefore });
   }
   // do { v = <read>; udelay(1); } while (v & BUSY);
   if (!forever && cond && loop.type === 'do_statement') {
@@ -319,27 +332,9 @@ function iopollShape(
         call: (val) => pollCall(src, step, val, stopText(stop), sleepUs, budget, atomic, sleepBefore),
       };
     }
-    const call = soleCall(stop);
-    if (!call || call.childForFieldName('function')?.type !== 'identifier') return undefined;
-    const reader = callName(call);
-    const type = readerType(src, reader);
-    if (!type) return undefined;
-    const sleepBefore = stmts.indexOf(test) > 0;
     const inner = stop.type === 'parenthesized_expression' ? stop.namedChild(0)! : stop;
-    return {
-      newType: type,
-      call: (val) =>
-        pollCall(
-          src,
-          { reader, args: callArgs(call), regmap: false },
-          val,
-          textWith(src, inner, [{ node: call, text: val }]),
-          sleepUs,
-          budget,
-          atomic,
-          sleepBefore,
-        ),
-    };
+    const sleepBefore = stmts.indexOf(test) > 0;
+    return inlineRead(src, inner, (text) => text(inner), { sleepUs, budget, atomic, sleepBefore });
   }
   return undefined;
 }

@@ -94,13 +94,38 @@ function deviceLog(type: string, expr: string, pointer: boolean): string | undef
   return pointer ? t[1](expr, `${expr}->`) : t[1](`&${expr}`, `${expr}.`);
 }
 
-const headerCache = new Map<string, string[]>();
-const siblingCache = new Map<string, string[]>();
+/** The last directory's files by extension: fixes go directory by directory, so one is enough. */
+const besideCache = new Map<string, { path: string; text: string }[]>();
+
+function filesBeside(file: string, ext: string): { path: string; text: string }[] {
+  const dir = dirname(file);
+  const key = `${dir}\0${ext}`;
+  let files = besideCache.get(key);
+  if (!files) {
+    try {
+      files = readdirSync(dir)
+        .filter((f) => f.endsWith(ext))
+        .sort()
+        .map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'latin1') }));
+    } catch {
+      files = [];
+    }
+    for (const k of besideCache.keys()) if (!k.startsWith(`${dir}\0`)) besideCache.delete(k);
+    besideCache.set(key, files);
+  }
+  return files;
+}
 
 function isPure(n: Node): boolean {
   for (const d of descendants(n, new Set(['call_expression', 'update_expression', 'assignment_expression'])))
     if (d.type !== 'call_expression' || !/^[A-Z][A-Z0-9_]*$/.test(callName(d))) return false;
   return true;
+}
+
+/** Is `stmt` the braceless body of an `if`, `else` or loop (not in a block, `case` or label)? */
+function loneBody(stmt: Node): boolean {
+  const t = stmt.parent?.type;
+  return !!t && t !== 'compound_statement' && t !== 'case_statement' && t !== 'labeled_statement';
 }
 
 /** Top-level comma-separated arguments of a call's argument text. */
@@ -483,13 +508,7 @@ export class FixSource {
     if (!this.startsLine(stmt)) return 'the statement does not start its own line';
     const s = this.start(stmt);
     const indent = this.indentAt(s);
-    const parent = stmt.parent;
-    const lone =
-      parent &&
-      parent.type !== 'compound_statement' &&
-      parent.type !== 'case_statement' &&
-      parent.type !== 'labeled_statement';
-    if (!lone)
+    if (!loneBody(stmt))
       return [{ start: this.lineStart(s), end: this.lineStart(s), text: this.render(lines, indent) }];
     return this.wrapInBraces(stmt, this.render(lines, indent), '');
   }
@@ -503,12 +522,7 @@ export class FixSource {
     if (!this.verbatim(stmt)) return 'the statement holds preprocessor lines or a rewritten macro';
     const s = this.start(stmt);
     const indent = this.indentAt(s);
-    const parent = stmt.parent;
-    const lone =
-      parent &&
-      parent.type !== 'compound_statement' &&
-      parent.type !== 'case_statement' &&
-      parent.type !== 'labeled_statement';
+    const lone = loneBody(stmt);
     const statements = lines.filter((l) => !l.startsWith('\t') && l !== '}').length;
     const text = this.render(lines, indent).slice(indent.length).replace(/\n$/, '');
     if (!lone || statements <= 1) return [{ start: s, end: this.end(stmt), text }];
@@ -746,41 +760,14 @@ export class FixSource {
 
   /** The other C files beside this file (the rest of the driver, usually). */
   private siblings(): string[] {
-    const dir = dirname(this.parsed.path);
-    const key = `${dir}/*.c`;
-    let texts = siblingCache.get(key);
-    if (!texts) {
-      try {
-        texts = readdirSync(dir)
-          .filter((f) => f.endsWith('.c') && join(dir, f) !== this.parsed.path)
-          .sort()
-          .map((f) => readFileSync(join(dir, f), 'latin1'));
-      } catch {
-        texts = [];
-      }
-      siblingCache.clear();
-      siblingCache.set(key, texts);
-    }
-    return texts;
+    return filesBeside(this.parsed.path, '.c')
+      .filter((f) => f.path !== this.parsed.path)
+      .map((f) => f.text);
   }
 
   /** The headers beside this file. */
   private headers(): string[] {
-    const dir = dirname(this.parsed.path);
-    let texts = headerCache.get(dir);
-    if (!texts) {
-      try {
-        texts = readdirSync(dir)
-          .filter((f) => f.endsWith('.h'))
-          .sort()
-          .map((f) => readFileSync(join(dir, f), 'latin1'));
-      } catch {
-        texts = [];
-      }
-      headerCache.clear(); // files are fixed directory by directory: keep one
-      headerCache.set(dir, texts);
-    }
-    return texts;
+    return filesBeside(this.parsed.path, '.h').map((f) => f.text);
   }
 
   /** Does the file include `header` (`linux/iopoll.h`) itself? */
