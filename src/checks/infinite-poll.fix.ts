@@ -364,10 +364,10 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     const edits: Edit[] = [];
     let val = shape.variable;
     if (!val) {
-      val = src.freshName(fn, 'val');
-      const decl = src.declare(loop, `${shape.newType} ${val};`);
-      if (!decl) return unfixed('no block to declare the polled value in');
-      edits.push(decl);
+      const v = src.scratch(fn, loop, shape.newType!, 'val');
+      if (!v) return unfixed('no block to declare the polled value in');
+      val = v.name;
+      if (v.edit) edits.push(v.edit);
     }
     const call = shape.call(val);
     if (call) {

@@ -76,6 +76,7 @@ async function fixFile(
     const changes: PatchedChange[] = [];
     for (const f of findings) {
       const fixer = FIXERS.get(f.checkId);
+      const mark = src.mark();
       let outcome;
       try {
         outcome = fixer ? fixer.fix(f, src) : { unfixed: 'no fix for this check' };
@@ -83,6 +84,7 @@ async function fixFile(
         outcome = { unfixed: `fixer failed: ${e instanceof Error ? e.message : String(e)}` };
       }
       if ('unfixed' in outcome) {
+        src.restore(mark);
         Object.assign(f, { fixStatus: 'unfixed', reason: outcome.unfixed });
         continue;
       }
@@ -97,6 +99,7 @@ async function fixFile(
         continue;
       }
       if (clash) {
+        src.restore(mark);
         Object.assign(f, { fixStatus: 'unfixed', reason: 'another finding’s fix changes the same code' });
         continue;
       }

@@ -153,6 +153,8 @@ export class FixSource {
   readonly unit: string;
   /** Names each fix has taken, per function, so two fixes in one function do not collide. */
   private readonly taken = new Map<CFunction, Set<string>>();
+  private readonly declaredAt = new Set<number>();
+  private readonly scratches = new Map<CFunction, { type: string; name: string; block: Node }[]>();
   private readonly members = new Map<string, { type: string; name: string; pointer: boolean }[]>();
 
   constructor(
@@ -163,6 +165,30 @@ export class FixSource {
     const tabs = (this.source.match(/^\t/gm) ?? []).length;
     const spaces = (this.source.match(/^ {2,}\S/gm) ?? []).length;
     this.unit = tabs >= spaces ? '\t' : (/^( {2,8})\S/m.exec(this.source)?.[1] ?? '\t');
+  }
+
+  /** What fixes have claimed so far (names, scratch variables, declaration sites)... */
+  mark(): unknown {
+    return {
+      taken: new Map([...this.taken].map(([k, v]) => [k, new Set(v)])),
+      declaredAt: new Set(this.declaredAt),
+      scratches: new Map([...this.scratches].map(([k, v]) => [k, [...v]])),
+    };
+  }
+
+  /** ...and forgetting what a fix claimed when its edits are not used. */
+  restore(mark: unknown): void {
+    const m = mark as {
+      taken: FixSource['taken'];
+      declaredAt: Set<number>;
+      scratches: FixSource['scratches'];
+    };
+    this.taken.clear();
+    for (const [k, v] of m.taken) this.taken.set(k, v);
+    this.declaredAt.clear();
+    for (const o of m.declaredAt) this.declaredAt.add(o);
+    this.scratches.clear();
+    for (const [k, v] of m.scratches) this.scratches.set(k, v);
   }
 
   start(n: Node): number {
@@ -566,10 +592,15 @@ export class FixSource {
    * Where a new local for code at `at` is declared: the top of the innermost block around it (not
    * a `switch` body, whose declarations no path initialises), after the block's own declarations.
    */
-  declarationSite(at: Node): { offset: number; indent: string; first: boolean } | undefined {
+  declarationBlock(at: Node): Node | undefined {
     let block: Node | null = at.parent;
     while (block && !(block.type === 'compound_statement' && block.parent?.type !== 'switch_statement'))
       block = block.parent;
+    return block ?? undefined;
+  }
+
+  declarationSite(at: Node): { offset: number; indent: string; first: boolean } | undefined {
+    const block = this.declarationBlock(at);
     if (!block) return undefined;
     const kids = block.namedChildren.filter((k): k is Node => !!k && k.type !== 'comment');
     let lastDecl: Node | undefined;
@@ -593,10 +624,30 @@ export class FixSource {
   /** Edit declaring `decl` (e.g. `u32 val;`) for code at `at`. */
   declare(at: Node, decl: string): Edit | undefined {
     const site = this.declarationSite(at);
-    // Kernel style: a blank line between the declarations and the code.
-    return site
-      ? { start: site.offset, end: site.offset, text: `${site.indent}${decl}\n${site.first ? '\n' : ''}` }
-      : undefined;
+    if (!site) return undefined;
+    // Kernel style: a blank line between the declarations and the code (once per block).
+    const blank = site.first && !this.declaredAt.has(site.offset);
+    this.declaredAt.add(site.offset);
+    return { start: site.offset, end: site.offset, text: `${site.indent}${decl}\n${blank ? '\n' : ''}` };
+  }
+
+  /**
+   * A scratch variable of `type` for code at `at`: one an earlier fix in this function declared in
+   * a block around `at`, or a new one (with the edit declaring it).
+   */
+  scratch(fn: CFunction, at: Node, type: string, base: string): { name: string; edit?: Edit } | undefined {
+    const mine = this.scratches.get(fn) ?? [];
+    this.scratches.set(fn, mine);
+    const reuse = mine.find(
+      (v) => v.type === type && v.block.startIndex <= at.startIndex && at.endIndex <= v.block.endIndex,
+    );
+    if (reuse) return { name: reuse.name };
+    const name = this.freshName(fn, base);
+    const edit = this.declare(at, `${type} ${name};`);
+    const block = this.declarationBlock(at);
+    if (!edit || !block) return undefined;
+    mine.push({ type, name, block });
+    return { name, edit };
   }
 
   /** Is an expression free of side effects and calls (except constant macros), so it may be evaluated again? */
