@@ -97,6 +97,15 @@ describe('driverscope fix (CLI)', () => {
     expect(again.stdout).toBe('');
   });
 
+  it('writes the same bytes whatever --jobs (files fixed in a worker pool)', () => {
+    const dir = repo();
+    cpSync(join(dir, 'drivers'), join(dir, 'more'), { recursive: true });
+    const one = run(['fix', '--stdout', '--jobs', '1', 'drivers', 'more'], dir);
+    const two = run(['fix', '--stdout', '--jobs', '2', 'drivers', 'more'], dir);
+    expect(one.stdout.match(/^diff --git/gm)).toHaveLength(6);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
   it('exits 2 on usage errors', () => {
     expect(run(['fix'], FIXTURES).code).toBe(2);
     expect(run(['fix', '--format', 'sarif', 'x.c'], FIXTURES).code).toBe(2);
