@@ -27,10 +27,11 @@ export const taintedPointerFix: Fixer = {
       true,
     );
     if (!use) return unfixed('pointer use not found');
-    const ptr =
-      use.type === 'pointer_expression' || use.type === 'field_expression'
-        ? use.childForFieldName('argument')!
-        : use;
+    // A dereference (`*p`, `p->f`) is judged by its pointer; `&buf[off]` and `buf + off` are the
+    // offset expression themselves.
+    const deref =
+      (use.type === 'pointer_expression' && use.child(0)?.type === '*') || use.type === 'field_expression';
+    const ptr = deref ? use.childForFieldName('argument')! : use;
     const off = isOffsetExpr(ptr);
     if (off) {
       const base = stripParens(off.base);

@@ -85,6 +85,22 @@ const DEVICE_TYPES: [string, (ptr: string, acc: string) => string][] = [
   ['drm_device', (ptr) => `drm_err(${ptr}, `],
   ['mmc_host', (ptr) => `dev_err(mmc_dev(${ptr}), `],
   ['net_device', (ptr) => `netdev_err(${ptr}, `],
+  ['fb_info', (_, acc) => `dev_err(${acc}device, `],
+  ['iio_dev', (_, acc) => `dev_err(&${acc}dev, `],
+  ['mtd_info', (_, acc) => `dev_err(&${acc}dev, `],
+  ['video_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['v4l2_subdev', (_, acc) => `dev_err(${acc}dev, `],
+  ['rtc_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['phy', (_, acc) => `dev_err(&${acc}dev, `],
+  ['watchdog_device', (_, acc) => `dev_err(${acc}parent, `],
+  ['gpio_chip', (_, acc) => `dev_err(${acc}parent, `],
+  ['usb_hcd', (_, acc) => `dev_err(${acc}self.controller, `],
+  ['sdhci_host', (_, acc) => `dev_err(mmc_dev(${acc}mmc), `],
+  ['hid_device', (ptr) => `hid_err(${ptr}, `],
+  ['regulator_dev', (ptr) => `rdev_err(${ptr}, `],
+  ['Scsi_Host', (ptr) => `shost_printk(KERN_ERR, ${ptr}, `],
+  ['scsi_device', (ptr) => `sdev_printk(KERN_ERR, ${ptr}, `],
+  ['ieee80211_hw', (_, acc) => `wiphy_err(${acc}wiphy, `],
 ];
 
 /** The log call head for a variable or member of `struct type` (pointer or embedded), if it leads to a device. */
