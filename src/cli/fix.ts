@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runFix, type FixRunResult } from '../fix/run.js';
 import { renderFixJson, renderFixText } from '../report/fix.js';
-import { ANALYSIS_OPTIONS, parseJobs, parsePathsCommand } from './args.js';
+import { ANALYSIS_OPTIONS, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const HELP = `usage: driverscope fix [options] <path>...
@@ -24,6 +24,7 @@ options:
   -o, --output <file>             write the report to a file
   -j, --jobs <n>                  worker threads for the analysis (default: number of cores)
       --check <id,...>            only these checks (${ALL_CHECKS.map((c) => c.meta.id).join(', ')})
+      --device-reads <file.json>  extra device-read APIs (see docs/device-reads.md)
       --no-cache                  do not read or write the result cache
       --no-progress               no progress bar
   -h, --help
@@ -69,6 +70,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const jobs = parseJobs('fix', values.jobs);
   if (jobs === null) return 2;
+  const extraReads = parseDeviceReads('fix', values['device-reads']);
+  if (extraReads === null) return 2;
   if (values['in-place'] && !values.force) {
     const dirs = new Set(
       positionals.map((p) => resolve(existsSync(p) && !p.endsWith('.c') ? p : dirname(p))),
@@ -92,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
       paths: positionals,
       jobs,
       checks: values.check?.flatMap((c) => c.split(',')).filter(Boolean),
+      extraReads,
       cache: !values['no-cache'],
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
       version,
