@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runFix, type FixRunResult } from '../fix/run.js';
 import { renderFixJson, renderFixText } from '../report/fix.js';
+import { renderSarif } from '../report/sarif.js';
 import { ANALYSIS_OPTIONS, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
@@ -20,7 +21,8 @@ options:
       --stdout                    print the patches instead of writing files
       --in-place                  edit the source files (refused on a dirty git tree)
       --force                     with --in-place: edit even if the git tree has changes
-  -f, --format <text|json>        the report (default: text); json lists every finding with fixStatus
+  -f, --format <text|json|sarif>  the report (default: text); json lists every finding with fixStatus,
+                                  sarif gives each fixed result its fix (artifactChanges)
   -o, --output <file>             write the report to a file
   -j, --jobs <n>                  worker threads for the analysis (default: number of cores)
       --check <id,...>            only these checks (${ALL_CHECKS.map((c) => c.meta.id).join(', ')})
@@ -60,8 +62,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const format = values.format!;
-  if (!['text', 'json'].includes(format)) {
-    console.error(`driverscope fix: unknown format '${format}' (text, json)`);
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    console.error(`driverscope fix: unknown format '${format}' (text, json, sarif)`);
     return 2;
   }
   if (values.stdout && values['in-place']) {
@@ -122,7 +124,12 @@ export async function run(argv: string[]): Promise<number> {
     for (const p of result.patches) writeFileSync(join(out, p.name), p.text);
     where = out;
   }
-  const report = format === 'json' ? renderFixJson(result) : renderFixText(result, where);
+  const report =
+    format === 'json'
+      ? renderFixJson(result)
+      : format === 'sarif'
+        ? renderSarif({ ...result.check, findings: result.findings }, version)
+        : renderFixText(result, where);
   if (values.output) writeFileSync(values.output, report);
   else if (values.stdout) process.stderr.write(report);
   else process.stdout.write(report);
