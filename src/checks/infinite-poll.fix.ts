@@ -17,6 +17,7 @@ import type { CFunction } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import type { Edit } from '../fix/edit.js';
 import {
+  describeExit,
   negate,
   textWith,
   unfixed,
@@ -352,12 +353,7 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
   const exit = src.failureExit(fn, loop, '-ETIMEDOUT', loop);
   if (typeof exit === 'string') return unfixed(exit);
   const log = src.logLine(fn, loop, 'timed out waiting for the device');
-  const onTimeout =
-    exit.kind === 'break'
-      ? `logs and stops waiting${exit.explain ? ` (it cannot return: ${exit.explain})` : ''}`
-      : exit.kind === 'goto'
-        ? 'logs and fails with -ETIMEDOUT through the error path'
-        : `logs and ${exit.lines[0]!.replace(/^return/, 'returns').replace(/;$/, '')}`;
+  const onTimeout = `logs and ${describeExit(exit, 'stops waiting')}`;
 
   const shape = iopollShape(src, loop, delay, budget, atomic);
   if (shape) {

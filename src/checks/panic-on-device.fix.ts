@@ -4,7 +4,7 @@
  * `BUG();` / `panic(fmt, ...);` under a device condition → `WARN(1, ...)` and the same exit.
  */
 import { callArgs, callName } from '../analysis/taint.js';
-import { unfixed, type FailureExit, type Fixer } from '../fix/source.js';
+import { describeExit, unfixed, type FailureExit, type Fixer } from '../fix/source.js';
 
 export const panicOnDeviceFix: Fixer = {
   checkId: 'panic-on-device',
@@ -40,15 +40,11 @@ export const panicOnDeviceFix: Fixer = {
     }
     const edits = src.replaceStatement(stmt, lines);
     if (typeof edits === 'string') return unfixed(edits);
-    const how = !exit.lines.length
-      ? 'goes on'
-      : exit.kind === 'goto'
-        ? `fails through the function's error path (${exit.lines.join(' ')})`
-        : exit.lines.join(' ').replace(/;$/, '');
+    const how = describeExit(exit, 'stops');
     return {
       plan: {
         edits,
-        summary: `warns and ${how.replace(/^return/, 'returns')} instead of crashing the kernel${exit.explain ? ` (${exit.explain})` : ''}`,
+        summary: `warns and ${how} instead of crashing the kernel`,
       },
     };
   },

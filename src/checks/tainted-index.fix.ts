@@ -6,7 +6,7 @@
  */
 import { descendants } from '../c/model.js';
 import type { Node } from '../c/parser.js';
-import { unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
+import { describeExit, unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
 import type { Fixer } from '../fix/source.js';
 import type { Finding } from '../types.js';
 
@@ -68,19 +68,11 @@ export function guardBefore(
   ];
   const edits = src.insertBefore(stmt, lines);
   if (typeof edits === 'string') return unfixed(edits);
-  const how =
-    exit.kind === 'goto'
-      ? `fails through the function's error path`
-      : exit.kind === 'break'
-        ? 'stops processing (break)'
-        : exit.lines
-            .join(' ')
-            .replace(/^return/, 'returns')
-            .replace(/;$/, '');
+  const how = describeExit(exit, 'stops processing (break)');
   return {
     plan: {
       edits,
-      summary: `checks ${what} before the use, logs and ${how}${exit.explain ? ` (it cannot return: ${exit.explain})` : ''}`,
+      summary: `checks ${what} before the use, logs and ${how}`,
     },
   };
 }

@@ -30,6 +30,24 @@ export interface Fixer {
 
 export const unfixed = (reason: string): FixOutcome => ({ unfixed: reason });
 
+/**
+ * What an exit does, for patch descriptions: "returns -EIO", "releases its lock and returns
+ * -ETIMEDOUT", "fails with -EIO through the error path (goto err)", `stopped` ("stops waiting").
+ */
+export function describeExit(exit: FailureExit, stopped: string): string {
+  const why = exit.explain ? ` (${exit.explain})` : '';
+  if (!exit.lines.length) return `goes on${why}`;
+  if (exit.kind === 'goto')
+    return `fails with ${exit.lines[0]!.replace(/^.*= (.*);$/, '$1')} through the error path (${exit.lines.at(-1)!.replace(/;$/, '')})`;
+  if (exit.kind === 'break') return `${stopped}${exit.explain ? ` (it cannot return: ${exit.explain})` : ''}`;
+  const ret = exit.lines
+    .at(-1)!
+    .replace(/^return\s*/, '')
+    .replace(/;$/, '');
+  const release = exit.lines.length > 1 ? 'releases the lock it took, then ' : '';
+  return `${release}returns${ret ? ` ${ret}` : ''}${why}`;
+}
+
 /** How a failure leaves the function at some point: the statements to write, and why this way. */
 export interface FailureExit {
   /** Statements, one per line, with `\t` for one more level of nesting. */
@@ -142,6 +160,29 @@ function isPure(n: Node): boolean {
 function loneBody(stmt: Node): boolean {
   const t = stmt.parent?.type;
   return !!t && t !== 'compound_statement' && t !== 'case_statement' && t !== 'labeled_statement';
+}
+
+/** The call that releases a lock call (`spin_lock_irqsave(&l, f)` → `spin_unlock_irqrestore(&l, f);`). */
+function unlockFor(lock: { name: string; args: string[] }): string | undefined {
+  const pairs: [RegExp, string, number][] = [
+    [/^(raw_)?spin_lock_irqsave(_nested)?$/, '$1spin_unlock_irqrestore', 2],
+    [/^(raw_)?spin_lock_irq$/, '$1spin_unlock_irq', 1],
+    [/^(raw_)?spin_lock_bh$/, '$1spin_unlock_bh', 1],
+    [/^(raw_)?spin_lock(_nested)?$/, '$1spin_unlock', 1],
+    [/^(read|write)_lock_irqsave$/, '$1_unlock_irqrestore', 2],
+    [/^(read|write)_lock(_irq|_bh)?$/, '$1_unlock$2', 1],
+    [/^mutex_lock(_nested)?$/, 'mutex_unlock', 1],
+    [/^down(_read|_write)?$/, 'up$1', 1],
+    [/^local_irq_save$/, 'local_irq_restore', 1],
+    [/^local_irq_disable$/, 'local_irq_enable', 0],
+    [/^rcu_read_lock(_bh)?$/, 'rcu_read_unlock$1', 0],
+    [/^preempt_disable$/, 'preempt_enable', 0],
+  ];
+  for (const [re, unlock, n] of pairs) {
+    if (!re.test(lock.name) || lock.args.length < n) continue;
+    return `${lock.name.replace(re, unlock)}(${lock.args.slice(0, n).join(', ')});`;
+  }
+  return undefined;
 }
 
 /** Top-level comma-separated arguments of a call's argument text. */
@@ -320,13 +361,18 @@ export class FixSource {
 
   /** Is the statement inside `fn` after a lock the function takes and before it releases it? */
   lockHeldAt(fn: CFunction, at: Node): boolean {
-    let held = 0;
+    return this.locksHeldAt(fn, at).length > 0;
+  }
+
+  /** The lock calls before `at` in `fn` not yet released, outermost first (`spin_lock_irqsave(&l, f)`). */
+  locksHeldAt(fn: CFunction, at: Node): { name: string; args: string[] }[] {
+    const held: { name: string; args: string[] }[] = [];
     for (const c of fn.calls) {
       if (c.node.startIndex >= at.startIndex) break;
-      if (LOCK.test(c.name)) held++;
-      else if (UNLOCK.test(c.name) && held > 0) held--;
+      if (LOCK.test(c.name)) held.push({ name: c.name, args: c.args.map((a) => this.text(a)) });
+      else if (UNLOCK.test(c.name) && held.length) held.pop();
     }
-    return held > 0;
+    return held;
   }
 
   /** Is the code at `at` in atomic context: an interrupt handler, or under a spinlock? */
@@ -452,7 +498,22 @@ export class FixSource {
       loop
         ? { lines: ['break;'], kind: 'break', explain: why }
         : `${why} and it has no error path to jump to`;
-    if (this.lockHeldAt(fn, at)) return breakOut('it holds a lock it took itself');
+    const exit = this.plainExit(fn, errno, breakOut, loop);
+    const held = this.locksHeldAt(fn, at);
+    if (!held.length || typeof exit === 'string' || exit.kind !== 'return') return exit;
+    // Release what this function took, innermost first, then fail.
+    const unlocks = held.map(unlockFor).reverse();
+    if (unlocks.some((u) => !u)) return breakOut('it holds a lock it took itself');
+    return { ...exit, lines: [...(unlocks as string[]), ...exit.lines], explain: undefined };
+  }
+
+  /** The failure exit from the function's kind alone (locks aside). */
+  private plainExit(
+    fn: CFunction,
+    errno: string,
+    breakOut: (why: string) => FailureExit | string,
+    loop?: Node,
+  ): FailureExit | string {
     const rt = fn.returnType.replace(/\b(static|inline|__always_inline|noinline|extern|const)\b/g, '').trim();
     if (fn.returnsPointer) {
       const errPtr = /\bERR_PTR\s*\(/.test(this.text(fn.body));

@@ -51,8 +51,12 @@ describe('fix: what each finding gets', () => {
       /readl_poll_timeout_atomic\(\) with a 10 ms limit; on timeout it logs and returns -ETIMEDOUT/,
     );
     expect(byFn.get('pl_wait_ready')!.fix).toMatch(/readl_poll_timeout\(\) with a 1 s limit/);
+    // Under a spinlock it took, the function releases it before failing.
     expect(byFn.get('pl_flush')!.fix).toMatch(
-      /counter .*stops waiting \(it cannot return: it holds a lock it took itself\)/,
+      /counter \(at most 10000 rounds\); on timeout it logs and releases the lock it took, then returns -ETIMEDOUT/,
+    );
+    expect(byFn.get('pl_wait_done')!.fix).toMatch(
+      /stops waiting \(it cannot return: its int value cannot carry an error\)/,
     );
     expect(byFn.get('pl_start')!.fix).toMatch(/through the error path/);
     expect(byFn.get('pl_helper')!.fix).toMatch(/1 s limit instead of 0/);
