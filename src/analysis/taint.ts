@@ -831,16 +831,22 @@ export function comparedPaths(cond: Node): CheckedPath[] {
           const p = accessPath(side);
           if (p) out.push({ path: p, kind: nullTest ? CHECK_NULL : CHECK_RANGE, node: side });
           else {
-            // `off + sizeof(*hdr) > size` checks `off` too.
-            const s2 = stripParens(side);
-            if (
-              s2.type === 'binary_expression' &&
-              ['+', '-', '*', '<<', '>>'].includes(s2.child(1)?.type ?? '')
-            )
+            // `off + sizeof(*hdr) > size` checks `off` too; so does `((v >> 4) & 7) >= N` check `v`.
+            const operands = (e: Node): void => {
+              const s2 = stripParens(e);
+              if (
+                s2.type !== 'binary_expression' ||
+                !['+', '-', '*', '<<', '>>', '&'].includes(s2.child(1)?.type ?? '')
+              )
+                return;
               for (const operand of [s2.childForFieldName('left'), s2.childForFieldName('right')]) {
-                const q = operand ? accessPath(operand) : undefined;
-                if (q) out.push({ path: q, kind: CHECK_RANGE, node: operand! });
+                if (!operand) continue;
+                const q = accessPath(operand);
+                if (q) out.push({ path: q, kind: CHECK_RANGE, node: operand });
+                else operands(operand);
               }
+            };
+            operands(side);
           }
         }
       }

@@ -6,7 +6,7 @@
  */
 import { descendants } from '../c/model.js';
 import type { Node } from '../c/parser.js';
-import { describeExit, unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
+import { describeExit, operand, unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
 import type { Fixer } from '../fix/source.js';
 import type { Finding } from '../types.js';
 
@@ -98,7 +98,7 @@ export const taintedIndexFix: Fixer = {
         f,
         src,
         sub,
-        `${idx} >= ${count}`,
+        `${operand(idx, index)} >= ${operand(count)}`,
         'invalid index from the device',
         `${idx} against the allocated count ${count}`,
         index,
@@ -109,7 +109,7 @@ export const taintedIndexFix: Fixer = {
       f,
       src,
       sub,
-      `${idx} >= ARRAY_SIZE(${arr})`,
+      `${operand(idx, index)} >= ARRAY_SIZE(${arr})`,
       'invalid index from the device',
       `${idx} against ARRAY_SIZE(${arr})`,
       index,

@@ -4,7 +4,7 @@
  * function fails. Offsets into buffers of unknown size are left alone (no bound to check against).
  */
 import { stripParens } from '../analysis/paths.js';
-import { unfixed, type Fixer } from '../fix/source.js';
+import { operand, unfixed, type Fixer } from '../fix/source.js';
 import { guardBefore } from './tainted-index.fix.js';
 import { isOffsetExpr } from './tainted-pointer.js';
 
@@ -43,7 +43,7 @@ export const taintedPointerFix: Fixer = {
         f,
         src,
         use,
-        `${o} >= ARRAY_SIZE(${b})`,
+        `${operand(o, off.offset)} >= ARRAY_SIZE(${b})`,
         'invalid offset from the device',
         `${o} against ARRAY_SIZE(${b})`,
         off.offset,

@@ -939,6 +939,20 @@ export function callParts(src: FixSource, call: Node): { name: string; args: str
   return { name: callName(call), args: callArgs(call).map((a) => src.text(a)) };
 }
 
+/**
+ * `text` as an operand of a comparison: as is for a name, member, element, call, number or
+ * parenthesised expression; in parentheses otherwise (`x & 0xf` → `(x & 0xf)`, so that
+ * `(x & 0xf) >= N` does not become `x & (0xf >= N)`).
+ */
+export function operand(text: string, n?: Node): string {
+  const simple = n
+    ? /^(identifier|field_expression|subscript_expression|call_expression|number_literal|parenthesized_expression|sizeof_expression)$/.test(
+        n.type,
+      )
+    : /^[\w.>-]+$/.test(text) && !/-$/.test(text);
+  return simple ? text : `(${text})`;
+}
+
 /** `(x)` → `x` (parentheses only; casts stay). */
 function unparen(n: Node): Node {
   let cur = n;

@@ -32,6 +32,18 @@ static int f(void __iomem *base)
 }`,
     },
     {
+      name: 'a range check of the shifted and masked value (what driverscope fix writes)',
+      code: `static u32 stats[4];
+static int f(void __iomem *base)
+{
+	u32 v = readl(base + 4);
+	if (((v >> 4) & 0x7) >= ARRAY_SIZE(stats))
+		return -EIO;
+	stats[(v >> 4) & 0x7]++;
+	return 0;
+}`,
+    },
+    {
       name: 'an assignment kills the taint',
       code: `static u32 stats[16];
 static void f(void __iomem *base)

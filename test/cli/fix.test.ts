@@ -48,7 +48,7 @@ describe('driverscope fix (CLI)', () => {
     expect(readFileSync(join(dir, 'patches', files[1]!), 'utf8')).toMatch(
       /^diff --git a\/drivers\/poll\.c b\/drivers\/poll\.c$/m,
     );
-    expect(r.stdout).toMatch(/^20 findings, 18 fixed \(90\.0%\), 3 patches/);
+    expect(r.stdout).toMatch(/^21 findings, 19 fixed \(90\.5%\), 3 patches/);
     expect(r.stdout).toMatch(
       /tainted-index: the array size is not known from its declaration or its allocation/,
     );
@@ -71,8 +71,9 @@ describe('driverscope fix (CLI)', () => {
     const dir = repo();
     const r = run(['fix', 'drivers/data.c', '--format', 'json', '--out', 'p'], dir);
     const j = JSON.parse(r.stdout);
-    expect(j.summary).toMatchObject({ findings: 6, fixed: 4, patches: 1 });
+    expect(j.summary).toMatchObject({ findings: 7, fixed: 5, patches: 1 });
     expect(j.findings.map((f: { fixStatus: string }) => f.fixStatus).sort()).toEqual([
+      'fixed',
       'fixed',
       'fixed',
       'fixed',
@@ -129,7 +130,7 @@ describe('driverscope fix (CLI)', () => {
     const results = log.runs[0].results as {
       fixes?: { artifactChanges: { replacements: Replacement[] }[] }[];
     }[];
-    expect(results.filter((x) => x.fixes).length).toBe(4);
+    expect(results.filter((x) => x.fixes).length).toBe(5);
     // Apply every fix's replacements to the original text (last first) and compare with git apply.
     const original = readFileSync(join(dir, 'drivers/data.c'), 'utf8');
     const starts = [0];
