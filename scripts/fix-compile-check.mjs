@@ -219,6 +219,7 @@ async function main() {
 
   const results = [];
   const notBuilt = [];
+  const beforeCache = new Map(); // file → its build on the clean tree (a file in two patches is built once before)
   for (const cls of CLASSES) {
     let taken = 0;
     let tried = 0;
@@ -229,7 +230,8 @@ async function main() {
       const before = {};
       let builds = true;
       for (const f of cfiles) {
-        before[f] = buildObject(src, prep.build, f, jobs);
+        if (!beforeCache.has(f)) beforeCache.set(f, buildObject(src, prep.build, f, jobs));
+        before[f] = beforeCache.get(f);
         if (!before[f].ok) builds = false;
       }
       if (!builds) {
@@ -309,6 +311,10 @@ async function main() {
       console.log(
         `${pad(r.patch, 44)} ${pad(f.file, 60)} ${pad(showBuild(f.before), 16)} ${pad(showBuild(f.after), 16)} ${f.newWarnings.length}`,
       );
+  }
+  if (notBuilt.length) {
+    console.log('\nnot built before the patch (skipped, not failures):');
+    for (const n of notBuilt) console.log(`  ${pad(n.class, 6)} ${pad(n.patch, 44)} ${n.reasons.join('; ')}`);
   }
   console.log(
     `\n${totals.patches} patches (${CLASSES.map((c) => `${c} ${totals.perClass[c]}`).join(', ')}), ${totals.files} files: ` +
