@@ -65,11 +65,13 @@ async function main() {
   );
   const applyMs = Date.now() - t1;
 
-  // patch(1) compatibility: dry runs never write.
+  // patch(1) compatibility: dry runs never write; --fuzz=0 is as strict as git apply.
   const forPatch = options['patch-all'] ? patches : patches.slice(0, 1);
   const patchFailures = [];
   for (const p of forPatch) {
-    const r = sh('patch', ['-p1', '--dry-run', '--force', '--silent', '-i', p.path], { cwd: repo });
+    const r = sh('patch', ['-p1', '--dry-run', '--force', '--silent', '--fuzz=0', '-i', p.path], {
+      cwd: repo,
+    });
     if (r.status !== 0) patchFailures.push({ name: p.name, message: (r.stdout + r.stderr).trim() });
   }
   release();

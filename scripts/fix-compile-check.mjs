@@ -132,21 +132,28 @@ function prepareBuild(src, cache, version, jobs) {
   return { build, times, reused: false };
 }
 
+/** The compiler's `error:` lines (else make's `***` lines) of a failed build, without the source-tree prefix, at most 5. */
+function errorLines(log, src) {
+  const lines = log.split('\n').map((l) => l.split(`${src}/`).join('').trim());
+  const errors = lines.filter((l) => /\berror:/.test(l));
+  return (errors.length ? errors : lines.filter((l) => l.includes('***'))).slice(0, 5);
+}
+
 /** Build one object; returns {ok, notTarget, warnings, errors, ms}. The old object is removed first so it is really compiled. */
 function buildObject(src, build, cfile, jobs) {
   const obj = cfile.replace(/\.c$/, '.o');
   rmSync(join(build, obj), { force: true });
-  const r = sh('make', ['-s', `-j${jobs}`, '-C', src, `O=${build}`, obj]);
+  // LC_ALL=C: the same (ASCII-quoted) compiler messages whatever the caller's locale.
+  const r = sh('make', ['-s', `-j${jobs}`, '-C', src, `O=${build}`, obj], {
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   const log = `${r.stdout}\n${r.stderr}`;
   const ok = r.status === 0 && existsSync(join(build, obj));
   return {
     ok,
     notTarget: !ok && isNotATarget(log),
     warnings: normaliseWarnings(log, [src, build]),
-    errors: log
-      .split('\n')
-      .filter((l) => /\berror\b|\*\*\*/.test(l))
-      .slice(0, 5),
+    errors: errorLines(log, src),
     ms: r.ms,
   };
 }
@@ -303,18 +310,27 @@ async function main() {
   Object.assign(summary, { totals, results, notBuiltBefore: notBuilt });
 
   console.log(
-    `\n${pad('patch', 44)} ${pad('file', 60)} ${pad('before', 16)} ${pad('after', 16)} new warnings`,
+    `\n${pad('class', 6)} ${pad('patch', 44)} ${pad('file', 60)} ${pad('before', 16)} ${pad('after', 16)} new warnings`,
   );
   for (const r of results) {
-    if (!r.applied) console.log(`${pad(r.patch, 44)} ${pad('(does not apply)', 60)}`);
+    if (!r.applied) console.log(`${pad(r.class, 6)} ${pad(r.patch, 44)} ${pad('(does not apply)', 60)}`);
     for (const f of r.files)
       console.log(
-        `${pad(r.patch, 44)} ${pad(f.file, 60)} ${pad(showBuild(f.before), 16)} ${pad(showBuild(f.after), 16)} ${f.newWarnings.length}`,
+        `${pad(r.class, 6)} ${pad(r.patch, 44)} ${pad(f.file, 60)} ${pad(showBuild(f.before), 16)} ${pad(showBuild(f.after), 16)} ${f.newWarnings.length}`,
       );
   }
   if (notBuilt.length) {
     console.log('\nnot built before the patch (skipped, not failures):');
     for (const n of notBuilt) console.log(`  ${pad(n.class, 6)} ${pad(n.patch, 44)} ${n.reasons.join('; ')}`);
+  }
+  if (regressions.length || notApplied.length) {
+    console.log('\nregressions:');
+    for (const r of notApplied) console.log(`  ${r.patch}: does not apply: ${r.applyError.split('\n')[0]}`);
+    for (const f of regressions) {
+      const patch = results.find((r) => r.files.includes(f)).patch;
+      if (!f.after.ok) console.log(`  ${patch}: ${f.file} fails after the patch: ${f.after.errors[0] ?? ''}`);
+      for (const w of f.newWarnings) console.log(`  ${patch}: new warning: ${w}`);
+    }
   }
   console.log(
     `\n${totals.patches} patches (${CLASSES.map((c) => `${c} ${totals.perClass[c]}`).join(', ')}), ${totals.files} files: ` +
