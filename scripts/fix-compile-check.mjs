@@ -143,10 +143,10 @@ function errorLines(log, src) {
 function buildObject(src, build, cfile, jobs) {
   const obj = cfile.replace(/\.c$/, '.o');
   rmSync(join(build, obj), { force: true });
-  // LC_ALL=C: the same (ASCII-quoted) compiler messages whatever the caller's locale.
-  const r = sh('make', ['-s', `-j${jobs}`, '-C', src, `O=${build}`, obj], {
-    env: { ...process.env, LC_ALL: 'C' },
-  });
+  // The C locale: the same (ASCII-quoted) compiler messages whatever the caller's locale (the kernel's
+  // Makefile unexports LC_ALL, so LANG, LC_CTYPE and LC_MESSAGES are set too).
+  const env = { ...process.env, LC_ALL: 'C', LANG: 'C', LC_CTYPE: 'C', LC_MESSAGES: 'C' };
+  const r = sh('make', ['-s', `-j${jobs}`, '-C', src, `O=${build}`, obj], { env });
   const log = `${r.stdout}\n${r.stderr}`;
   const ok = r.status === 0 && existsSync(join(build, obj));
   return {

@@ -156,7 +156,10 @@ export function generatePatches(tree, log = console.log) {
   log(`generating patches: node dist/cli/main.js fix --out ${out} ${tree}`);
   const r = sh(process.execPath, [CLI, 'fix', '--out', out, tree], { stdio: ['ignore', 'ignore', 'pipe'] });
   log(`  fix: exit ${r.status}, ${secs(r.ms)}`);
-  if (r.status !== 0 && r.status !== 1)
+  if (r.status !== 0 && r.status !== 1) {
+    rmSync(out, { recursive: true, force: true });
     throw new Error(`driverscope fix failed (exit ${r.status}):\n${r.stderr.trim().slice(-4000)}`);
+  }
+  log(`  patches kept in ${out}`);
   return out;
 }
