@@ -13,6 +13,7 @@
 // A patch whose files do not build before (not selected by allmodconfig, arch-only code) is reported as
 // "not built before" and the next candidate of its class is tried instead, until the class quota is met.
 // Exits 1 when a file that compiled before fails after or has a new warning.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -25,6 +26,7 @@ import {
   sh,
 } from './lib/kernel-scratch.mjs';
 import {
+  addObjectTargets,
   CLASSES,
   candidateOrder,
   classQuotas,
@@ -80,6 +82,49 @@ function installDeps() {
 }
 
 const PREPARED = '.driverscope-prepared';
+const TARGETS = '.driverscope-targets.json';
+const C_LOCALE = { LC_ALL: 'C', LANG: 'C', LC_CTYPE: 'C', LC_MESSAGES: 'C' };
+
+/**
+ * Which .c files allmodconfig compiles, and under which object target: one `make -n` dry run of
+ * drivers/ and sound/ (kept in the build dir until the next prepare). A file's own path is not always
+ * its target: amdgpu builds drivers/gpu/drm/amd/display/... as drivers/gpu/drm/amd/amdgpu/../display/...,
+ * and only that target gets amdgpu's include paths. A file missing from the map is not built by
+ * allmodconfig on this architecture.
+ */
+async function objectTargets(src, build) {
+  const file = join(build, TARGETS);
+  if (existsSync(file))
+    return { map: new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')))), ms: 0 };
+  console.log('listing the objects allmodconfig builds in drivers/ and sound/ (make -n, once)');
+  const t = Date.now();
+  const map = new Map();
+  await new Promise((done, fail) => {
+    const p = spawn('make', ['-n', '-k', '-C', src, `O=${build}`, 'drivers/', 'sound/'], {
+      env: { ...process.env, ...C_LOCALE },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let rest = '';
+    p.stdout.setEncoding('utf8');
+    p.stdout.on('data', (chunk) => {
+      const text = rest + chunk;
+      const cut = text.lastIndexOf('\n');
+      rest = text.slice(cut + 1);
+      addObjectTargets(text.slice(0, cut + 1), src, map);
+    });
+    p.on('error', fail);
+    p.on('close', () => {
+      addObjectTargets(rest, src, map);
+      done();
+    });
+  });
+  if (map.size === 0) throw new Error('make -n found no objects to build in drivers/ and sound/');
+  const sorted = Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
+  writeFileSync(file, `${JSON.stringify(sorted)}\n`);
+  const ms = Date.now() - t;
+  console.log(`  ${map.size} objects in ${secs(ms)}`);
+  return { map, ms };
+}
 
 /**
  * The prepared out-of-tree build directory: allmodconfig without WERROR, then `make prepare`.
@@ -104,6 +149,7 @@ function prepareBuild(src, cache, version, jobs) {
     return { build, times, reused: true };
   }
   rmSync(stamp, { force: true });
+  rmSync(join(build, TARGETS), { force: true });
   mkdirSync(build, { recursive: true });
   const make = (...args) => {
     const r = must('make', ['-s', '-C', src, `O=${build}`, ...args]);
@@ -139,19 +185,27 @@ function errorLines(log, src) {
   return (errors.length ? errors : lines.filter((l) => l.includes('***'))).slice(0, 5);
 }
 
-/** Build one object; returns {ok, notTarget, warnings, errors, ms}. The old object is removed first so it is really compiled. */
-function buildObject(src, build, cfile, jobs) {
-  const obj = cfile.replace(/\.c$/, '.o');
-  rmSync(join(build, obj), { force: true });
+/**
+ * Build the object of one .c file; returns {ok, notTarget, target, warnings, errors, ms}. A file
+ * allmodconfig does not compile (not in `targets`) is not built. The old object is removed first so
+ * that it is really compiled.
+ */
+function buildObject(src, build, cfile, jobs, targets) {
+  const target = targets.get(cfile);
+  if (!target)
+    return { ok: false, notTarget: true, warnings: [], errors: ['not built by allmodconfig'], ms: 0 };
+  rmSync(join(build, target), { force: true });
   // The C locale: the same (ASCII-quoted) compiler messages whatever the caller's locale (the kernel's
   // Makefile unexports LC_ALL, so LANG, LC_CTYPE and LC_MESSAGES are set too).
-  const env = { ...process.env, LC_ALL: 'C', LANG: 'C', LC_CTYPE: 'C', LC_MESSAGES: 'C' };
-  const r = sh('make', ['-s', `-j${jobs}`, '-C', src, `O=${build}`, obj], { env });
+  const r = sh('make', ['-s', `-j${jobs}`, '-C', src, `O=${build}`, target], {
+    env: { ...process.env, ...C_LOCALE },
+  });
   const log = `${r.stdout}\n${r.stderr}`;
-  const ok = r.status === 0 && existsSync(join(build, obj));
+  const ok = r.status === 0 && existsSync(join(build, target));
   return {
     ok,
     notTarget: !ok && isNotATarget(log),
+    target,
     warnings: normaliseWarnings(log, [src, build]),
     errors: errorLines(log, src),
     ms: r.ms,
@@ -206,6 +260,8 @@ async function main() {
   summary.times.scratchRepo = Date.now() - t;
   const release = lockScratch(src);
   const prep = prepareBuild(src, cache, version, jobs);
+  const targets = await objectTargets(src, prep.build);
+  if (targets.ms) prep.times.objectList = targets.ms;
   Object.assign(summary.times, prep.times);
   summary.buildDir = prep.build;
   if (options['prepare-only']) {
@@ -237,7 +293,7 @@ async function main() {
       const before = {};
       let builds = true;
       for (const f of cfiles) {
-        if (!beforeCache.has(f)) beforeCache.set(f, buildObject(src, prep.build, f, jobs));
+        if (!beforeCache.has(f)) beforeCache.set(f, buildObject(src, prep.build, f, jobs, targets.map));
         before[f] = beforeCache.get(f);
         if (!before[f].ok) builds = false;
       }
@@ -245,7 +301,8 @@ async function main() {
         const why = cfiles
           .filter((f) => !before[f].ok)
           .map(
-            (f) => `${f}: ${before[f].notTarget ? 'not a target' : (before[f].errors[0] ?? 'failed').trim()}`,
+            (f) =>
+              `${f}: ${before[f].notTarget ? 'not built by allmodconfig' : (before[f].errors[0] ?? 'failed').trim()}`,
           );
         console.log(
           `  ${pad(cls, 6)} ${pad(patch.name, 44)} not built before (${why.join('; ')}) — next candidate`,
@@ -266,7 +323,7 @@ async function main() {
         continue;
       }
       for (const f of cfiles) {
-        const after = buildObject(src, prep.build, f, jobs);
+        const after = buildObject(src, prep.build, f, jobs, targets.map);
         const fresh = newWarnings(before[f].warnings, after.warnings);
         entry.files.push({ file: f, before: before[f], after, newWarnings: fresh });
         console.log(

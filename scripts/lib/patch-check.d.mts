@@ -22,3 +22,8 @@ export function parseArgs(
   flags?: string[],
 ): { options: Record<string, string | true>; positional: string[] };
 export function secs(ms: number): string;
+export function addObjectTargets(
+  text: string,
+  srcPrefix: string,
+  into?: Map<string, string>,
+): Map<string, string>;

@@ -1,6 +1,7 @@
 // Pure helpers shared by scripts/fix-apply-check.mjs and scripts/fix-compile-check.mjs
 // (no I/O here, so test/scripts/ can test them directly).
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 
 /** The five driver classes of the Carburizer tables, in report order. */
 export const CLASSES = ['net', 'scsi', 'sound', 'video', 'other'];
@@ -181,4 +182,24 @@ export function parseArgs(argv, flags = []) {
 /** Seconds with one decimal, for the timing lines. */
 export function secs(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Object targets of a Kbuild dry run (`make -n`): for each compile command `... -c -o OBJ SRC.c`, the
+ * kernel-relative source path (with `..` resolved and the source-tree prefix removed) → the object
+ * target exactly as Kbuild names it (e.g. `drivers/gpu/drm/amd/amdgpu/../display/dc/x.o`, which is the
+ * only path that builds with amdgpu's flags). Host programs under scripts/ and tools/ are left out.
+ * Adds to `into` (a Map) and returns it, so a long dry run can be parsed line by line.
+ */
+export function addObjectTargets(text, srcPrefix, into = new Map()) {
+  const prefix = srcPrefix.endsWith('/') ? srcPrefix : `${srcPrefix}/`;
+  for (const m of text.matchAll(/ -c -o (\S+\.o) (\S+\.c)(?=[\s;'"]|$)/g)) {
+    const obj = m[1];
+    let source = m[2].startsWith(prefix) ? m[2].slice(prefix.length) : m[2];
+    source = posix.normalize(source);
+    if (source.startsWith('/') || source.startsWith('../')) continue;
+    if (/^(scripts|tools)\//.test(source)) continue;
+    if (!into.has(source)) into.set(source, obj);
+  }
+  return into;
 }

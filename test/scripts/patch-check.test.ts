@@ -1,6 +1,7 @@
 // Pure helpers of scripts/fix-apply-check.mjs and scripts/fix-compile-check.mjs.
 import { describe, expect, it } from 'vitest';
 import {
+  addObjectTargets,
   candidateOrder,
   classOf,
   classQuotas,
@@ -136,5 +137,23 @@ describe('patch-check helpers', () => {
       positional: ['extra'],
     });
     expect(() => parseArgs(['--patches'])).toThrow(/needs a value/);
+  });
+
+  it('addObjectTargets: source → Kbuild object target from a make -n dry run', () => {
+    const src = '/c/scratch-linux-6.12';
+    const dry = [
+      `  gcc -Wp,-MMD,sound/pci/.ens1370.o.d -nostdinc -O2 -c -o sound/pci/ens1370.o ${src}/sound/pci/ens1370.c ; ./tools/objtool/objtool sound/pci/ens1370.o`,
+      `  gcc -Wp,-MMD,x.d -I${src}/drivers/gpu/drm/amd/amdgpu/../display -c -o drivers/gpu/drm/amd/amdgpu/../display/dc/core/dc.o ${src}/drivers/gpu/drm/amd/amdgpu/../display/dc/core/dc.c`,
+      "printf '%s' 'cmd_sound/pci/ens1370.o := gcc -c -o sound/pci/ens1370.o /c/scratch-linux-6.12/sound/pci/ens1370.c'",
+      '  gcc -c -o scripts/dtc/dtc-lexer.lex.o scripts/dtc/dtc-lexer.lex.c',
+    ].join('\n');
+    const map = addObjectTargets(dry, src);
+    expect([...map]).toEqual([
+      ['sound/pci/ens1370.c', 'sound/pci/ens1370.o'],
+      ['drivers/gpu/drm/amd/display/dc/core/dc.c', 'drivers/gpu/drm/amd/amdgpu/../display/dc/core/dc.o'],
+    ]);
+    // Parsed piece by piece into the same map.
+    addObjectTargets(`gcc -c -o sound/x.o ${src}/sound/x.c`, `${src}/`, map);
+    expect(map.get('sound/x.c')).toBe('sound/x.o');
   });
 });
