@@ -26,7 +26,7 @@ import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Check } from './check.js';
 
 /** Position of `timeout_us` in the iopoll family; the rest take it last. */
-const TIMEOUT_ARG: Record<string, number> = {
+export const TIMEOUT_ARG: Record<string, number> = {
   read_poll_timeout: 4,
   read_poll_timeout_atomic: 4,
   readx_poll_timeout: 5,

@@ -16,6 +16,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'find code that trusts the hardware (Carburizer checks)',
     load: () => import('./check.js'),
   },
+  fix: {
+    summary: 'write repair patches for what check finds (timeouts, bounds checks, WARN_ON, logs)',
+    load: () => import('./fix.js'),
+  },
   kernel: {
     summary: 'fetch a Linux source tree from Debian into the cache',
     load: () => import('./kernel.js'),

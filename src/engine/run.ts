@@ -51,7 +51,8 @@ function analysisCodeHash(): string {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(js|ts)$/.test(e.name) && !e.name.endsWith('.d.ts'))
+      // Fixes (checks/*.fix.ts, checks/fixes.ts) do not change findings: not part of the key.
+      else if (/\.(js|ts)$/.test(e.name) && !/\.d\.ts$|\.fix\.[jt]s$|^fixes\.[jt]s$/.test(e.name))
         h.update(p.slice(root.length)).update(readFileSync(p));
     }
   };

@@ -1,0 +1,703 @@
+/**
+ * What every fix needs to know about the file and function it edits: where a finding's node is,
+ * how the file indents, how the function logs, how it fails (its return type, its goto-cleanup
+ * path, a lock it holds), which names are free, and where a statement or declaration can go.
+ * Fixes (src/checks/<id>.fix.ts) describe their change with these; they never splice text themselves.
+ */
+import { callArgs, callName } from '../analysis/taint.js';
+import { descendants, type CFunction, type FileModel } from '../c/model.js';
+import type { Node, ParsedFile } from '../c/parser.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Finding } from '../types.js';
+import type { Edit } from './edit.js';
+
+/** A fix's result: the edits, the includes they need, and a sentence for the patch description. */
+export interface FixPlan {
+  edits: Edit[];
+  includes?: string[];
+  /** What the fix does, for the commit message ("gives up after 10 ms and returns -ETIMEDOUT"). */
+  summary: string;
+}
+
+export type FixOutcome = { plan: FixPlan } | { unfixed: string };
+
+export interface Fixer {
+  checkId: string;
+  fix(finding: Finding, src: FixSource): FixOutcome;
+}
+
+export const unfixed = (reason: string): FixOutcome => ({ unfixed: reason });
+
+/** How a failure leaves the function at some point: the statements to write, and why this way. */
+export interface FailureExit {
+  /** Statements, one per line, with `\t` for one more level of nesting. */
+  lines: string[];
+  kind: 'return' | 'goto' | 'break' | 'continue-after-log';
+  /** Said in the patch when the action is not the obvious `return -E...;`. */
+  explain?: string;
+}
+
+const ERRNO_TYPES = /^(?:static\s+)?(?:inline\s+)?(?:int|long|ssize_t|s32|int32_t|s64|long long|signed int)$/;
+const LOCK =
+  /^(spin_lock(_irqsave|_irq|_bh|_nested|_irqsave_nested)?|raw_spin_lock(_irqsave|_irq|_bh)?|read_lock(_irqsave|_irq|_bh)?|write_lock(_irqsave|_irq|_bh)?|mutex_lock(_nested|_interruptible|_killable)?|down(_read|_write|_interruptible|_killable)?|local_irq_save|local_irq_disable|rcu_read_lock(_bh)?|preempt_disable|spin_lock_irqsave_nested)$/;
+const UNLOCK =
+  /^(spin_unlock(_irqrestore|_irq|_bh)?|raw_spin_unlock(_irqrestore|_irq|_bh)?|read_unlock(_irqrestore|_irq|_bh)?|write_unlock(_irqrestore|_irq|_bh)?|mutex_unlock|up(_read|_write)?|local_irq_restore|local_irq_enable|rcu_read_unlock(_bh)?|preempt_enable)$/;
+/** Logging families whose first argument names the device, and their error-level call. */
+const LOG_FAMILIES: [RegExp, string][] = [
+  [/^dev_(err|warn|info|notice|dbg|crit|alert|emerg)(_ratelimited|_once)?$|^dev_err_probe$/, 'dev_err'],
+  [/^netdev_(err|warn|info|notice|dbg|crit|alert|emerg)(_once)?$/, 'netdev_err'],
+  [/^pci_(err|warn|info|notice|dbg)$/, 'pci_err'],
+  [/^drm_(err|warn|info|dbg)(_once|_ratelimited)?$/, 'drm_err'],
+  [/^ata_dev_(err|warn|info|dbg)$/, 'ata_dev_err'],
+  [/^ata_port_(err|warn|info|dbg)$/, 'ata_port_err'],
+  [/^ata_link_(err|warn|info|dbg)$/, 'ata_link_err'],
+  [/^wiphy_(err|warn|info|dbg)$/, 'wiphy_err'],
+  [/^hid_(err|warn|info|dbg)$/, 'hid_err'],
+  [/^ibdev_(err|warn|info|dbg)$/, 'ibdev_err'],
+  [/^v4l2_(err|warn|info|dbg)$/, 'v4l2_err'],
+];
+/**
+ * Kernel objects that lead to a device to log against: `ptr` is an expression for a pointer to
+ * the object, `acc` the prefix for its members (`port->` or `priv->port.`).
+ */
+const DEVICE_TYPES: [string, (ptr: string, acc: string) => string][] = [
+  ['device', (ptr) => `dev_err(${ptr}, `],
+  ['pci_dev', (_, acc) => `dev_err(&${acc}dev, `],
+  ['platform_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['i2c_client', (_, acc) => `dev_err(&${acc}dev, `],
+  ['spi_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['usb_interface', (_, acc) => `dev_err(&${acc}dev, `],
+  ['usb_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['serio', (_, acc) => `dev_err(&${acc}dev, `],
+  ['acpi_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['i2c_adapter', (_, acc) => `dev_err(&${acc}dev, `],
+  ['spi_controller', (_, acc) => `dev_err(&${acc}dev, `],
+  ['spi_master', (_, acc) => `dev_err(&${acc}dev, `],
+  ['mii_bus', (_, acc) => `dev_err(&${acc}dev, `],
+  ['input_dev', (_, acc) => `dev_err(&${acc}dev, `],
+  ['uart_port', (_, acc) => `dev_err(${acc}dev, `],
+  ['snd_soc_component', (_, acc) => `dev_err(${acc}dev, `],
+  ['snd_card', (_, acc) => `dev_err(${acc}dev, `],
+  ['phy_device', (ptr) => `phydev_err(${ptr}, `],
+  ['ata_port', (ptr) => `ata_port_err(${ptr}, `],
+  ['drm_device', (ptr) => `drm_err(${ptr}, `],
+  ['mmc_host', (ptr) => `dev_err(mmc_dev(${ptr}), `],
+  ['net_device', (ptr) => `netdev_err(${ptr}, `],
+];
+
+/** The log call head for a variable or member of `struct type` (pointer or embedded), if it leads to a device. */
+function deviceLog(type: string, expr: string, pointer: boolean): string | undefined {
+  const t = DEVICE_TYPES.find(([name]) => name === type);
+  if (!t) return undefined;
+  return pointer ? t[1](expr, `${expr}->`) : t[1](`&${expr}`, `${expr}.`);
+}
+
+const headerCache = new Map<string, string[]>();
+
+function isPure(n: Node): boolean {
+  for (const d of descendants(n, new Set(['call_expression', 'update_expression', 'assignment_expression'])))
+    if (d.type !== 'call_expression' || !/^[A-Z][A-Z0-9_]*$/.test(callName(d))) return false;
+  return true;
+}
+
+/** One file being fixed: its text, tree and model, and the layout facts fixes share. */
+export class FixSource {
+  readonly source: string;
+  /** One level of indentation in this file ('\t' in kernel code). */
+  readonly unit: string;
+  /** Names each fix has taken, per function, so two fixes in one function do not collide. */
+  private readonly taken = new Map<CFunction, Set<string>>();
+  private readonly members = new Map<string, { type: string; name: string; pointer: boolean }[]>();
+
+  constructor(
+    readonly parsed: ParsedFile,
+    readonly model: FileModel,
+  ) {
+    this.source = parsed.source;
+    const tabs = (this.source.match(/^\t/gm) ?? []).length;
+    const spaces = (this.source.match(/^ {2,}\S/gm) ?? []).length;
+    this.unit = tabs >= spaces ? '\t' : (/^( {2,8})\S/m.exec(this.source)?.[1] ?? '\t');
+  }
+
+  start(n: Node): number {
+    return this.parsed.pos(n).offset;
+  }
+  end(n: Node): number {
+    return this.parsed.endPos(n).offset;
+  }
+  /** The node's text as the user wrote it. */
+  text(n: Node): string {
+    return this.source.slice(this.start(n), this.end(n));
+  }
+  lineStart(offset: number): number {
+    return this.source.lastIndexOf('\n', offset - 1) + 1;
+  }
+  /** The indentation of the line `offset` is on. */
+  indentAt(offset: number): string {
+    const ls = this.lineStart(offset);
+    return /^[ \t]*/.exec(this.source.slice(ls, ls + 200))![0];
+  }
+  /** Is `n` the first thing on its line? */
+  startsLine(n: Node): boolean {
+    const s = this.start(n);
+    return /^[ \t]*$/.test(this.source.slice(this.lineStart(s), s));
+  }
+  /** Lines with `\t`-relative nesting rendered at `indent`, each ending in a newline. */
+  render(lines: readonly string[], indent: string): string {
+    return lines
+      .map((l) => {
+        const m = /^\t*/.exec(l)![0].length;
+        return indent + this.unit.repeat(m) + l.slice(m) + '\n';
+      })
+      .join('');
+  }
+
+  /**
+   * `<prefix><name>(<args>)<suffix>` as kernel code lays it out: arguments on one line while it fits
+   * in 80 columns, then continued under the first argument (tabs, then spaces). The continuation
+   * lines carry their full indentation, for {@link render} at `indent`.
+   */
+  callText(prefix: string, name: string, args: readonly string[], suffix: string, indent: string): string {
+    const width = (t: string) => t.replace(/\t/g, '        ').length;
+    const flat = args.map((a) => a.replace(/\s*\n\s*/g, ' ').trim());
+    const head = `${prefix}${name}(`;
+    const col = width(indent) + width(head);
+    const align =
+      this.unit === '\t' ? '\t'.repeat(Math.floor(col / 8)) + ' '.repeat(col % 8) : ' '.repeat(col);
+    let out = head;
+    let line = indent + head;
+    flat.forEach((a, i) => {
+      const piece = a + (i === flat.length - 1 ? `)${suffix}` : ',');
+      if (i > 0 && width(line) + 1 + width(piece) > 80) {
+        out += `\n${align}${piece}`;
+        line = align + piece;
+      } else {
+        out += (i > 0 ? ' ' : '') + piece;
+        line += (i > 0 ? ' ' : '') + piece;
+      }
+    });
+    return flat.length ? out : `${head})${suffix}`;
+  }
+
+  /**
+   * Is `n`'s original text what the parser saw — no iterator macro rewritten and no preprocessor
+   * line inside? Only such code may be rewritten from its parts.
+   */
+  verbatim(n: Node): boolean {
+    const original = this.text(n);
+    return original.length === n.endIndex - n.startIndex && !/^[ \t]*#/m.test(original);
+  }
+
+  /** The function a finding is in. */
+  functionOf(f: Finding): CFunction | undefined {
+    return this.model.functions.find(
+      (fn) => fn.name === f.function && fn.startLine <= f.line && f.line <= fn.endLine,
+    );
+  }
+
+  /** The node of one of `types` in `fn` that starts at the finding's position (and ends at its end, when `exact`). */
+  nodeAt(fn: CFunction, types: readonly string[], f: Finding, exact = false): Node | undefined {
+    for (const t of types) {
+      for (const n of descendants(fn.node, new Set([t]))) {
+        const p = this.parsed.pos(n);
+        if (p.line !== f.line || p.column !== f.column) continue;
+        if (exact) {
+          const e = this.parsed.endPos(n);
+          if (e.line !== f.endLine || e.column !== f.endColumn) continue;
+        }
+        return n;
+      }
+    }
+    return undefined;
+  }
+
+  /** A name not used in the function (nor taken by an earlier fix in it): `base`, then `base2`... */
+  freshName(fn: CFunction, base: string): string {
+    const taken = this.taken.get(fn) ?? new Set<string>();
+    this.taken.set(fn, taken);
+    const text = this.text(fn.node);
+    for (let i = 1; ; i++) {
+      const name = i === 1 ? base : `${base}${i}`;
+      if (taken.has(name) || new RegExp(`\\b${name}\\b`).test(text) || this.model.globals.has(name)) continue;
+      taken.add(name);
+      return name;
+    }
+  }
+
+  /** Is the statement inside `fn` after a lock the function takes and before it releases it? */
+  lockHeldAt(fn: CFunction, at: Node): boolean {
+    let held = 0;
+    for (const c of fn.calls) {
+      if (c.node.startIndex >= at.startIndex) break;
+      if (LOCK.test(c.name)) held++;
+      else if (UNLOCK.test(c.name) && held > 0) held--;
+    }
+    return held > 0;
+  }
+
+  /** Is the code at `at` in atomic context: an interrupt handler, or under a spinlock? */
+  atomicAt(fn: CFunction, at: Node): boolean {
+    if (/\birqreturn_t\b/.test(fn.returnType)) return true;
+    let spin = 0;
+    for (const c of fn.calls) {
+      if (c.node.startIndex >= at.startIndex) break;
+      if (/^(raw_)?spin_lock|^(read|write)_lock|^local_irq_(save|disable)$/.test(c.name)) spin++;
+      else if (/^(raw_)?spin_unlock|^(read|write)_unlock|^local_irq_(restore|enable)$/.test(c.name))
+        spin = Math.max(0, spin - 1);
+    }
+    return spin > 0;
+  }
+
+  /**
+   * Is `name` usable at `at`: a parameter, a global, or a local declared in a block around `at`
+   * before it and given a value (initialiser or assignment) before it?
+   */
+  available(fn: CFunction, name: string, at: Node): boolean {
+    if (fn.params.some((p) => p.name === name)) return true;
+    const local = fn.locals.get(name);
+    if (!local) return this.model.globals.has(name) || /^[A-Z_][A-Z0-9_]*$/.test(name);
+    const declarator = local.node;
+    if (declarator.startIndex >= at.startIndex) return false;
+    const block = declarator.parent?.parent;
+    if (!block || block.startIndex > at.startIndex || block.endIndex < at.endIndex) return false;
+    const init = declarator.type === 'init_declarator';
+    if (init) return true;
+    return fn.index
+      .of('assignment_expression')
+      .some(
+        (a) =>
+          a.startIndex < at.startIndex &&
+          a.childForFieldName('left')?.text === name &&
+          a.child(1)?.type === '=',
+      );
+  }
+
+  /** Are all the variables an expression reads usable at `at`? */
+  private expressionAvailable(fn: CFunction, expr: Node, at: Node): boolean {
+    const roots = descendants(expr, new Set(['identifier'])).filter(
+      (id) => id.parent?.type !== 'field_expression' || id.parent.childForFieldName('argument')?.id === id.id,
+    );
+    return roots.every((id) => this.available(fn, id.text, at));
+  }
+
+  /**
+   * A log statement in the driver's own idiom, usable at `at`: the function's logging call (same
+   * family, same device argument); else another function's in this file whose device argument is
+   * reachable here; else a device parameter; else `pr_err`. The message says which function.
+   */
+  logLine(fn: CFunction, at: Node, message: string): string {
+    const tail = `"%s: ${message}\\n", __func__);`;
+    const fromCall = (c: { name: string; args: Node[] }, where: CFunction): string | undefined => {
+      for (const [re, err] of LOG_FAMILIES) {
+        if (!re.test(c.name)) continue;
+        const arg = c.args[0];
+        if (!arg) return undefined;
+        if (where === fn)
+          return this.expressionAvailable(fn, arg, at) ? `${err}(${this.text(arg)}, ${tail}` : undefined;
+        // Another function's device argument: usable if its variables mean the same here.
+        const ids = descendants(arg, new Set(['identifier'])).filter(
+          (id) =>
+            id.parent?.type !== 'field_expression' || id.parent.childForFieldName('argument')?.id === id.id,
+        );
+        const same = ids.every((id) => {
+          const there = where.locals.get(id.text);
+          const here = fn.locals.get(id.text);
+          return there && here && there.type === here.type && there.pointerDepth === here.pointerDepth;
+        });
+        return same && this.expressionAvailable(fn, arg, at)
+          ? `${err}(${this.text(arg)}, ${tail}`
+          : undefined;
+      }
+      if (/^pr_(err|warn|info|notice|debug|crit)$|^printk$/.test(c.name)) return `pr_err(${tail}`;
+      return undefined;
+    };
+    for (const c of fn.calls) {
+      const line = fromCall(c, fn);
+      if (line && !line.startsWith('pr_err')) return line;
+    }
+    const counts = new Map<string, number>();
+    for (const other of this.model.functions) {
+      if (other === fn) continue;
+      for (const c of other.calls) {
+        const line = fromCall(c, other);
+        if (line && !line.startsWith('pr_err')) counts.set(line, (counts.get(line) ?? 0) + 1);
+      }
+    }
+    const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+    if (best) return best[0];
+    const structOf = (type: string) => /^(?:const\s+)?struct\s+(\w+)$/.exec(type.trim())?.[1];
+    for (const p of fn.params) {
+      const tag = structOf(p.type);
+      const head = tag && p.pointerDepth === 1 ? deviceLog(tag, p.name, true) : undefined;
+      if (head) return `${head}${tail}`;
+    }
+    // The driver's private struct usually knows its device: `priv->dev`, `&priv->pdev->dev`.
+    const vars = [
+      ...fn.params,
+      ...[...fn.locals.values()].filter((v) => !fn.params.includes(v) && this.available(fn, v.name, at)),
+    ];
+    for (const p of vars) {
+      const tag = structOf(p.type);
+      const head = tag && p.pointerDepth === 1 ? this.deviceThrough(tag, `${p.name}->`, 2) : undefined;
+      if (head) return `${head}${tail}`;
+    }
+    return `pr_err(${tail}`;
+  }
+
+  /**
+   * How to fail at `at` with `errno` the way this function already fails: its goto-cleanup path
+   * when one is taken before `at`; else a return of the function's kind (an errno, NULL or
+   * ERR_PTR, IRQ_NONE, false, nothing); inside `loop`, `break` where returning is wrong (a lock
+   * this function took is held, or its return value cannot carry an error).
+   */
+  failureExit(fn: CFunction, at: Node, errno: string, loop?: Node): FailureExit | string {
+    const gotoPath = this.gotoPath(fn, at);
+    if (gotoPath)
+      return { lines: [`${gotoPath.variable} = ${errno};`, `goto ${gotoPath.label};`], kind: 'goto' };
+    const breakOut = (why: string): FailureExit | string =>
+      loop
+        ? { lines: ['break;'], kind: 'break', explain: why }
+        : `${why} and it has no error path to jump to`;
+    if (this.lockHeldAt(fn, at)) return breakOut('it holds a lock it took itself');
+    const rt = fn.returnType.replace(/\b(static|inline|__always_inline|noinline|extern|const)\b/g, '').trim();
+    if (fn.returnsPointer) {
+      const errPtr = /\bERR_PTR\s*\(/.test(this.text(fn.body));
+      return { lines: [errPtr ? `return ERR_PTR(${errno});` : 'return NULL;'], kind: 'return' };
+    }
+    if (rt === 'void') {
+      // At the end of a void function, stopping is all a return would do.
+      const last = fn.body.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
+      if (loop && last?.id === loop.id) return { lines: ['break;'], kind: 'break' };
+      return { lines: ['return;'], kind: 'return' };
+    }
+    if (rt === 'irqreturn_t')
+      return {
+        lines: ['return IRQ_NONE;'],
+        kind: 'return',
+        explain:
+          'the handler then reports the interrupt as not handled, so a device that keeps interrupting with bad data is caught by the spurious-interrupt detector',
+      };
+    if (rt === 'bool') return { lines: ['return false;'], kind: 'return' };
+    if (ERRNO_TYPES.test(rt) && this.returnsErrors(fn))
+      return { lines: [`return ${errno};`], kind: 'return' };
+    return breakOut(`its ${rt || 'return'} value cannot carry an error`);
+  }
+
+  /** Does an int function report errors by return value (a `-E...`, an error variable, or only 0)? */
+  private returnsErrors(fn: CFunction): boolean {
+    const values = fn.index
+      .of('return_statement')
+      .map((r) => (r.namedChild(0) ? this.text(r.namedChild(0)!) : ''));
+    if (values.some((v) => /^\(?-\s*E[A-Z0-9]+\)?$/.test(v.trim()))) return true;
+    if (values.some((v) => /^(ret|err|rc|error|retval|status|result|res|rv)$/.test(v.trim()))) return true;
+    return values.every((v) => v.trim() === '0');
+  }
+
+  /**
+   * The goto-cleanup path in force at `at`: the last `goto L` before it, when `L`'s code returns a
+   * variable (`err:` ... `return ret;`) — the variable to set and the label to jump to.
+   */
+  gotoPath(fn: CFunction, at: Node): { variable: string; label: string } | undefined {
+    const gotos = fn.index.of('goto_statement').filter((g) => g.startIndex < at.startIndex);
+    for (let i = gotos.length - 1; i >= 0; i--) {
+      const label = gotos[i]!.childForFieldName('label')?.text;
+      if (!label) continue;
+      const l = fn.index.of('labeled_statement').find((s) => s.childForFieldName('label')?.text === label);
+      if (!l || l.startIndex < at.startIndex) continue; // a retry label above: not a cleanup path
+      let ret: string | undefined;
+      for (let s: Node | null = l; s; s = s.nextNamedSibling) {
+        const r = s.type === 'return_statement' ? s : descendants(s, new Set(['return_statement']))[0];
+        if (r) {
+          const v = r.namedChild(0);
+          if (v?.type === 'identifier') ret = v.text;
+          break;
+        }
+      }
+      if (ret && fn.locals.has(ret)) return { variable: ret, label };
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The statement that contains `n` and can have code put before it: the innermost statement in a
+   * block, `case` or label, or the body of an `if`/`else`/loop. Undefined when `n` is in a loop's
+   * header (code before the loop would run once, not before each use).
+   */
+  statementOf(n: Node, fn: CFunction): Node | undefined {
+    let child = n;
+    for (let p = n.parent; p && p.id !== fn.node.id; child = p, p = p.parent) {
+      if (p.type === 'compound_statement' || p.type === 'case_statement' || p.type === 'labeled_statement') {
+        if (p.type === 'labeled_statement' && child.type === 'statement_identifier') return undefined;
+        if (p.type === 'case_statement' && p.childForFieldName('value')?.id === child.id) return undefined;
+        return child;
+      }
+      if (p.type === 'if_statement' || p.type === 'else_clause') {
+        if (p.type === 'if_statement' && p.childForFieldName('condition')?.id === child.id) continue;
+        return child;
+      }
+      if (p.type === 'while_statement' || p.type === 'for_statement' || p.type === 'do_statement') {
+        if (p.childForFieldName('body')?.id === child.id) return child;
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Edits that put `lines` before statement `stmt` at its indentation; a lone body of an `if`,
+   * `else` or loop gets braces first. A reason string when the layout does not allow it.
+   */
+  insertBefore(stmt: Node, lines: readonly string[]): Edit[] | string {
+    if (!this.startsLine(stmt)) return 'the statement does not start its own line';
+    const s = this.start(stmt);
+    const indent = this.indentAt(s);
+    const parent = stmt.parent;
+    const lone =
+      parent &&
+      parent.type !== 'compound_statement' &&
+      parent.type !== 'case_statement' &&
+      parent.type !== 'labeled_statement';
+    if (!lone)
+      return [{ start: this.lineStart(s), end: this.lineStart(s), text: this.render(lines, indent) }];
+    return this.wrapInBraces(stmt, this.render(lines, indent), '');
+  }
+
+  /**
+   * Replace statement `stmt` by `lines`; when it is the lone body of an `if`/`else`/loop and
+   * becomes more than one statement, braces are added.
+   */
+  replaceStatement(stmt: Node, lines: readonly string[]): Edit[] | string {
+    if (!this.startsLine(stmt)) return 'the statement does not start its own line';
+    if (!this.verbatim(stmt)) return 'the statement holds preprocessor lines or a rewritten macro';
+    const s = this.start(stmt);
+    const indent = this.indentAt(s);
+    const parent = stmt.parent;
+    const lone =
+      parent &&
+      parent.type !== 'compound_statement' &&
+      parent.type !== 'case_statement' &&
+      parent.type !== 'labeled_statement';
+    const statements = lines.filter((l) => !l.startsWith('\t') && l !== '}').length;
+    const text = this.render(lines, indent).slice(indent.length).replace(/\n$/, '');
+    if (!lone || statements <= 1) return [{ start: s, end: this.end(stmt), text }];
+    return this.wrapInBraces(stmt, '', text);
+  }
+
+  /** `if (c)\n\tstmt;` → `if (c) {\n\t<before>stmt;\n}` (the statement replaced by `replacement` if given). */
+  private wrapInBraces(stmt: Node, before: string, replacement: string): Edit[] | string {
+    const parent = stmt.parent!;
+    const s = this.start(stmt);
+    const prev = stmt.previousSibling;
+    if (!prev) return 'no place for an opening brace';
+    const prevEnd = this.end(prev);
+    if (!/^\s*$/.test(this.source.slice(prevEnd, s)) || !this.source.slice(prevEnd, s).includes('\n'))
+      return 'the body shares a line with its if/loop';
+    const outer = this.indentAt(this.start(parent.type === 'else_clause' ? parent : parent));
+    const indent = this.indentAt(s);
+    const edits: Edit[] = [{ start: prevEnd, end: this.lineStart(s), text: ' {\n' + before }];
+    if (replacement) edits.push({ start: s, end: this.end(stmt), text: replacement });
+    // `}` closes the new block; an `else` that follows moves up beside it (`} else`).
+    const next = stmt.nextSibling;
+    const after = this.end(stmt);
+    if (
+      parent.type === 'if_statement' &&
+      next?.type === 'else_clause' &&
+      /^\s*$/.test(this.source.slice(after, this.start(next)))
+    )
+      edits.push({ start: after, end: this.start(next), text: `\n${outer}} ` });
+    else if (
+      parent.type === 'do_statement' &&
+      next &&
+      /^\s*$/.test(this.source.slice(after, this.start(next)))
+    )
+      edits.push({ start: after, end: this.start(next), text: `\n${outer}} ` });
+    else edits.push({ start: after, end: after, text: `\n${outer}}` });
+    void indent;
+    return edits;
+  }
+
+  /**
+   * Where a new local for code at `at` is declared: the top of the innermost block around it (not
+   * a `switch` body, whose declarations no path initialises), after the block's own declarations.
+   */
+  declarationSite(at: Node): { offset: number; indent: string; first: boolean } | undefined {
+    let block: Node | null = at.parent;
+    while (block && !(block.type === 'compound_statement' && block.parent?.type !== 'switch_statement'))
+      block = block.parent;
+    if (!block) return undefined;
+    const kids = block.namedChildren.filter((k): k is Node => !!k && k.type !== 'comment');
+    let lastDecl: Node | undefined;
+    for (const k of kids) {
+      if (k.type !== 'declaration') break;
+      lastDecl = k;
+    }
+    const first = kids[0];
+    if (lastDecl) {
+      const e = this.end(lastDecl);
+      const nl = this.source.indexOf('\n', e);
+      return { offset: nl + 1, indent: this.indentAt(this.start(lastDecl)), first: false };
+    }
+    const open = this.start(block);
+    const nl = this.source.indexOf('\n', open);
+    const indent =
+      first && this.startsLine(first) ? this.indentAt(this.start(first)) : this.indentAt(open) + this.unit;
+    return { offset: nl + 1, indent, first: true };
+  }
+
+  /** Edit declaring `decl` (e.g. `u32 val;`) for code at `at`. */
+  declare(at: Node, decl: string): Edit | undefined {
+    const site = this.declarationSite(at);
+    // Kernel style: a blank line between the declarations and the code.
+    return site
+      ? { start: site.offset, end: site.offset, text: `${site.indent}${decl}\n${site.first ? '\n' : ''}` }
+      : undefined;
+  }
+
+  /** Is an expression free of side effects and calls (except constant macros), so it may be evaluated again? */
+  pure(n: Node): boolean {
+    return isPure(n);
+  }
+
+  /**
+   * Is struct member `name` a sized array in the headers beside this file (`u32 stats[8];`) and
+   * never a pointer there? Used when the struct is not declared in the .c file itself.
+   */
+  headerMemberIsArray(name: string): boolean {
+    const texts = this.headers();
+    const array = new RegExp(`\\b${name}\\s*\\[\\s*[^\\]\\s][^\\]]*\\]\\s*[;\\[]`);
+    const pointer = new RegExp(`\\*\\s*${name}\\s*[;,)]`);
+    return texts.some((t) => array.test(t)) && !texts.some((t) => pointer.test(t));
+  }
+
+  /**
+   * A log call head reaching a device through members of `struct tag` (`acc` is how its members
+   * are reached, `priv->`): a device member first, else, `depth` allowing, through a member that
+   * points to another struct (`hw->adapter->pdev`).
+   */
+  private deviceThrough(tag: string, acc: string, depth: number): string | undefined {
+    const members = this.structMembers(tag);
+    for (const [type] of DEVICE_TYPES) {
+      const m = members.find((x) => x.type === type);
+      if (m) return deviceLog(type, `${acc}${m.name}`, m.pointer);
+    }
+    if (depth <= 1) return undefined;
+    for (const m of members) {
+      if (!m.pointer || m.type === tag) continue;
+      const head = this.deviceThrough(m.type, `${acc}${m.name}->`, depth - 1);
+      if (head) return head;
+    }
+    return undefined;
+  }
+
+  /**
+   * Pointer members of `struct tag` that are devices (`struct pci_dev *pdev;` → {type: 'pci_dev',
+   * name: 'pdev'}), from this file or the headers beside it.
+   */
+  structMembers(tag: string): { type: string; name: string; pointer: boolean }[] {
+    const known = this.members.get(tag);
+    if (known) return known;
+    const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
+    const texts = [this.source, ...this.headers()];
+    const m = texts.map((t) => body.exec(t)).find(Boolean);
+    const out: { type: string; name: string; pointer: boolean }[] = [];
+    this.members.set(tag, out);
+    if (!m) return out;
+    const re = /^\s*struct\s+(\w+)\s*(\*?)\s*(\w+)\s*;/gm;
+    for (let x = re.exec(m[1]!); x; x = re.exec(m[1]!))
+      out.push({ type: x[1]!, name: x[3]!, pointer: x[2] === '*' });
+    return out;
+  }
+
+  /** The headers beside this file. */
+  private headers(): string[] {
+    const dir = dirname(this.parsed.path);
+    let texts = headerCache.get(dir);
+    if (!texts) {
+      try {
+        texts = readdirSync(dir)
+          .filter((f) => f.endsWith('.h'))
+          .sort()
+          .map((f) => readFileSync(join(dir, f), 'latin1'));
+      } catch {
+        texts = [];
+      }
+      headerCache.clear(); // files are fixed directory by directory: keep one
+      headerCache.set(dir, texts);
+    }
+    return texts;
+  }
+
+  /** Does the file include `header` (`linux/iopoll.h`) itself? */
+  includes(header: string): boolean {
+    return new RegExp(`^\\s*#\\s*include\\s*<${header.replace(/[./]/g, '\\$&')}>`, 'm').test(this.source);
+  }
+
+  /** Edit adding `#include <header>` among the file's `<linux/...>` includes, in order when they are sorted. */
+  addInclude(header: string): Edit | undefined {
+    if (this.includes(header)) return undefined;
+    const re = /^[ \t]*#[ \t]*include[ \t]*<([^>]+)>.*$/gm;
+    const incs: { name: string; start: number; end: number }[] = [];
+    for (let m = re.exec(this.source); m; m = re.exec(this.source))
+      incs.push({ name: m[1]!, start: m.index, end: m.index + m[0].length });
+    const line = `#include <${header}>\n`;
+    const linux = incs.filter((i) => i.name.startsWith('linux/'));
+    const group = linux.length ? linux : incs;
+    if (!group.length) {
+      const anyInc = /^[ \t]*#[ \t]*include\b.*$/m.exec(this.source);
+      const at = anyInc ? anyInc.index : 0;
+      return { start: at, end: at, text: line };
+    }
+    const sorted = group.every((g, i) => i === 0 || group[i - 1]!.name <= g.name);
+    if (sorted) {
+      const after = group.find((g) => g.name > header);
+      if (after) return { start: after.start, end: after.start, text: line };
+    }
+    const last = group[group.length - 1]!;
+    return { start: last.end + 1, end: last.end + 1, text: line };
+  }
+}
+
+/** The call's name, its arguments' texts, and whether it is a plain identifier call. */
+export function callParts(src: FixSource, call: Node): { name: string; args: string[] } {
+  return { name: callName(call), args: callArgs(call).map((a) => src.text(a)) };
+}
+
+/** `(x)` → `x` (parentheses only; casts stay). */
+function unparen(n: Node): Node {
+  let cur = n;
+  while (cur.type === 'parenthesized_expression' && cur.namedChildCount === 1) cur = cur.namedChild(0)!;
+  return cur;
+}
+
+/** The text of `n` with some of its sub-nodes replaced (`readl(r) & BIT(0)` → `val & BIT(0)`). */
+export function textWith(src: FixSource, n: Node, subs: readonly { node: Node; text: string }[]): string {
+  const s = src.start(n);
+  let out = '';
+  let at = s;
+  for (const sub of [...subs].sort((a, b) => a.node.startIndex - b.node.startIndex)) {
+    const ss = src.start(sub.node);
+    if (ss < at || src.end(sub.node) > src.end(n)) continue;
+    out += src.source.slice(at, ss) + sub.text;
+    at = src.end(sub.node);
+  }
+  return out + src.source.slice(at, src.end(n));
+}
+
+/** `!x` → `x`, `a == b` → `a != b`, else `!(x)`: the condition under which a loop stops. */
+export function negate(cond: Node, text: (n: Node) => string): string {
+  const s = unparen(cond);
+  if (s.type === 'unary_expression' && s.child(0)?.type === '!')
+    return text(unparen(s.childForFieldName('argument')!));
+  const flip: Record<string, string> = { '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+  if (s.type === 'binary_expression') {
+    const op = s.child(1)?.type ?? '';
+    if (flip[op])
+      return `${text(s.childForFieldName('left')!)} ${flip[op]} ${text(s.childForFieldName('right')!)}`;
+  }
+  const t = text(s);
+  return /^(identifier|field_expression|call_expression|subscript_expression)$/.test(s.type)
+    ? `!${t}`
+    : `!(${t})`;
+}

@@ -1,0 +1,104 @@
+/**
+ * The fix command as a user runs it (the built CLI): patches to a directory, to stdout for
+ * `git apply --check`, JSON with fixStatus, --in-place refusing a dirty git tree, exit codes.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(__dirname, '../../dist/cli/main.js');
+const FIXTURES = join(__dirname, '../fixtures/fix');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, DRIVERSCOPE_CACHE: mkdtempSync(join(tmpdir(), 'ds-cache-')) },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A git work tree holding the fixtures, committed. */
+function repo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ds-fixrepo-'));
+  cpSync(FIXTURES, join(dir, 'drivers'), { recursive: true, filter: (p) => !p.endsWith('.patch') });
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fixtures');
+  return dir;
+}
+
+describe('driverscope fix (CLI)', () => {
+  it('writes one patch per module to --out, with paths relative to the work tree, and a summary', () => {
+    const dir = repo();
+    const r = run(['fix', 'drivers', '--out', 'patches', '--no-progress'], dir);
+    expect(r.code).toBe(1); // two findings cannot be fixed
+    const files = readdirSync(join(dir, 'patches')).sort();
+    expect(files).toEqual(['0001-data.patch', '0002-poll.patch', '0003-silent.patch']);
+    expect(readFileSync(join(dir, 'patches', files[1]!), 'utf8')).toMatch(
+      /^diff --git a\/drivers\/poll\.c b\/drivers\/poll\.c$/m,
+    );
+    expect(r.stdout).toMatch(/^16 findings, 14 fixed \(87\.5%\), 3 patches/);
+    expect(r.stdout).toMatch(/tainted-index: the array size is not known from its declaration/);
+    for (const f of files) execFileSync('git', ['apply', '--check', join('patches', f)], { cwd: dir });
+    // The source tree was not touched.
+    expect(
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: dir, encoding: 'utf8' }),
+    ).toBe('');
+  });
+
+  it('--stdout output goes straight into git apply --check', () => {
+    const dir = repo();
+    const r = run(['fix', '--stdout', 'drivers/silent.c'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/2 findings, 2 fixed/);
+    execFileSync('git', ['apply', '--check', '-'], { cwd: dir, input: r.stdout });
+  });
+
+  it('--format json lists every finding with its fixStatus and the patches', () => {
+    const dir = repo();
+    const r = run(['fix', 'drivers/data.c', '--format', 'json', '--out', 'p'], dir);
+    const j = JSON.parse(r.stdout);
+    expect(j.summary).toMatchObject({ findings: 6, fixed: 4, patches: 1 });
+    expect(j.findings.map((f: { fixStatus: string }) => f.fixStatus).sort()).toEqual([
+      'fixed',
+      'fixed',
+      'fixed',
+      'fixed',
+      'unfixed',
+      'unfixed',
+    ]);
+    const f = j.findings.find((x: { function: string }) => x.function === 'dt_ring');
+    expect(f).toMatchObject({ checkId: 'tainted-index', fixStatus: 'unfixed', reason: expect.any(String) });
+    expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(j.patches).toEqual([{ module: 'data', file: '0001-data.patch', files: ['drivers/data.c'] }]);
+  });
+
+  it('--in-place edits the files, and refuses a dirty git tree unless --force', () => {
+    const dir = repo();
+    writeFileSync(join(dir, 'drivers/silent.c'), readFileSync(join(dir, 'drivers/silent.c'), 'utf8') + '\n');
+    const refused = run(['fix', '--in-place', 'drivers/poll.c'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/uncommitted changes/);
+    expect(readFileSync(join(dir, 'drivers/poll.c'), 'utf8')).toBe(
+      readFileSync(join(FIXTURES, 'poll.c'), 'utf8'),
+    );
+    const forced = run(['fix', '--in-place', '--force', 'drivers/poll.c'], dir);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, 'drivers/poll.c'), 'utf8')).toMatch(/readl_poll_timeout_atomic\(/);
+    // Fixed code has nothing left to fix.
+    const again = run(['fix', '--stdout', 'drivers/poll.c'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(run(['fix'], FIXTURES).code).toBe(2);
+    expect(run(['fix', '--format', 'sarif', 'x.c'], FIXTURES).code).toBe(2);
+    expect(run(['fix', '--stdout', '--in-place', 'x.c'], FIXTURES).code).toBe(2);
+    expect(run(['fix', 'no/such/file.c'], FIXTURES).code).toBe(2);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * `driverscope fix` on fixtures we wrote: the exact patch for each fix kind (iopoll rewrites,
+ * counters, atomic context, void functions, goto-cleanup, do-while, index, pointer, panic and
+ * log lines), the reasons for what is left unfixed, that the patch applies with git, and that
+ * `check` no longer reports what was fixed.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/engine/run.js';
+import { runFix, type FixRunResult } from '../../src/fix/run.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, '../fixtures/fix');
+const tmp = mkdtempSync(join(tmpdir(), 'ds-fix-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const runs = new Map<string, Promise<FixRunResult>>();
+function fixOf(name: string): Promise<FixRunResult> {
+  if (!runs.has(name))
+    runs.set(
+      name,
+      runFix({ paths: [join(fixtures, name)], cache: false, jobs: 1, version: 'test', root: fixtures }),
+    );
+  return runs.get(name)!;
+}
+
+/** The diff part of a patch (the header carries the version). */
+const diffOf = (text: string) => text.slice(text.indexOf('diff --git'));
+
+describe('fix: exact patches', () => {
+  for (const name of ['poll.c', 'data.c', 'silent.c']) {
+    it(`${name} gets the expected patch`, async () => {
+      const r = await fixOf(name);
+      expect(r.patches).toHaveLength(1);
+      const expected = readFileSync(join(fixtures, name.replace(/\.c$/, '.expected.patch')), 'utf8');
+      expect(diffOf(r.patches[0]!.text)).toBe(expected);
+    });
+  }
+});
+
+describe('fix: what each finding gets', () => {
+  it('fixes every polling loop, choosing iopoll helpers, counters and exits by context', async () => {
+    const r = await fixOf('poll.c');
+    const byFn = new Map(r.findings.map((f) => [f.function, f]));
+    expect(r.findings.every((f) => f.fixStatus === 'fixed')).toBe(true);
+    expect(byFn.get('pl_wait_idle')!.fix).toMatch(
+      /readl_poll_timeout_atomic\(\) with a 10 ms limit; on timeout it logs and returns -ETIMEDOUT/,
+    );
+    expect(byFn.get('pl_wait_ready')!.fix).toMatch(/readl_poll_timeout\(\) with a 1 s limit/);
+    expect(byFn.get('pl_flush')!.fix).toMatch(
+      /counter .*stops waiting \(it cannot return: it holds a lock it took itself\)/,
+    );
+    expect(byFn.get('pl_start')!.fix).toMatch(/through the error path/);
+    expect(byFn.get('pl_helper')!.fix).toMatch(/1 s limit instead of 0/);
+  });
+
+  it('says why a finding is left unfixed', async () => {
+    const r = await fixOf('data.c');
+    const ring = r.findings.find((f) => f.function === 'dt_ring')!;
+    expect(ring).toMatchObject({
+      fixStatus: 'unfixed',
+      reason: 'the array size is not known from its declaration',
+    });
+    const deref = r.findings.find((f) => f.function === 'dt_deref')!;
+    expect(deref.fixStatus).toBe('unfixed');
+    expect(deref.reason).toMatch(/cannot carry an error/);
+    expect(r.findings.filter((f) => f.fixStatus === 'fixed').map((f) => f.patch)).toEqual(
+      Array(4).fill(r.patches[0]!.name),
+    );
+  });
+
+  it('writes a commit message that says what the device could do and what changed', async () => {
+    const r = await fixOf('silent.c');
+    const text = r.patches[0]!.text;
+    expect(text).toMatch(/^From: driverscope/);
+    expect(text).toMatch(/^Subject: \[PATCH\] silent: fix silent device failure and silent device timeout$/m);
+    expect(text).toMatch(/- silent\.c:31 sl_wait\(\): logs the timeout before returning the error\./);
+    expect(text).toMatch(/\n---\n\ndiff --git a\/silent\.c b\/silent\.c\n/);
+  });
+});
+
+describe('fix: the patches apply and remove the findings', () => {
+  it('applies with git apply and check no longer reports what was fixed', async () => {
+    const dir = join(tmp, 'apply');
+    cpSync(fixtures, dir, { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const before = await runCheck({ paths: [dir], cache: false, jobs: 1 });
+    const unfixed: string[] = [];
+    for (const name of ['poll.c', 'data.c', 'silent.c']) {
+      const r = await fixOf(name);
+      const patch = join(tmp, `${name}.patch`);
+      writeFileSync(patch, r.patches[0]!.text);
+      execFileSync('git', ['apply', '--check', patch], { cwd: dir });
+      execFileSync('git', ['apply', patch], { cwd: dir });
+      unfixed.push(
+        ...r.findings.filter((f) => f.fixStatus === 'unfixed').map((f) => `${f.checkId} ${f.function}`),
+      );
+    }
+    const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
+    expect(before.findings.length).toBe(16);
+    // Only the unfixed findings remain, and the fixes introduced none.
+    expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
+  });
+});
