@@ -366,14 +366,15 @@ async function main() {
   summary.times.total = Date.now() - t0;
   Object.assign(summary, { totals, results, notBuiltBefore: notBuilt });
 
+  const fw = Math.max(20, ...files.map((f) => f.file.length)); // file column width
   console.log(
-    `\n${pad('class', 6)} ${pad('patch', 44)} ${pad('file', 60)} ${pad('before', 16)} ${pad('after', 16)} new warnings`,
+    `\n${pad('class', 6)} ${pad('patch', 44)} ${pad('file', fw)} ${pad('before', 16)} ${pad('after', 16)} new warnings`,
   );
   for (const r of results) {
-    if (!r.applied) console.log(`${pad(r.class, 6)} ${pad(r.patch, 44)} ${pad('(does not apply)', 60)}`);
+    if (!r.applied) console.log(`${pad(r.class, 6)} ${pad(r.patch, 44)} ${pad('(does not apply)', fw)}`);
     for (const f of r.files)
       console.log(
-        `${pad(r.class, 6)} ${pad(r.patch, 44)} ${pad(f.file, 60)} ${pad(showBuild(f.before), 16)} ${pad(showBuild(f.after), 16)} ${f.newWarnings.length}`,
+        `${pad(r.class, 6)} ${pad(r.patch, 44)} ${pad(f.file, fw)} ${pad(showBuild(f.before), 16)} ${pad(showBuild(f.after), 16)} ${f.newWarnings.length}`,
       );
   }
   if (notBuilt.length) {
