@@ -140,7 +140,7 @@ export function classQuotas(total, available) {
 /**
  * Candidates per class in a deterministic, well-spread order: each class's patches sorted by a hash of
  * `seed` + module name (so the sample does not cluster in the alphabetically first directories, yet is
- * the same on every run). `patches` are {name, files}; the class is that of the first .c file (else
+ * the same on every run), one patch per driver directory before any second one of a directory. `patches` are {name, files}; the class is that of the first .c file (else
  * the first file). Returns class → patches in trial order.
  */
 export function candidateOrder(patches, seed = 'driverscope') {
@@ -152,11 +152,21 @@ export function candidateOrder(patches, seed = 'driverscope') {
   for (const p of patches) {
     const first = p.files.find((f) => f.endsWith('.c')) ?? p.files[0];
     if (!first) continue;
-    byClass[classOf(first)].push({ ...p, key: key(p) });
+    byClass[classOf(first)].push({ ...p, key: key(p), first });
   }
   for (const c of CLASSES) {
     byClass[c].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.name < b.name ? -1 : 1));
-    byClass[c] = byClass[c].map(({ key: _key, ...p }) => p);
+    // One driver directory at a time: first the first patch of each directory (in hash order), then
+    // the others, so a sample does not take three modules of the same driver family.
+    const seen = new Set();
+    const first = [];
+    const later = [];
+    for (const p of byClass[c]) {
+      const dir = p.first.replace(/\/[^/]*$/, '');
+      (seen.has(dir) ? later : first).push(p);
+      seen.add(dir);
+    }
+    byClass[c] = [...first, ...later].map(({ key: _key, first: _first, ...p }) => p);
   }
   return byClass;
 }

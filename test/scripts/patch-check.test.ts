@@ -126,6 +126,14 @@ describe('patch-check helpers', () => {
     expect(a.scsi).toEqual([]);
     expect(a.net.map((p) => p.name)).not.toEqual([...a.net.map((p) => p.name)].sort()); // spread, not alphabetical
     expect(candidateOrder(patches, 'other seed').net).not.toEqual(a.net);
+    // Every directory once before any directory twice.
+    const family = Array.from({ length: 6 }, (_, i) => ({
+      name: `${String(i + 1).padStart(4, '0')}-m${i}.patch`,
+      files: [`drivers/net/${i < 4 ? 'rtw' : `d${i}`}/m${i}.c`],
+    }));
+    const dirs = candidateOrder(family).net.map((p) => p.files[0]!.split('/')[2]);
+    expect(new Set(dirs.slice(0, 3)).size).toBe(3);
+    expect(dirs.slice(3)).toEqual(['rtw', 'rtw', 'rtw']);
     // A header listed first does not decide the class: the first .c file does.
     const h = candidateOrder([{ name: '0001-x.patch', files: ['include/linux/x.h', 'drivers/scsi/x.c'] }]);
     expect(h.scsi).toHaveLength(1);
