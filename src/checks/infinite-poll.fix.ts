@@ -213,6 +213,37 @@ interface Rewrite {
   newType?: string;
 }
 
+/**
+ * A read written inside the stop condition (`while (readl(r) & BUSY)`): the iopoll call polls into
+ * a new variable of the reader's type, the condition reading that variable.
+ */
+function inlineRead(
+  src: FixSource,
+  cond: Node,
+  stop: (text: (n: Node) => string) => string,
+  timing: { sleepUs: number; budget: number; atomic: boolean; sleepBefore: boolean },
+): Rewrite | undefined {
+  const call = soleCall(cond);
+  if (!call || call.childForFieldName('function')?.type !== 'identifier') return undefined;
+  const reader = callName(call);
+  const type = readerType(src, reader);
+  if (!type) return undefined;
+  return {
+    newType: type,
+    call: (val) =>
+      pollCall(
+        src,
+        { reader, args: callArgs(call), regmap: false },
+        val,
+        stop((n) => textWith(src, n, [{ node: call, text: val }])),
+        timing.sleepUs,
+        timing.budget,
+        timing.atomic,
+        timing.sleepBefore,
+      ),
+  };
+}
+
 /** Does the loop have one of the iopoll shapes? */
 function iopollShape(
   src: FixSource,
@@ -243,26 +274,8 @@ function iopollShape(
   const forever = !cond || /^\(?\s*(1|true)\s*\)?$/.test(src.text(cond));
   // while (<read> & BUSY) udelay(1);    do { udelay(1); } while (<read> & BUSY);
   if (!forever && cond && stmts.every(isDelayStatement)) {
-    const call = soleCall(cond);
-    if (!call || call.childForFieldName('function')?.type !== 'identifier') return undefined;
-    const reader = callName(call);
-    const type = readerType(src, reader);
-    if (!type) return undefined;
     const sleepBefore = loop.type === 'do_statement' && stmts.length > 0;
-    return {
-      newType: type,
-      call: (val) =>
-        pollCall(
-          src,
-          { reader, args: callArgs(call), regmap: false },
-          val,
-          negate(cond, (n) => textWith(src, n, [{ node: call, text: val }])),
-          sleepUs,
-          budget,
-          atomic,
-          sleepBefore,
-        ),
-    };
+    return inlineRead(src, cond, (text) => negate(cond, text), { sleepUs, budget, atomic, sleepBefore });
   }
   // do { v = <read>; udelay(1); } while (v & BUSY);
   if (!forever && cond && loop.type === 'do_statement') {
@@ -319,27 +332,9 @@ function iopollShape(
         call: (val) => pollCall(src, step, val, stopText(stop), sleepUs, budget, atomic, sleepBefore),
       };
     }
-    const call = soleCall(stop);
-    if (!call || call.childForFieldName('function')?.type !== 'identifier') return undefined;
-    const reader = callName(call);
-    const type = readerType(src, reader);
-    if (!type) return undefined;
-    const sleepBefore = stmts.indexOf(test) > 0;
     const inner = stop.type === 'parenthesized_expression' ? stop.namedChild(0)! : stop;
-    return {
-      newType: type,
-      call: (val) =>
-        pollCall(
-          src,
-          { reader, args: callArgs(call), regmap: false },
-          val,
-          textWith(src, inner, [{ node: call, text: val }]),
-          sleepUs,
-          budget,
-          atomic,
-          sleepBefore,
-        ),
-    };
+    const sleepBefore = stmts.indexOf(test) > 0;
+    return inlineRead(src, inner, (text) => text(inner), { sleepUs, budget, atomic, sleepBefore });
   }
   return undefined;
 }
@@ -369,10 +364,10 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     const edits: Edit[] = [];
     let val = shape.variable;
     if (!val) {
-      val = src.freshName(fn, 'val');
-      const decl = src.declare(loop, `${shape.newType} ${val};`);
-      if (!decl) return unfixed('no block to declare the polled value in');
-      edits.push(decl);
+      const v = src.scratch(fn, loop, shape.newType!, 'val');
+      if (!v) return unfixed('no block to declare the polled value in');
+      val = v.name;
+      if (v.edit) edits.push(v.edit);
     }
     const call = shape.call(val);
     if (call) {
@@ -394,8 +389,16 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
   }
 
   // A counter checked at the top of each iteration.
-  const addDelay = !delay.any || (delay.us === 0 && !delay.sleeps);
-  const perIteration = addDelay ? 1 : Math.max(1, delay.us ?? 1);
+  // A pure wait (reads, tests, delays) with no delay of its own gets udelay(1), so its limit is
+  // time; a loop that works each time round (drains a FIFO, handles events) is bounded by its
+  // number of rounds instead, and is not slowed down.
+  const busy = !delay.any || (delay.us === 0 && !delay.sleeps);
+  const work = descendants(body, new Set(['expression_statement'])).some((s) => {
+    const e = s.namedChild(0);
+    return e?.type === 'call_expression' && !(callName(e) in DELAYS);
+  });
+  const addDelay = busy && !work;
+  const perIteration = busy ? 1 : Math.max(1, delay.us ?? 1);
   const iterations = Math.ceil(budget / perIteration);
   const name = src.freshName(fn, 'timeout');
   const decl = src.declare(loop, `unsigned int ${name} = ${iterations};`);
@@ -436,12 +439,12 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     if (typeof e === 'string') return unfixed(e);
     edits.push(...e);
   }
-  const delayText = addDelay ? 'udelay(1)' : `the loop's own delay`;
+  const delayText = addDelay ? 'udelay(1)' : busy ? '' : `the loop's own delay`;
   return {
     plan: {
       edits,
       includes: addDelay ? ['linux/delay.h'] : [],
-      summary: `bounds the loop with a counter (${iterations} iterations of ${delayText}, about ${describeUs(budget)}); on timeout it ${onTimeout}`,
+      summary: `bounds the loop with a counter (${delayText ? `${iterations} iterations of ${delayText}, about ${describeUs(budget)}` : `at most ${iterations} rounds`}); on timeout it ${onTimeout}`,
     },
   };
 }

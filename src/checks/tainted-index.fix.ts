@@ -10,31 +10,6 @@ import { unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
 import type { Fixer } from '../fix/source.js';
 import type { Finding } from '../types.js';
 
-/** Is `base` (an identifier or a member) declared as an array with a size in this file or its headers? */
-export function arraySizeKnown(src: FixSource, base: Node): boolean {
-  const name =
-    base.type === 'identifier'
-      ? base.text
-      : base.type === 'field_expression'
-        ? base.childForFieldName('field')?.text
-        : undefined;
-  if (!name) return false;
-  const fn = src.model.functions.find(
-    (f) => f.node.startIndex <= base.startIndex && base.endIndex <= f.node.endIndex,
-  );
-  if (base.type === 'identifier') {
-    const v = fn?.locals.get(name) ?? src.model.globals.get(name);
-    return !!v && v.pointerDepth === 0 && v.arrayDims.length > 0 && v.arrayDims[0] !== undefined;
-  }
-  // A member: every declaration of that member name in the file's structs must be a sized array.
-  const decls = [...src.model.structs.values()].map((m) => m.get(name)).filter((v) => !!v);
-  if (decls.length)
-    return decls.every(
-      (v) => v!.pointerDepth === 0 && v!.arrayDims.length > 0 && v!.arrayDims[0] !== undefined,
-    );
-  return src.headerMemberIsArray(name);
-}
-
 /** Is a variable the index reads assigned inside `stmt` before `use` (then a check before `stmt` sees another value)? */
 export function assignedBefore(stmt: Node, use: Node, expr: Node): boolean {
   const names = new Set(descendants(expr, new Set(['identifier'])).map((i) => i.text));
@@ -56,6 +31,18 @@ export function assignedBefore(stmt: Node, use: Node, expr: Node): boolean {
   return false;
 }
 
+/**
+ * The innermost loop around `stmt` that a `break` there would leave (none when a `switch` is in
+ * between): where the function cannot fail, the fix stops processing the device's data instead.
+ */
+function enclosingLoop(stmt: Node, body: Node): Node | undefined {
+  for (let p = stmt.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'switch_statement') return undefined;
+    if (/^(while|for|do)_statement$/.test(p.type)) return p;
+  }
+  return undefined;
+}
+
 /** `if (<test>) { <log>; <exit> }` before the statement holding `use`: the shared shape of both data checks. */
 export function guardBefore(
   f: Finding,
@@ -71,7 +58,7 @@ export function guardBefore(
   if (!stmt) return unfixed('used in a loop header: a check before the loop would not cover each use');
   if (assignedBefore(stmt, use, checked))
     return unfixed('the value is computed in the same statement that uses it');
-  const exit = src.failureExit(fn, stmt, '-EIO');
+  const exit = src.failureExit(fn, stmt, '-EIO', enclosingLoop(stmt, fn.body));
   if (typeof exit === 'string') return unfixed(exit);
   const lines = [
     `if (${test}) {`,
@@ -84,14 +71,16 @@ export function guardBefore(
   const how =
     exit.kind === 'goto'
       ? `fails through the function's error path`
-      : exit.lines
-          .join(' ')
-          .replace(/^return/, 'returns')
-          .replace(/;$/, '');
+      : exit.kind === 'break'
+        ? 'stops processing (break)'
+        : exit.lines
+            .join(' ')
+            .replace(/^return/, 'returns')
+            .replace(/;$/, '');
   return {
     plan: {
       edits,
-      summary: `checks ${what} before the use, logs and ${how}${exit.explain ? ` (${exit.explain})` : ''}`,
+      summary: `checks ${what} before the use, logs and ${how}${exit.explain ? ` (it cannot return: ${exit.explain})` : ''}`,
     },
   };
 }
@@ -107,10 +96,23 @@ export const taintedIndexFix: Fixer = {
     if (!sub || !index || !base) return unfixed('array use not found');
     if (!src.pure(index))
       return unfixed('the index has side effects or reads the device itself (needs a temporary)');
-    if (!src.pure(base) || !arraySizeKnown(src, base))
-      return unfixed('the array size is not known from its declaration');
     const idx = src.text(index);
     const arr = src.text(base);
+    if (src.pure(base) && !src.isSizedArray(fn, base)) {
+      // A pointer to an array the driver allocated: its allocated count is the bound.
+      const count = src.allocatedCount(base);
+      if (!count) return unfixed('the array size is not known from its declaration or its allocation');
+      return guardBefore(
+        f,
+        src,
+        sub,
+        `${idx} >= ${count}`,
+        'invalid index from the device',
+        `${idx} against the allocated count ${count}`,
+        index,
+      );
+    }
+    if (!src.pure(base)) return unfixed('the array expression has side effects');
     return guardBefore(
       f,
       src,

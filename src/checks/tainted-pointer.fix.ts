@@ -4,28 +4,9 @@
  * function fails. Offsets into buffers of unknown size are left alone (no bound to check against).
  */
 import { stripParens } from '../analysis/paths.js';
-import type { Node } from '../c/parser.js';
 import { unfixed, type Fixer } from '../fix/source.js';
-import { arraySizeKnown, guardBefore } from './tainted-index.fix.js';
-
-function offsetParts(n: Node): { base: Node; offset: Node } | undefined {
-  const s = stripParens(n);
-  if (s.type === 'binary_expression' && (s.child(1)?.type === '+' || s.child(1)?.type === '-')) {
-    const l = s.childForFieldName('left');
-    const r = s.childForFieldName('right');
-    if (l && r) return { base: l, offset: r };
-  }
-  if (s.type === 'pointer_expression' && s.child(0)?.type === '&') {
-    const inner = s.childForFieldName('argument');
-    const i = inner ? stripParens(inner) : undefined;
-    if (i?.type === 'subscript_expression') {
-      const base = i.childForFieldName('argument');
-      const offset = i.childForFieldName('index');
-      if (base && offset) return { base, offset };
-    }
-  }
-  return undefined;
-}
+import { guardBefore } from './tainted-index.fix.js';
+import { isOffsetExpr } from './tainted-pointer.js';
 
 export const taintedPointerFix: Fixer = {
   checkId: 'tainted-pointer',
@@ -46,14 +27,15 @@ export const taintedPointerFix: Fixer = {
       true,
     );
     if (!use) return unfixed('pointer use not found');
-    const ptr =
-      use.type === 'pointer_expression' || use.type === 'field_expression'
-        ? use.childForFieldName('argument')!
-        : use;
-    const off = offsetParts(ptr);
+    // A dereference (`*p`, `p->f`) is judged by its pointer; `&buf[off]` and `buf + off` are the
+    // offset expression themselves.
+    const deref =
+      (use.type === 'pointer_expression' && use.child(0)?.type === '*') || use.type === 'field_expression';
+    const ptr = deref ? use.childForFieldName('argument')! : use;
+    const off = isOffsetExpr(ptr);
     if (off) {
       const base = stripParens(off.base);
-      if (!src.pure(off.offset) || !src.pure(base) || !arraySizeKnown(src, base))
+      if (!src.pure(off.offset) || !src.pure(base) || !src.isSizedArray(fn, base))
         return unfixed('the buffer the offset points into has no size the code can check against');
       const o = src.text(off.offset);
       const b = src.text(base);

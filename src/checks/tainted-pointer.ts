@@ -16,7 +16,8 @@ import type { Check } from './check.js';
 const MEMORY_APIS =
   /^(memcpy|memmove|memset|memcmp|memcpy_toio|memcpy_fromio|memset_io|copy_to_user|copy_from_user|strcpy|strncpy|strscpy|skb_put_data|skb_copy_to_linear_data|skb_copy_from_linear_data)$/;
 
-function isOffsetExpr(n: Node): { base: Node; offset: Node } | undefined {
+/** `base + off`, `base - off`, `&base[off]`: a pointer the offset moves. */
+export function isOffsetExpr(n: Node): { base: Node; offset: Node } | undefined {
   const s = stripParens(n);
   if (s.type === 'binary_expression' && (s.child(1)?.type === '+' || s.child(1)?.type === '-')) {
     const l = s.childForFieldName('left');

@@ -1,13 +1,13 @@
 /** `driverscope check <path>...` — find code that trusts the hardware. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
 import { validateDeviceReads, type DeviceReadApi } from '../analysis/device-reads.js';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runCheck } from '../engine/run.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
+import { ANALYSIS_OPTIONS, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const HELP = `usage: driverscope check [options] <path>...
@@ -30,49 +30,25 @@ options:
 exit status: 0 no findings, 1 findings, 2 usage or fatal error`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f', default: 'text' },
-        output: { type: 'string', short: 'o' },
-        jobs: { type: 'string', short: 'j' },
-        check: { type: 'string', multiple: true },
-        'device-reads': { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        brief: { type: 'boolean' },
-        'no-progress': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    console.error(`driverscope check: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length === 0) {
-    console.error(`driverscope check: no paths given\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parsePathsCommand(
+    'check',
+    argv,
+    {
+      ...ANALYSIS_OPTIONS,
+      'device-reads': { type: 'string' },
+      brief: { type: 'boolean' },
+    },
+    HELP,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const format = values.format!;
   if (!['text', 'json', 'sarif'].includes(format)) {
     console.error(`driverscope check: unknown format '${format}' (text, json, sarif)`);
     return 2;
   }
-  let jobs: number | undefined;
-  if (values.jobs !== undefined) {
-    jobs = Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) {
-      console.error(`driverscope check: --jobs needs a positive whole number, got '${values.jobs}'`);
-      return 2;
-    }
-  }
+  const jobs = parseJobs('check', values.jobs);
+  if (jobs === null) return 2;
   let extraReads: DeviceReadApi[] | undefined;
   if (values['device-reads']) {
     try {

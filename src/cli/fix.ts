@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runFix, type FixRunResult } from '../fix/run.js';
 import { renderFixJson, renderFixText } from '../report/fix.js';
+import { ANALYSIS_OPTIONS, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const HELP = `usage: driverscope fix [options] <path>...
@@ -44,38 +44,20 @@ function gitDirty(dir: string): string | undefined {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        stdout: { type: 'boolean' },
-        'in-place': { type: 'boolean' },
-        force: { type: 'boolean' },
-        format: { type: 'string', short: 'f', default: 'text' },
-        output: { type: 'string', short: 'o' },
-        jobs: { type: 'string', short: 'j' },
-        check: { type: 'string', multiple: true },
-        'no-cache': { type: 'boolean' },
-        'no-progress': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    console.error(`driverscope fix: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length === 0) {
-    console.error(`driverscope fix: no paths given\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parsePathsCommand(
+    'fix',
+    argv,
+    {
+      out: { type: 'string' },
+      stdout: { type: 'boolean' },
+      'in-place': { type: 'boolean' },
+      force: { type: 'boolean' },
+      ...ANALYSIS_OPTIONS,
+    },
+    HELP,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const format = values.format!;
   if (!['text', 'json'].includes(format)) {
     console.error(`driverscope fix: unknown format '${format}' (text, json)`);
@@ -85,14 +67,8 @@ export async function run(argv: string[]): Promise<number> {
     console.error('driverscope fix: --stdout and --in-place exclude each other');
     return 2;
   }
-  let jobs: number | undefined;
-  if (values.jobs !== undefined) {
-    jobs = Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1) {
-      console.error(`driverscope fix: --jobs needs a positive whole number, got '${values.jobs}'`);
-      return 2;
-    }
-  }
+  const jobs = parseJobs('fix', values.jobs);
+  if (jobs === null) return 2;
   if (values['in-place'] && !values.force) {
     const dirs = new Set(
       positionals.map((p) => resolve(existsSync(p) && !p.endsWith('.c') ? p : dirname(p))),

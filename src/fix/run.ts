@@ -4,28 +4,18 @@
  * module. Data flows one way: findings → fixes → edits → new text → diffs.
  */
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { buildFileModel } from '../c/model.js';
 import { discoverModules } from '../c/kbuild.js';
-import { errorExtent, parseC } from '../c/parser.js';
-import { FIXERS } from '../checks/fixes.js';
-import { readSource } from '../engine/analyse-module.js';
 import { kernelRootOf, runCheck, type CheckOptions } from '../engine/run.js';
-import type { CheckRunResult, Finding } from '../types.js';
-import { applyEdits, conflicts, type Edit } from './edit.js';
-import { commitMessage, fileDiff, type PatchedChange } from './patch.js';
-import { FixSource } from './source.js';
+import type { CheckRunResult } from '../types.js';
+import { runFileTask, type FileFix, type FileTask, type FixedFinding } from './fix-file.js';
+import { commitMessage, fileDiff } from './patch.js';
 
-export interface FixedFinding extends Finding {
-  fixStatus: 'fixed' | 'unfixed';
-  /** Why no fix was written (unfixed only). */
-  reason?: string;
-  /** What the fix does (fixed only). */
-  fix?: string;
-  /** The patch file it is in (fixed only, when patches are written). */
-  patch?: string;
-}
+export type { FixedFinding } from './fix-file.js';
 
 export interface ModulePatch {
   module: string;
@@ -42,100 +32,6 @@ export interface FixRunResult {
   patches: ModulePatch[];
   /** New contents of every changed file, by absolute path (for --in-place). */
   changed: Map<string, string>;
-}
-
-interface FileFix {
-  /** The file as findings name it. */
-  finding: string;
-  rel: string;
-  abs: string;
-  before: string;
-  after: string;
-  changes: PatchedChange[];
-}
-
-/** Fix the findings of one file: edits per finding, conflicts refused, includes added, re-parsed. */
-async function fixFile(
-  abs: string,
-  rel: string,
-  finding: string,
-  findings: FixedFinding[],
-): Promise<FileFix | undefined> {
-  const read = readSource(abs, 8 * 1024 * 1024);
-  const refuse = (reason: string) => {
-    for (const f of findings) Object.assign(f, { fixStatus: 'unfixed', reason });
-    return undefined;
-  };
-  if ('skip' in read) return refuse(read.skip);
-  if (read.latin1) return refuse('the file is not UTF-8');
-  const parsed = await parseC(abs, read.text);
-  try {
-    const src = new FixSource(parsed, buildFileModel(parsed));
-    const accepted: Edit[] = [];
-    const includes = new Set<string>();
-    const changes: PatchedChange[] = [];
-    for (const f of findings) {
-      const fixer = FIXERS.get(f.checkId);
-      let outcome;
-      try {
-        outcome = fixer ? fixer.fix(f, src) : { unfixed: 'no fix for this check' };
-      } catch (e) {
-        outcome = { unfixed: `fixer failed: ${e instanceof Error ? e.message : String(e)}` };
-      }
-      if ('unfixed' in outcome) {
-        Object.assign(f, { fixStatus: 'unfixed', reason: outcome.unfixed });
-        continue;
-      }
-      const { plan } = outcome;
-      const clash = accepted.find((a) => plan.edits.some((e) => conflicts(a, e)));
-      // Two findings on one statement often want the same edit (one guard): keep it once.
-      const same = plan.edits.every((e) =>
-        accepted.some((a) => a.start === e.start && a.end === e.end && a.text === e.text),
-      );
-      if (same) {
-        Object.assign(f, { fixStatus: 'fixed', fix: plan.summary });
-        continue;
-      }
-      if (clash) {
-        Object.assign(f, { fixStatus: 'unfixed', reason: 'another finding’s fix changes the same code' });
-        continue;
-      }
-      accepted.push(...plan.edits);
-      for (const i of plan.includes ?? []) includes.add(i);
-      Object.assign(f, { fixStatus: 'fixed', fix: plan.summary });
-      changes.push({
-        checkId: f.checkId,
-        file: rel,
-        line: f.line,
-        function: f.function,
-        summary: plan.summary,
-      });
-    }
-    if (!accepted.length) return undefined;
-    for (const h of [...includes].sort()) {
-      if (h === 'linux/delay.h' && includes.has('linux/iopoll.h')) continue; // iopoll.h includes it
-      const e = src.addInclude(h);
-      if (e) accepted.push(e);
-    }
-    const after = applyEdits(read.text, accepted);
-    // The fixed file must parse as well as the original did.
-    const again = await parseC(abs, after);
-    const grew = errorExtent(again.tree.rootNode).errorBytes > errorExtent(parsed.tree.rootNode).errorBytes;
-    again.dispose();
-    if (grew) {
-      for (const f of findings)
-        if (f.fixStatus === 'fixed')
-          Object.assign(f, {
-            fixStatus: 'unfixed',
-            reason: 'the fixed file would not parse',
-            fix: undefined,
-          });
-      return undefined;
-    }
-    return { finding, rel, abs, before: read.text, after, changes };
-  } finally {
-    parsed.dispose();
-  }
 }
 
 /**
@@ -158,6 +54,30 @@ export function patchRoot(paths: readonly string[]): string {
   }
 }
 
+/** Fix files in a worker pool (each worker parses with its own tree-sitter), in task order. */
+async function runTasks(
+  tasks: FileTask[],
+  jobs: number,
+): Promise<{ file?: FileFix; findings: FixedFinding[] }[]> {
+  if (jobs <= 1 || tasks.length < 4) {
+    const out = [];
+    for (const t of tasks) out.push(await runFileTask(t));
+    return out;
+  }
+  const here = dirname(fileURLToPath(import.meta.url));
+  const workerFile = existsSync(join(here, 'worker.js'))
+    ? join(here, 'worker.js')
+    : join(here, '../../dist/fix/worker.js');
+  const pool = new Piscina({ filename: workerFile, maxThreads: jobs, minThreads: jobs, idleTimeout: 1000 });
+  try {
+    return await Promise.all(
+      tasks.map((t) => pool.run(t) as Promise<{ file?: FileFix; findings: FixedFinding[] }>),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
+
 export async function runFix(opts: CheckOptions & { version: string; root?: string }): Promise<FixRunResult> {
   const check = await runCheck(opts);
   const findings: FixedFinding[] = check.findings.map((f) => ({ ...f, fixStatus: 'unfixed' as const }));
@@ -165,6 +85,7 @@ export async function runFix(opts: CheckOptions & { version: string; root?: stri
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   const fixedFiles: FileFix[] = [];
   const root = opts.root ?? patchRoot(opts.paths);
+  const tasks: FileTask[] = [];
   for (const file of [...byFile.keys()].sort()) {
     const abs = isAbsolute(file) ? file : join(check.root, file);
     const rel = relative(root, abs).split(sep).join('/');
@@ -173,9 +94,14 @@ export async function runFix(opts: CheckOptions & { version: string; root?: stri
         Object.assign(f, { reason: `outside ${root}, where the patch paths start` });
       continue;
     }
-    const ff = await fixFile(abs, rel, file, byFile.get(file)!);
-    if (ff) fixedFiles.push(ff);
+    tasks.push({ abs, rel, finding: file, findings: byFile.get(file)! });
   }
+  const results = await runTasks(tasks, opts.jobs ?? availableParallelism());
+  results.forEach((r, i) => {
+    // Findings come back from workers as copies: carry their status over.
+    tasks[i]!.findings.forEach((f, k) => Object.assign(f, r.findings[k]));
+    if (r.file) fixedFiles.push(r.file);
+  });
   // One patch per Kbuild module (a file in two modules goes with the first).
   const modules = discoverModules(fixedFiles.map((f) => f.abs));
   const moduleOf = new Map<string, string>();

@@ -10,6 +10,7 @@ import type { Node, ParsedFile } from '../c/parser.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../types.js';
+import { matchParen } from '../c/preprocess.js';
 import type { Edit } from './edit.js';
 
 /** A fix's result: the edits, the includes they need, and a sentence for the patch description. */
@@ -84,6 +85,22 @@ const DEVICE_TYPES: [string, (ptr: string, acc: string) => string][] = [
   ['drm_device', (ptr) => `drm_err(${ptr}, `],
   ['mmc_host', (ptr) => `dev_err(mmc_dev(${ptr}), `],
   ['net_device', (ptr) => `netdev_err(${ptr}, `],
+  ['fb_info', (_, acc) => `dev_err(${acc}device, `],
+  ['iio_dev', (_, acc) => `dev_err(&${acc}dev, `],
+  ['mtd_info', (_, acc) => `dev_err(&${acc}dev, `],
+  ['video_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['v4l2_subdev', (_, acc) => `dev_err(${acc}dev, `],
+  ['rtc_device', (_, acc) => `dev_err(&${acc}dev, `],
+  ['phy', (_, acc) => `dev_err(&${acc}dev, `],
+  ['watchdog_device', (_, acc) => `dev_err(${acc}parent, `],
+  ['gpio_chip', (_, acc) => `dev_err(${acc}parent, `],
+  ['usb_hcd', (_, acc) => `dev_err(${acc}self.controller, `],
+  ['sdhci_host', (_, acc) => `dev_err(mmc_dev(${acc}mmc), `],
+  ['hid_device', (ptr) => `hid_err(${ptr}, `],
+  ['regulator_dev', (ptr) => `rdev_err(${ptr}, `],
+  ['Scsi_Host', (ptr) => `shost_printk(KERN_ERR, ${ptr}, `],
+  ['scsi_device', (ptr) => `sdev_printk(KERN_ERR, ${ptr}, `],
+  ['ieee80211_hw', (_, acc) => `wiphy_err(${acc}wiphy, `],
 ];
 
 /** The log call head for a variable or member of `struct type` (pointer or embedded), if it leads to a device. */
@@ -93,12 +110,56 @@ function deviceLog(type: string, expr: string, pointer: boolean): string | undef
   return pointer ? t[1](expr, `${expr}->`) : t[1](`&${expr}`, `${expr}.`);
 }
 
-const headerCache = new Map<string, string[]>();
+/** The last directory's files by extension: fixes go directory by directory, so one is enough. */
+const besideCache = new Map<string, { path: string; text: string }[]>();
+
+function filesBeside(file: string, ext: string): { path: string; text: string }[] {
+  const dir = dirname(file);
+  const key = `${dir}\0${ext}`;
+  let files = besideCache.get(key);
+  if (!files) {
+    try {
+      files = readdirSync(dir)
+        .filter((f) => f.endsWith(ext))
+        .sort()
+        .map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'latin1') }));
+    } catch {
+      files = [];
+    }
+    for (const k of besideCache.keys()) if (!k.startsWith(`${dir}\0`)) besideCache.delete(k);
+    besideCache.set(key, files);
+  }
+  return files;
+}
 
 function isPure(n: Node): boolean {
   for (const d of descendants(n, new Set(['call_expression', 'update_expression', 'assignment_expression'])))
     if (d.type !== 'call_expression' || !/^[A-Z][A-Z0-9_]*$/.test(callName(d))) return false;
   return true;
+}
+
+/** Is `stmt` the braceless body of an `if`, `else` or loop (not in a block, `case` or label)? */
+function loneBody(stmt: Node): boolean {
+  const t = stmt.parent?.type;
+  return !!t && t !== 'compound_statement' && t !== 'case_statement' && t !== 'labeled_statement';
+}
+
+/** Top-level comma-separated arguments of a call's argument text. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
 }
 
 /** One file being fixed: its text, tree and model, and the layout facts fixes share. */
@@ -108,6 +169,8 @@ export class FixSource {
   readonly unit: string;
   /** Names each fix has taken, per function, so two fixes in one function do not collide. */
   private readonly taken = new Map<CFunction, Set<string>>();
+  private readonly declaredAt = new Set<number>();
+  private readonly scratches = new Map<CFunction, { type: string; name: string; block: Node }[]>();
   private readonly members = new Map<string, { type: string; name: string; pointer: boolean }[]>();
 
   constructor(
@@ -118,6 +181,30 @@ export class FixSource {
     const tabs = (this.source.match(/^\t/gm) ?? []).length;
     const spaces = (this.source.match(/^ {2,}\S/gm) ?? []).length;
     this.unit = tabs >= spaces ? '\t' : (/^( {2,8})\S/m.exec(this.source)?.[1] ?? '\t');
+  }
+
+  /** What fixes have claimed so far (names, scratch variables, declaration sites)... */
+  mark(): unknown {
+    return {
+      taken: new Map([...this.taken].map(([k, v]) => [k, new Set(v)])),
+      declaredAt: new Set(this.declaredAt),
+      scratches: new Map([...this.scratches].map(([k, v]) => [k, [...v]])),
+    };
+  }
+
+  /** ...and forgetting what a fix claimed when its edits are not used. */
+  restore(mark: unknown): void {
+    const m = mark as {
+      taken: FixSource['taken'];
+      declaredAt: Set<number>;
+      scratches: FixSource['scratches'];
+    };
+    this.taken.clear();
+    for (const [k, v] of m.taken) this.taken.set(k, v);
+    this.declaredAt.clear();
+    for (const o of m.declaredAt) this.declaredAt.add(o);
+    this.scratches.clear();
+    for (const [k, v] of m.scratches) this.scratches.set(k, v);
   }
 
   start(n: Node): number {
@@ -371,6 +458,9 @@ export class FixSource {
       if (loop && last?.id === loop.id) return { lines: ['break;'], kind: 'break' };
       return { lines: ['return;'], kind: 'return' };
     }
+    // An interrupt handler that loops over events stops looping and returns as it does.
+    if (rt === 'irqreturn_t' && loop)
+      return { lines: ['break;'], kind: 'break', explain: 'an interrupt handler reports what it handled' };
     if (rt === 'irqreturn_t')
       return {
         lines: ['return IRQ_NONE;'],
@@ -381,14 +471,21 @@ export class FixSource {
     if (rt === 'bool') return { lines: ['return false;'], kind: 'return' };
     if (ERRNO_TYPES.test(rt) && this.returnsErrors(fn))
       return { lines: [`return ${errno};`], kind: 'return' };
+    // Older drivers fail with -1: keep their convention.
+    if (ERRNO_TYPES.test(rt) && this.returnValues(fn).some((v) => /^\(?-\s*1\)?$/.test(v)))
+      return { lines: ['return -1;'], kind: 'return' };
     return breakOut(`its ${rt || 'return'} value cannot carry an error`);
   }
 
   /** Does an int function report errors by return value (a `-E...`, an error variable, or only 0)? */
-  private returnsErrors(fn: CFunction): boolean {
-    const values = fn.index
+  private returnValues(fn: CFunction): string[] {
+    return fn.index
       .of('return_statement')
-      .map((r) => (r.namedChild(0) ? this.text(r.namedChild(0)!) : ''));
+      .map((r) => (r.namedChild(0) ? this.text(r.namedChild(0)!).trim() : ''));
+  }
+
+  private returnsErrors(fn: CFunction): boolean {
+    const values = this.returnValues(fn);
     if (values.some((v) => /^\(?-\s*E[A-Z0-9]+\)?$/.test(v.trim()))) return true;
     if (values.some((v) => /^(ret|err|rc|error|retval|status|result|res|rv)$/.test(v.trim()))) return true;
     return values.every((v) => v.trim() === '0');
@@ -453,13 +550,7 @@ export class FixSource {
     if (!this.startsLine(stmt)) return 'the statement does not start its own line';
     const s = this.start(stmt);
     const indent = this.indentAt(s);
-    const parent = stmt.parent;
-    const lone =
-      parent &&
-      parent.type !== 'compound_statement' &&
-      parent.type !== 'case_statement' &&
-      parent.type !== 'labeled_statement';
-    if (!lone)
+    if (!loneBody(stmt))
       return [{ start: this.lineStart(s), end: this.lineStart(s), text: this.render(lines, indent) }];
     return this.wrapInBraces(stmt, this.render(lines, indent), '');
   }
@@ -473,12 +564,7 @@ export class FixSource {
     if (!this.verbatim(stmt)) return 'the statement holds preprocessor lines or a rewritten macro';
     const s = this.start(stmt);
     const indent = this.indentAt(s);
-    const parent = stmt.parent;
-    const lone =
-      parent &&
-      parent.type !== 'compound_statement' &&
-      parent.type !== 'case_statement' &&
-      parent.type !== 'labeled_statement';
+    const lone = loneBody(stmt);
     const statements = lines.filter((l) => !l.startsWith('\t') && l !== '}').length;
     const text = this.render(lines, indent).slice(indent.length).replace(/\n$/, '');
     if (!lone || statements <= 1) return [{ start: s, end: this.end(stmt), text }];
@@ -522,10 +608,15 @@ export class FixSource {
    * Where a new local for code at `at` is declared: the top of the innermost block around it (not
    * a `switch` body, whose declarations no path initialises), after the block's own declarations.
    */
-  declarationSite(at: Node): { offset: number; indent: string; first: boolean } | undefined {
+  declarationBlock(at: Node): Node | undefined {
     let block: Node | null = at.parent;
     while (block && !(block.type === 'compound_statement' && block.parent?.type !== 'switch_statement'))
       block = block.parent;
+    return block ?? undefined;
+  }
+
+  declarationSite(at: Node): { offset: number; indent: string; first: boolean } | undefined {
+    const block = this.declarationBlock(at);
     if (!block) return undefined;
     const kids = block.namedChildren.filter((k): k is Node => !!k && k.type !== 'comment');
     let lastDecl: Node | undefined;
@@ -549,15 +640,141 @@ export class FixSource {
   /** Edit declaring `decl` (e.g. `u32 val;`) for code at `at`. */
   declare(at: Node, decl: string): Edit | undefined {
     const site = this.declarationSite(at);
-    // Kernel style: a blank line between the declarations and the code.
-    return site
-      ? { start: site.offset, end: site.offset, text: `${site.indent}${decl}\n${site.first ? '\n' : ''}` }
-      : undefined;
+    if (!site) return undefined;
+    // Kernel style: a blank line between the declarations and the code (once per block).
+    const blank = site.first && !this.declaredAt.has(site.offset);
+    this.declaredAt.add(site.offset);
+    return { start: site.offset, end: site.offset, text: `${site.indent}${decl}\n${blank ? '\n' : ''}` };
+  }
+
+  /**
+   * A scratch variable of `type` for code at `at`: one an earlier fix in this function declared in
+   * a block around `at`, or a new one (with the edit declaring it).
+   */
+  scratch(fn: CFunction, at: Node, type: string, base: string): { name: string; edit?: Edit } | undefined {
+    const mine = this.scratches.get(fn) ?? [];
+    this.scratches.set(fn, mine);
+    const reuse = mine.find(
+      (v) => v.type === type && v.block.startIndex <= at.startIndex && at.endIndex <= v.block.endIndex,
+    );
+    if (reuse) return { name: reuse.name };
+    const name = this.freshName(fn, base);
+    const edit = this.declare(at, `${type} ${name};`);
+    const block = this.declarationBlock(at);
+    if (!edit || !block) return undefined;
+    mine.push({ type, name, block });
+    return { name, edit };
   }
 
   /** Is an expression free of side effects and calls (except constant macros), so it may be evaluated again? */
   pure(n: Node): boolean {
     return isPure(n);
+  }
+
+  /** The text of `struct tag { ... }`'s body, from this file or the headers beside it. */
+  structBody(tag: string): string | undefined {
+    const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
+    for (const t of [this.source, ...this.headers()]) {
+      const m = body.exec(t);
+      if (m) return m[1];
+    }
+    return undefined;
+  }
+
+  /** The struct tag of an expression's value (`priv`, `priv->hw`, `tbl[i]`), when declared as one. */
+  structOf(fn: CFunction, e: Node): string | undefined {
+    const n = e.type === 'parenthesized_expression' && e.namedChild(0) ? e.namedChild(0)! : e;
+    const tagOf = (type: string) => /\bstruct\s+(\w+)/.exec(type)?.[1];
+    if (n.type === 'identifier') {
+      const v = fn.locals.get(n.text) ?? this.model.globals.get(n.text);
+      return v ? tagOf(v.type) : undefined;
+    }
+    if (n.type === 'subscript_expression') return this.structOf(fn, n.childForFieldName('argument')!);
+    if (n.type === 'pointer_expression' && n.child(0)?.type === '*')
+      return this.structOf(fn, n.childForFieldName('argument')!);
+    if (n.type === 'field_expression') {
+      const outer = this.structOf(fn, n.childForFieldName('argument')!);
+      const field = n.childForFieldName('field')?.text;
+      if (!outer || !field) return undefined;
+      const known = this.model.structs.get(outer)?.get(field);
+      if (known) return tagOf(known.type);
+      const body = this.structBody(outer);
+      return body ? new RegExp(`\\bstruct\\s+(\\w+)[\\s*]+${field}\\s*[;\\[]`).exec(body)?.[1] : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Is `base` an array whose size C knows here (so `ARRAY_SIZE(base)` compiles and is right): a
+   * local or global declared with a size (not a parameter, which is a pointer), or a member
+   * declared with a size in its struct (the struct found from the base's type).
+   */
+  isSizedArray(fn: CFunction, base: Node): boolean {
+    const n = base.type === 'parenthesized_expression' && base.namedChild(0) ? base.namedChild(0)! : base;
+    // `T a[N]`, or `T a[] = { ... }` (complete, designated or not): ARRAY_SIZE() knows both.
+    const sized = (v: { arrayDims: (number | undefined)[]; node: Node } | undefined) =>
+      !!v &&
+      v.arrayDims.length > 0 &&
+      (v.arrayDims[0] !== undefined ||
+        (v.node.type === 'init_declarator' &&
+          v.node.childForFieldName('value')?.type === 'initializer_list'));
+    if (n.type === 'identifier') {
+      if (fn.params.some((p) => p.name === n.text)) return false;
+      const v = fn.locals.get(n.text) ?? this.model.globals.get(n.text);
+      if (v) return sized(v);
+      return this.headerMemberIsArray(n.text);
+    }
+    if (n.type !== 'field_expression') return false;
+    const field = n.childForFieldName('field')?.text;
+    const outer = this.structOf(fn, n.childForFieldName('argument')!);
+    if (!field) return false;
+    if (outer) {
+      const known = this.model.structs.get(outer)?.get(field);
+      if (known) return sized(known);
+      const body = this.structBody(outer);
+      if (body) return new RegExp(`\\b${field}\\s*\\[\\s*[^\\]\\s][^\\]]*\\]\\s*[;\\[]`).test(body);
+    }
+    // The struct is unknown: every declaration of the member name must be a sized array.
+    const decls = [...this.model.structs.values()].map((m) => m.get(field)).filter((v) => !!v);
+    if (decls.length) return decls.every(sized);
+    return this.headerMemberIsArray(field);
+  }
+
+  /**
+   * The element count a member array was allocated with, as an expression valid at the use: the
+   * file allocates `P->m = kcalloc(N, ...)` (or `kmalloc_array`, `devm_kcalloc`, ...) once, and `N`
+   * is a constant or a path from the same `P` (rewritten onto the use's base: `dev->cq_tbl[i]`,
+   * allocated `kcalloc(dev->max_cq, ...)`, is bounded by `dev->max_cq`).
+   */
+  allocatedCount(base: Node): string | undefined {
+    if (base.type !== 'field_expression' || !base.children.some((c) => c?.type === '->')) return undefined;
+    const field = base.childForFieldName('field')?.text;
+    const owner = this.text(base.childForFieldName('argument')!).replace(/\s+/g, '');
+    if (!field) return undefined;
+    const re = new RegExp(
+      `([\\w>.-]+)->${field}\\s*=\\s*(?:\\([^()]*\\)\\s*)?(devm_kcalloc|devm_kmalloc_array|kcalloc|kcalloc_node|kmalloc_array|kmalloc_array_node|kvcalloc|kvmalloc_array|vcalloc|vmalloc_array)\\s*\\(`,
+      'g',
+    );
+    const counts = new Set<string>();
+    // The allocation is usually in the probe, often in another file of the driver.
+    for (const text of [this.source, ...this.siblings()])
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const open = m.index + m[0].length - 1;
+        const close = matchParen(text, open);
+        if (close < 0) return undefined;
+        const args = splitArgs(text.slice(open + 1, close));
+        const n = (m[2]!.startsWith('devm_') ? args[1] : args[0])?.replace(/\s+/g, ' ').trim();
+        if (!n) return undefined;
+        const site = m[1]!.replace(/\s+/g, '');
+        if (/^[A-Z0-9_x+*() -]+$/.test(n)) counts.add(n);
+        else if (
+          site === owner &&
+          new RegExp(`^\\(?${site.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(->|\\.)[\\w.>-]+\\)?$`).test(n)
+        )
+          counts.add(n);
+        else return undefined;
+      }
+    return counts.size === 1 ? [...counts][0] : undefined;
   }
 
   /**
@@ -598,35 +815,26 @@ export class FixSource {
   structMembers(tag: string): { type: string; name: string; pointer: boolean }[] {
     const known = this.members.get(tag);
     if (known) return known;
-    const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
-    const texts = [this.source, ...this.headers()];
-    const m = texts.map((t) => body.exec(t)).find(Boolean);
+    const body = this.structBody(tag);
     const out: { type: string; name: string; pointer: boolean }[] = [];
     this.members.set(tag, out);
-    if (!m) return out;
+    if (body === undefined) return out;
     const re = /^\s*struct\s+(\w+)\s*(\*?)\s*(\w+)\s*;/gm;
-    for (let x = re.exec(m[1]!); x; x = re.exec(m[1]!))
+    for (let x = re.exec(body); x; x = re.exec(body))
       out.push({ type: x[1]!, name: x[3]!, pointer: x[2] === '*' });
     return out;
   }
 
+  /** The other C files beside this file (the rest of the driver, usually). */
+  private siblings(): string[] {
+    return filesBeside(this.parsed.path, '.c')
+      .filter((f) => f.path !== this.parsed.path)
+      .map((f) => f.text);
+  }
+
   /** The headers beside this file. */
   private headers(): string[] {
-    const dir = dirname(this.parsed.path);
-    let texts = headerCache.get(dir);
-    if (!texts) {
-      try {
-        texts = readdirSync(dir)
-          .filter((f) => f.endsWith('.h'))
-          .sort()
-          .map((f) => readFileSync(join(dir, f), 'latin1'));
-      } catch {
-        texts = [];
-      }
-      headerCache.clear(); // files are fixed directory by directory: keep one
-      headerCache.set(dir, texts);
-    }
-    return texts;
+    return filesBeside(this.parsed.path, '.h').map((f) => f.text);
   }
 
   /** Does the file include `header` (`linux/iopoll.h`) itself? */

@@ -56,6 +56,14 @@ describe('fix: what each finding gets', () => {
     );
     expect(byFn.get('pl_start')!.fix).toMatch(/through the error path/);
     expect(byFn.get('pl_helper')!.fix).toMatch(/1 s limit instead of 0/);
+    // Event loops are bounded by rounds and not slowed down; pure spins wait on time.
+    expect(byFn.get('pl_irq')!.fix).toMatch(/at most 10000 rounds\); on timeout it logs and stops waiting/);
+    // Two rewrites in one function share the polled value.
+    const two = (await fixOf('poll.c')).patches[0]!.text.split('pl_two_waits(struct')[1]!;
+    expect(two.match(/^\+\tu32 val;$/gm)).toHaveLength(1);
+    expect(byFn.get('pl_drain_wait')!.fix).toMatch(
+      /10000 iterations of udelay\(1\), about 10 ms\); on timeout it logs and returns/,
+    );
   });
 
   it('says why a finding is left unfixed', async () => {
@@ -63,7 +71,7 @@ describe('fix: what each finding gets', () => {
     const ring = r.findings.find((f) => f.function === 'dt_ring')!;
     expect(ring).toMatchObject({
       fixStatus: 'unfixed',
-      reason: 'the array size is not known from its declaration',
+      reason: 'the array size is not known from its declaration or its allocation',
     });
     const deref = r.findings.find((f) => f.function === 'dt_deref')!;
     expect(deref.fixStatus).toBe('unfixed');
@@ -101,7 +109,7 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(16);
+    expect(before.findings.length).toBe(20);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });

@@ -1,0 +1,59 @@
+/** Command-line parsing the analysis commands share: usage errors exit 2, --help exits 0. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The options every analysis command takes (check, fix). */
+export const ANALYSIS_OPTIONS = {
+  format: { type: 'string', short: 'f', default: 'text' },
+  output: { type: 'string', short: 'o' },
+  jobs: { type: 'string', short: 'j' },
+  check: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Parse `argv` for command `cmd`: the values and paths, or the exit code when there is nothing
+ * to run (--help: 0; a bad option or no paths: 2, with the usage).
+ */
+export function parsePathsCommand<O extends Options>(
+  cmd: string,
+  argv: string[],
+  options: O,
+  help: string,
+):
+  | {
+      values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>['values'];
+      positionals: string[];
+    }
+  | number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (e) {
+    console.error(`driverscope ${cmd}: ${e instanceof Error ? e.message : String(e)}\n\n${help}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(help);
+    return 0;
+  }
+  if (parsed.positionals.length === 0) {
+    console.error(`driverscope ${cmd}: no paths given\n\n${help}`);
+    return 2;
+  }
+  return parsed;
+}
+
+/** `--jobs N`: a positive whole number, or undefined (the default); null after reporting a bad value. */
+export function parseJobs(cmd: string, raw: string | undefined): number | undefined | null {
+  if (raw === undefined) return undefined;
+  const jobs = Number(raw);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    console.error(`driverscope ${cmd}: --jobs needs a positive whole number, got '${raw}'`);
+    return null;
+  }
+  return jobs;
+}
