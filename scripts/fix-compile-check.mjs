@@ -292,14 +292,18 @@ async function main() {
       const cfiles = patch.files.filter((f) => f.endsWith('.c'));
       const before = {};
       let builds = true;
-      for (const f of cfiles) {
+      // Files allmodconfig does not compile first (no build needed), then the builds, up to the first failure.
+      for (const f of [...cfiles].sort((a, b) => Number(targets.map.has(a)) - Number(targets.map.has(b)))) {
         if (!beforeCache.has(f)) beforeCache.set(f, buildObject(src, prep.build, f, jobs, targets.map));
         before[f] = beforeCache.get(f);
-        if (!before[f].ok) builds = false;
+        if (!before[f].ok) {
+          builds = false;
+          break;
+        }
       }
       if (!builds) {
         const why = cfiles
-          .filter((f) => !before[f].ok)
+          .filter((f) => before[f] && !before[f].ok)
           .map(
             (f) =>
               `${f}: ${before[f].notTarget ? 'not built by allmodconfig' : (before[f].errors[0] ?? 'failed').trim()}`,
