@@ -1,5 +1,7 @@
 /** Command-line parsing the analysis commands share: usage errors exit 2, --help exits 0. */
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { validateDeviceReads, type DeviceReadApi } from '../analysis/device-reads.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -9,6 +11,7 @@ export const ANALYSIS_OPTIONS = {
   output: { type: 'string', short: 'o' },
   jobs: { type: 'string', short: 'j' },
   check: { type: 'string', multiple: true },
+  'device-reads': { type: 'string' },
   'no-cache': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -56,4 +59,17 @@ export function parseJobs(cmd: string, raw: string | undefined): number | undefi
     return null;
   }
   return jobs;
+}
+
+/** `--device-reads FILE`: the extra device-read APIs; null after reporting a bad file. */
+export function parseDeviceReads(cmd: string, file: string | undefined): DeviceReadApi[] | undefined | null {
+  if (!file) return undefined;
+  try {
+    return validateDeviceReads(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (e) {
+    console.error(
+      `driverscope ${cmd}: --device-reads ${file}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return null;
+  }
 }

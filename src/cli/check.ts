@@ -1,13 +1,12 @@
 /** `driverscope check <path>...` — find code that trusts the hardware. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { validateDeviceReads, type DeviceReadApi } from '../analysis/device-reads.js';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runCheck } from '../engine/run.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
-import { ANALYSIS_OPTIONS, parseJobs, parsePathsCommand } from './args.js';
+import { ANALYSIS_OPTIONS, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const HELP = `usage: driverscope check [options] <path>...
@@ -35,7 +34,6 @@ export async function run(argv: string[]): Promise<number> {
     argv,
     {
       ...ANALYSIS_OPTIONS,
-      'device-reads': { type: 'string' },
       brief: { type: 'boolean' },
     },
     HELP,
@@ -49,17 +47,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const jobs = parseJobs('check', values.jobs);
   if (jobs === null) return 2;
-  let extraReads: DeviceReadApi[] | undefined;
-  if (values['device-reads']) {
-    try {
-      extraReads = validateDeviceReads(JSON.parse(readFileSync(values['device-reads'], 'utf8')));
-    } catch (e) {
-      console.error(
-        `driverscope check: --device-reads ${values['device-reads']}: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      return 2;
-    }
-  }
+  const extraReads = parseDeviceReads('check', values['device-reads']);
+  if (extraReads === null) return 2;
   const checks = values.check?.flatMap((c) => c.split(',')).filter(Boolean);
   const bar =
     !values['no-progress'] && process.stderr.isTTY ? new ProgressBar('analysing modules') : undefined;

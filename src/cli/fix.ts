@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runFix, type FixRunResult } from '../fix/run.js';
 import { renderFixJson, renderFixText } from '../report/fix.js';
-import { ANALYSIS_OPTIONS, parseJobs, parsePathsCommand } from './args.js';
+import { renderSarif } from '../report/sarif.js';
+import { ANALYSIS_OPTIONS, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const HELP = `usage: driverscope fix [options] <path>...
@@ -20,10 +21,12 @@ options:
       --stdout                    print the patches instead of writing files
       --in-place                  edit the source files (refused on a dirty git tree)
       --force                     with --in-place: edit even if the git tree has changes
-  -f, --format <text|json>        the report (default: text); json lists every finding with fixStatus
+  -f, --format <text|json|sarif>  the report (default: text); json lists every finding with fixStatus,
+                                  sarif gives each fixed result its fix (artifactChanges)
   -o, --output <file>             write the report to a file
   -j, --jobs <n>                  worker threads for the analysis (default: number of cores)
       --check <id,...>            only these checks (${ALL_CHECKS.map((c) => c.meta.id).join(', ')})
+      --device-reads <file.json>  extra device-read APIs (see docs/device-reads.md)
       --no-cache                  do not read or write the result cache
       --no-progress               no progress bar
   -h, --help
@@ -59,8 +62,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const format = values.format!;
-  if (!['text', 'json'].includes(format)) {
-    console.error(`driverscope fix: unknown format '${format}' (text, json)`);
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    console.error(`driverscope fix: unknown format '${format}' (text, json, sarif)`);
     return 2;
   }
   if (values.stdout && values['in-place']) {
@@ -69,6 +72,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const jobs = parseJobs('fix', values.jobs);
   if (jobs === null) return 2;
+  const extraReads = parseDeviceReads('fix', values['device-reads']);
+  if (extraReads === null) return 2;
   if (values['in-place'] && !values.force) {
     const dirs = new Set(
       positionals.map((p) => resolve(existsSync(p) && !p.endsWith('.c') ? p : dirname(p))),
@@ -92,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
       paths: positionals,
       jobs,
       checks: values.check?.flatMap((c) => c.split(',')).filter(Boolean),
+      extraReads,
       cache: !values['no-cache'],
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
       version,
@@ -118,7 +124,12 @@ export async function run(argv: string[]): Promise<number> {
     for (const p of result.patches) writeFileSync(join(out, p.name), p.text);
     where = out;
   }
-  const report = format === 'json' ? renderFixJson(result) : renderFixText(result, where);
+  const report =
+    format === 'json'
+      ? renderFixJson(result)
+      : format === 'sarif'
+        ? renderSarif({ ...result.check, findings: result.findings }, version)
+        : renderFixText(result, where);
   if (values.output) writeFileSync(values.output, report);
   else if (values.stdout) process.stderr.write(report);
   else process.stdout.write(report);

@@ -20,6 +20,17 @@ export interface FixedFinding extends Finding {
   fix?: string;
   /** The patch file it is in (fixed only, when patches are written). */
   patch?: string;
+  /** The fix's own edits as line/column regions of the original file (fixed only; for SARIF). */
+  replacements?: Replacement[];
+}
+
+/** An edit as SARIF states it: the region replaced (empty: an insertion) and the new text. */
+export interface Replacement {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
 }
 
 export interface FileTask {
@@ -54,7 +65,12 @@ export async function fixFile({ abs, rel, finding, findings }: FileTask): Promis
   try {
     const src = new FixSource(parsed, buildFileModel(parsed));
     const accepted: Edit[] = [];
-    const includes = new Set<string>();
+    const includes = new Map<string, FixedFinding>();
+    const toRegion = (e: Edit): Replacement => {
+      const a = parsed.lines.position(e.start);
+      const b = parsed.lines.position(e.end);
+      return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column, text: e.text };
+    };
     const changes: PatchedChange[] = [];
     for (const f of findings) {
       const fixer = FIXERS.get(f.checkId);
@@ -86,8 +102,8 @@ export async function fixFile({ abs, rel, finding, findings }: FileTask): Promis
         continue;
       }
       accepted.push(...plan.edits);
-      for (const i of plan.includes ?? []) includes.add(i);
-      Object.assign(f, { fixStatus: 'fixed', fix: plan.summary });
+      for (const i of plan.includes ?? []) if (!includes.has(i)) includes.set(i, f);
+      Object.assign(f, { fixStatus: 'fixed', fix: plan.summary, replacements: plan.edits.map(toRegion) });
       changes.push({
         checkId: f.checkId,
         file: rel,
@@ -97,10 +113,12 @@ export async function fixFile({ abs, rel, finding, findings }: FileTask): Promis
       });
     }
     if (!accepted.length) return undefined;
-    for (const h of [...includes].sort()) {
+    for (const [h, first] of [...includes].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       if (h === 'linux/delay.h' && includes.has('linux/iopoll.h')) continue; // iopoll.h includes it
       const e = src.addInclude(h);
-      if (e) accepted.push(e);
+      if (!e) continue;
+      accepted.push(e);
+      first.replacements = [toRegion(e), ...(first.replacements ?? [])];
     }
     const after = applyEdits(read.text, accepted);
     // The fixed file must parse as well as the original did.

@@ -97,7 +97,7 @@ const DEVICE_TYPES: [string, (ptr: string, acc: string) => string][] = [
   ['usb_hcd', (_, acc) => `dev_err(${acc}self.controller, `],
   ['sdhci_host', (_, acc) => `dev_err(mmc_dev(${acc}mmc), `],
   ['hid_device', (ptr) => `hid_err(${ptr}, `],
-  ['regulator_dev', (ptr) => `rdev_err(${ptr}, `],
+  ['regulator_dev', (_, acc) => `dev_err(&${acc}dev, `],
   ['Scsi_Host', (ptr) => `shost_printk(KERN_ERR, ${ptr}, `],
   ['scsi_device', (ptr) => `sdev_printk(KERN_ERR, ${ptr}, `],
   ['ieee80211_hw', (_, acc) => `wiphy_err(${acc}wiphy, `],
@@ -306,7 +306,13 @@ export class FixSource {
     const text = this.text(fn.node);
     for (let i = 1; ; i++) {
       const name = i === 1 ? base : `${base}${i}`;
-      if (taken.has(name) || new RegExp(`\\b${name}\\b`).test(text) || this.model.globals.has(name)) continue;
+      if (
+        taken.has(name) ||
+        new RegExp(`\\b${name}\\b`).test(text) ||
+        this.model.globals.has(name) ||
+        new RegExp(`^\\s*#\\s*define\\s+${name}\\b`, 'm').test(this.source)
+      )
+        continue;
       taken.add(name);
       return name;
     }

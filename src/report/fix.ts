@@ -49,9 +49,13 @@ export function renderFixText(r: FixRunResult, where: string): string {
   for (const [id, c] of [...s.byCheck].sort())
     lines.push(`${id.padEnd(16)} ${String(c.findings).padStart(8)} ${String(c.fixed).padStart(6)}`);
   if (s.reasons.size) {
-    lines.push('', 'not fixed:');
+    lines.push('', 'not fixed, by reason:');
     for (const [reason, n] of [...s.reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)))
       lines.push(`  ${String(n).padStart(5)}  ${reason}`);
+    lines.push('', 'not fixed:');
+    for (const f of r.findings)
+      if (f.fixStatus === 'unfixed')
+        lines.push(`  ${f.file}:${f.line} ${f.function}() ${f.checkId}: ${f.reason}`);
   }
   return lines.join('\n') + '\n';
 }

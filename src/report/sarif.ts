@@ -6,9 +6,39 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { pathToFileURL } from 'node:url';
 import { ALL_CHECKS } from '../checks/index.js';
-import type { CheckRunResult } from '../types.js';
+import type { Replacement } from '../fix/fix-file.js';
+import type { CheckRunResult, Finding } from '../types.js';
 
 const INFO_URI = 'https://github.com/driverscope/driverscope/blob/main/docs/checks/';
+
+/** A finding `driverscope fix` repaired carries its edits: SARIF `fixes` (IDEs offer them). */
+function fixesOf(f: Finding & { fix?: string; replacements?: Replacement[] }): Pick<Result, 'fixes'> {
+  if (!f.fix || !f.replacements?.length) return {};
+  return {
+    fixes: [
+      {
+        description: { text: f.fix },
+        artifactChanges: [
+          {
+            artifactLocation: {
+              uri: f.file.split('/').map(encodeURIComponent).join('/'),
+              uriBaseId: 'SRCROOT',
+            },
+            replacements: f.replacements.map((r) => ({
+              deletedRegion: {
+                startLine: r.startLine,
+                startColumn: r.startColumn,
+                endLine: r.endLine,
+                endColumn: r.endColumn,
+              },
+              insertedContent: { text: r.text },
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
 
 export function renderSarif(result: CheckRunResult, version: string): string {
   const rules: ReportingDescriptor[] = ALL_CHECKS.map((c) => ({
@@ -54,6 +84,7 @@ export function renderSarif(result: CheckRunResult, version: string): string {
       },
     ],
     properties: f.sourceCategory ? { sourceCategory: f.sourceCategory } : undefined,
+    ...fixesOf(f),
   }));
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -5,10 +5,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 
 const CLI = join(__dirname, '../../dist/cli/main.js');
+
+interface Replacement {
+  deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+  insertedContent: { text: string };
+}
 const FIXTURES = join(__dirname, '../fixtures/fix');
 
 function run(args: string[], cwd: string) {
@@ -106,9 +113,46 @@ describe('driverscope fix (CLI)', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  it('--format sarif validates, and each fixed result carries its fix: applied, they give the patched file', () => {
+    const dir = repo();
+    const r = run(['fix', 'drivers/data.c', '--format', 'sarif', '-o', 'out.sarif', '--out', 'p'], dir);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8'));
+    const require = createRequire(import.meta.url);
+    const schema = JSON.parse(
+      readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+    );
+    const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+      schema,
+    );
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const results = log.runs[0].results as {
+      fixes?: { artifactChanges: { replacements: Replacement[] }[] }[];
+    }[];
+    expect(results.filter((x) => x.fixes).length).toBe(4);
+    // Apply every fix's replacements to the original text (last first) and compare with git apply.
+    const original = readFileSync(join(dir, 'drivers/data.c'), 'utf8');
+    const starts = [0];
+    for (let i = original.indexOf('\n'); i >= 0; i = original.indexOf('\n', i + 1)) starts.push(i + 1);
+    const at = (line: number, col: number) => starts[line - 1]! + col - 1;
+    const reps = results
+      .flatMap((x) => x.fixes ?? [])
+      .flatMap((fx) => fx.artifactChanges.flatMap((c) => c.replacements))
+      .map((rp) => ({
+        start: at(rp.deletedRegion.startLine, rp.deletedRegion.startColumn),
+        end: at(rp.deletedRegion.endLine, rp.deletedRegion.endColumn),
+        text: rp.insertedContent.text,
+      }))
+      .sort((a, b) => b.start - a.start);
+    let text = original;
+    for (const rp of reps) text = text.slice(0, rp.start) + rp.text + text.slice(rp.end);
+    execFileSync('git', ['apply', join('p', '0001-data.patch')], { cwd: dir });
+    expect(text).toBe(readFileSync(join(dir, 'drivers/data.c'), 'utf8'));
+  });
+
   it('exits 2 on usage errors', () => {
     expect(run(['fix'], FIXTURES).code).toBe(2);
-    expect(run(['fix', '--format', 'sarif', 'x.c'], FIXTURES).code).toBe(2);
+    expect(run(['fix', '--format', 'xml', 'x.c'], FIXTURES).code).toBe(2);
     expect(run(['fix', '--stdout', '--in-place', 'x.c'], FIXTURES).code).toBe(2);
     expect(run(['fix', 'no/such/file.c'], FIXTURES).code).toBe(2);
   });
