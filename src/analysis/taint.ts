@@ -16,7 +16,7 @@ import type { Cfg } from '../c/cfg.js';
 import { reversePostOrder } from '../c/cfg.js';
 import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
-import type { Node, ParsedFile } from '../c/parser.js';
+import { memoByNode, type Node, type ParsedFile } from '../c/parser.js';
 import type { TraceStep } from '../types.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
@@ -171,18 +171,18 @@ function kill(state: TaintState, path: string): void {
   for (const k of [...state.regions.keys()]) if (covers(path, k)) state.regions.delete(k);
 }
 
-export function callName(call: Node): string {
+export const callName = memoByNode((call: Node): string => {
   const f = call.childForFieldName('function');
   return f?.type === 'identifier' ? f.text : '';
-}
+});
 
-export function callArgs(call: Node): Node[] {
-  return (
+/** The arguments of a call (shared: do not modify). */
+export const callArgs = memoByNode(
+  (call: Node): readonly Node[] =>
     call
       .childForFieldName('arguments')
-      ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? []
-  );
-}
+      ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [],
+);
 
 export function analyseFunction(
   fn: CFunction,

@@ -209,31 +209,45 @@ export function descendants(root: Node, types: ReadonlySet<string>, stopAt?: Rea
   }
 }
 
-/** A function body's nodes by type, in document order (checks ask it many questions). */
+/**
+ * A function's nodes by type, in document order (checks ask it many questions). Calls are
+ * collected for every function up front (the call graph needs them); the other
+ * {@link INDEXED_TYPES} on first use, from one query over the function, since only functions
+ * that see device data are asked; any other type from a query over `root` (the body).
+ */
 export class NodeIndex {
   private readonly byType = new Map<string, Node[]>();
-  /** `root` serves the types not collected up front, walked on first use. */
   constructor(
-    types: readonly string[],
+    /** The function definition: its nodes of the indexed types are those starting inside it. */
+    private readonly fn?: Node,
     private readonly root?: Node,
   ) {
-    for (const t of types) this.byType.set(t, []);
+    this.byType.set('call_expression', []);
   }
   add(type: string, n: Node): void {
     this.byType.get(type)?.push(n);
   }
   of(type: string): Node[] {
     let l = this.byType.get(type);
-    if (!l) {
-      if (!this.root) throw new Error(`NodeIndex: type '${type}' was not indexed`);
-      let q = typeQueries.get(type);
-      if (!q) {
-        q = new Query(this.root.tree.language, `(${type}) @n`);
-        typeQueries.set(type, q);
-      }
-      l = q.captures(this.root).map((c) => c.node);
-      this.byType.set(type, l);
+    if (l) return l;
+    if (LAZY_INDEXED.has(type) && this.fn) {
+      const fn = this.fn;
+      for (const t of LAZY_INDEXED) this.byType.set(t, []);
+      lazyIndexQuery ??= new Query(fn.tree.language, [...LAZY_INDEXED].map((t) => `(${t}) @${t}`).join('\n'));
+      const start = fn.startIndex;
+      const end = fn.endIndex;
+      for (const c of lazyIndexQuery.captures(fn))
+        if (c.node.startIndex >= start && c.node.startIndex < end) this.byType.get(c.name)!.push(c.node);
+      return this.byType.get(type)!;
     }
+    if (!this.root) throw new Error(`NodeIndex: type '${type}' was not indexed`);
+    let q = typeQueries.get(type);
+    if (!q) {
+      q = new Query(this.root.tree.language, `(${type}) @n`);
+      typeQueries.set(type, q);
+    }
+    l = q.captures(this.root).map((c) => c.node);
+    this.byType.set(type, l);
     return l;
   }
 }
@@ -252,16 +266,15 @@ export const INDEXED_TYPES = [
   'update_expression',
 ] as const;
 
-let indexQuery: Query | undefined;
+const LAZY_INDEXED: ReadonlySet<string> = new Set(INDEXED_TYPES.filter((t) => t !== 'call_expression'));
+let callQuery: Query | undefined;
+let lazyIndexQuery: Query | undefined;
 const typeQueries = new Map<string, Query>();
 
-/**
- * All nodes of the {@link INDEXED_TYPES} in a file, from one tree-sitter query (run in wasm, it
- * is far cheaper than walking the tree node by node from JavaScript).
- */
-function indexedNodes(root: Node): { type: string; node: Node }[] {
-  indexQuery ??= new Query(root.tree.language, INDEXED_TYPES.map((t) => `(${t}) @${t}`).join('\n'));
-  return indexQuery.captures(root).map((c) => ({ type: c.name, node: c.node }));
+/** All calls in a file, from one tree-sitter query (in wasm: far cheaper than a walk from JavaScript). */
+function callNodes(root: Node): Node[] {
+  callQuery ??= new Query(root.tree.language, '(call_expression) @call_expression');
+  return callQuery.captures(root).map((c) => c.node);
 }
 
 const CALL = new Set(['call_expression']);
@@ -385,12 +398,13 @@ export function buildFileModel(file: ParsedFile): FileModel {
   }
   // Bucket the indexed nodes by function (both lists are in document order).
   const fnNodes = tops.filter((n) => n.type === 'function_definition');
-  const indexes = fnNodes.map((f) => new NodeIndex(INDEXED_TYPES, f.childForFieldName('body') ?? f));
+  const indexes = fnNodes.map((f) => new NodeIndex(f, f.childForFieldName('body') ?? f));
+  const fnEnds = fnNodes.map((f) => f.endIndex);
   let fi = 0;
-  for (const { type, node } of indexedNodes(root)) {
-    while (fi < fnNodes.length && fnNodes[fi]!.endIndex <= node.startIndex) fi++;
+  for (const node of callNodes(root)) {
+    while (fi < fnNodes.length && fnEnds[fi]! <= node.startIndex) fi++;
     if (fi >= fnNodes.length) break;
-    if (node.startIndex >= fnNodes[fi]!.startIndex) indexes[fi]!.add(type, node);
+    if (node.startIndex >= fnNodes[fi]!.startIndex) indexes[fi]!.add('call_expression', node);
   }
   let fnNo = 0;
   for (const n of tops) {

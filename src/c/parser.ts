@@ -89,6 +89,28 @@ export async function parseC(path: string, source: string, timeoutMs = 10_000): 
   };
 }
 
+/**
+ * A pure function of a node, remembered per tree: analyses ask the same questions of the same
+ * nodes many times (a loop's statements once per dataflow round, every check query), and each
+ * answer costs calls into wasm. Node ids are unique within a tree; entries go with the tree.
+ */
+export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
+  const byTree = new WeakMap<Tree, Map<number, T>>();
+  return (n) => {
+    let m = byTree.get(n.tree);
+    if (!m) {
+      m = new Map();
+      byTree.set(n.tree, m);
+    }
+    let v = m.get(n.id);
+    if (v === undefined && !m.has(n.id)) {
+      v = f(n);
+      m.set(n.id, v);
+    }
+    return v as T;
+  };
+}
+
 /** Bytes (UTF-16 units) of the file inside top-most ERROR nodes, plus MISSING node count. */
 export function errorExtent(root: Node): { errorBytes: number; missing: number } {
   let errorBytes = 0;
