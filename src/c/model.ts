@@ -230,14 +230,23 @@ export class NodeIndex {
   of(type: string): Node[] {
     let l = this.byType.get(type);
     if (l) return l;
-    if (LAZY_INDEXED.has(type) && this.fn) {
+    if ((LAZY_INDEXED.has(type) || LAZY_BODY.has(type)) && this.fn && this.root) {
+      // One query for all of them: a query walks the whole function whatever it looks for.
       const fn = this.fn;
-      for (const t of LAZY_INDEXED) this.byType.set(t, []);
-      lazyIndexQuery ??= new Query(fn.tree.language, [...LAZY_INDEXED].map((t) => `(${t}) @${t}`).join('\n'));
+      for (const t of [...LAZY_INDEXED, ...LAZY_BODY]) this.byType.set(t, []);
+      lazyIndexQuery ??= new Query(
+        fn.tree.language,
+        [...LAZY_INDEXED, ...LAZY_BODY].map((t) => `(${t}) @${t}`).join('\n'),
+      );
       const start = fn.startIndex;
       const end = fn.endIndex;
-      for (const c of lazyIndexQuery.captures(fn))
-        if (c.node.startIndex >= start && c.node.startIndex < end) this.byType.get(c.name)!.push(c.node);
+      const bodyStart = this.root.startIndex;
+      const bodyEnd = this.root.endIndex;
+      for (const c of lazyIndexQuery.captures(fn)) {
+        const at = c.node.startIndex;
+        if (LAZY_BODY.has(c.name) ? at >= bodyStart && at < bodyEnd : at >= start && at < end)
+          this.byType.get(c.name)!.push(c.node);
+      }
       return this.byType.get(type)!;
     }
     if (!this.root) throw new Error(`NodeIndex: type '${type}' was not indexed`);
@@ -267,6 +276,8 @@ export const INDEXED_TYPES = [
 ] as const;
 
 const LAZY_INDEXED: ReadonlySet<string> = new Set(INDEXED_TYPES.filter((t) => t !== 'call_expression'));
+/** Other types the checks ask of every function that sees device data: found with the indexed ones. */
+const LAZY_BODY: ReadonlySet<string> = new Set(['field_expression', 'pointer_expression']);
 let callQuery: Query | undefined;
 let lazyIndexQuery: Query | undefined;
 const typeQueries = new Map<string, Query>();
