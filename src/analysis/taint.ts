@@ -744,16 +744,29 @@ export function analyseFunction(
     }
   }
 
+  // The innermost statement or condition around a node, remembered for every node on the way up:
+  // checks ask about many expressions of the same statements, and `parent` is costly in
+  // tree-sitter (it searches down from the root).
+  const enclosing = new Map<number, number | undefined>();
   const cfgNodeOf = (expr: Node): number | undefined => {
+    const path: number[] = [];
+    let found: number | undefined;
     for (let n: Node | null = expr; n; n = n.parent) {
+      if (enclosing.has(n.id)) {
+        found = enclosing.get(n.id);
+        break;
+      }
+      path.push(n.id);
       const id = cfg.nodeOf.get(n.id);
       if (id !== undefined) {
         // A do-while's id maps to its body; statements map to themselves.
-        return id;
+        found = id;
+        break;
       }
-      if (n.id === fn.body.id) return undefined;
+      if (n.id === fn.body.id) break;
     }
-    return undefined;
+    for (const id of path) enclosing.set(id, found);
+    return found;
   };
 
   const stateBefore = (expr: Node): TaintState | undefined => {

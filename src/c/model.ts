@@ -209,6 +209,35 @@ export function descendants(root: Node, types: ReadonlySet<string>, stopAt?: Rea
   }
 }
 
+/** {@link descendants} with each node's type and its parent's type (both known to the walk). */
+function descendantsTyped(
+  root: Node,
+  types: ReadonlySet<string>,
+  stopAt?: ReadonlySet<string>,
+): { node: Node; type: string; parentType: string | undefined }[] {
+  const out: { node: Node; type: string; parentType: string | undefined }[] = [];
+  const cursor = root.walk();
+  const path: string[] = [];
+  for (;;) {
+    const t = cursor.nodeType;
+    if (types.has(t)) out.push({ node: cursor.currentNode, type: t, parentType: path[path.length - 1] });
+    const enter = !(path.length > 0 && stopAt?.has(t));
+    if (enter && cursor.gotoFirstChild()) {
+      path.push(t);
+      continue;
+    }
+    for (;;) {
+      if (path.length === 0) {
+        cursor.delete();
+        return out;
+      }
+      if (cursor.gotoNextSibling()) break;
+      cursor.gotoParent();
+      path.pop();
+    }
+  }
+}
+
 /**
  * A function's nodes by type, in document order (checks ask it many questions). Calls are
  * collected for every function up front (the call graph needs them); the other
@@ -396,10 +425,10 @@ export function buildFileModel(file: ParsedFile): FileModel {
   const initializers: CInitializer[] = [];
   const functions: CFunction[] = [];
   const structs = new Map<string, Map<string, CVariable>>();
-  const tops = descendants(root, TOP, TOP_SKIP);
+  const tops = descendantsTyped(root, TOP, TOP_SKIP);
   // Constants first: array sizes may use macros defined anywhere above.
-  for (const n of tops) {
-    if (n.type !== 'preproc_def') continue;
+  for (const { node: n, type } of tops) {
+    if (type !== 'preproc_def') continue;
     const name = n.childForFieldName('name')?.text;
     const value = n.childForFieldName('value')?.text;
     if (name && value) {
@@ -408,7 +437,7 @@ export function buildFileModel(file: ParsedFile): FileModel {
     }
   }
   // Bucket the indexed nodes by function (both lists are in document order).
-  const fnNodes = tops.filter((n) => n.type === 'function_definition');
+  const fnNodes = tops.filter((t) => t.type === 'function_definition').map((t) => t.node);
   const indexes = fnNodes.map((f) => new NodeIndex(f, f.childForFieldName('body') ?? f));
   const fnEnds = fnNodes.map((f) => f.endIndex);
   let fi = 0;
@@ -418,11 +447,11 @@ export function buildFileModel(file: ParsedFile): FileModel {
     if (node.startIndex >= fnNodes[fi]!.startIndex) indexes[fi]!.add('call_expression', node);
   }
   let fnNo = 0;
-  for (const n of tops) {
-    if (n.type === 'function_definition') {
+  for (const { node: n, type, parentType } of tops) {
+    if (type === 'function_definition') {
       const f = functionOf(n, file, constants, indexes[fnNo++]!);
       if (f) functions.push(f);
-    } else if (n.type === 'struct_specifier') {
+    } else if (type === 'struct_specifier') {
       const tag = n.childForFieldName('name')?.text;
       const body = n.childForFieldName('body');
       if (!tag || !body) continue;
@@ -432,7 +461,7 @@ export function buildFileModel(file: ParsedFile): FileModel {
         for (const v of variablesOf(field, constants)) members.set(v.name, v);
       }
       structs.set(tag, members);
-    } else if (n.type === 'declaration' && n.parent?.type !== 'compound_statement') {
+    } else if (type === 'declaration' && parentType !== 'compound_statement') {
       for (const v of variablesOf(n, constants)) globals.set(v.name, v);
       const structType = /\bstruct\s+(\w+)/.exec(typeText(n))?.[1] ?? '';
       for (const d of n.childrenForFieldName('declarator')) {
