@@ -322,16 +322,26 @@ const CALL = new Set(['call_expression']);
 export function callsIn(root: Node, index?: NodeIndex): CCall[] {
   return (index ? index.of('call_expression') : descendants(root, CALL)).map((node) => {
     const f = node.childForFieldName('function');
-    const args =
-      node
-        .childForFieldName('arguments')
-        ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
-    if (f?.type === 'identifier') return { name: f.text, direct: true, node, args };
-    if (f?.type === 'field_expression') {
-      const field = f.childForFieldName('field');
-      return { name: field?.text ?? f.text, direct: false, node, args };
-    }
-    return { name: f?.text ?? '', direct: false, node, args };
+    const type = f?.type;
+    const name =
+      type === 'identifier'
+        ? f!.text
+        : type === 'field_expression'
+          ? (f!.childForFieldName('field')?.text ?? f!.text)
+          : (f?.text ?? '');
+    // Arguments on first use: the call graph needs only names, for every call of the file.
+    let args: Node[] | undefined;
+    return {
+      name,
+      direct: type === 'identifier',
+      node,
+      get args() {
+        return (args ??=
+          node
+            .childForFieldName('arguments')
+            ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? []);
+      },
+    };
   });
 }
 
