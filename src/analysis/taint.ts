@@ -16,7 +16,7 @@ import type { Cfg } from '../c/cfg.js';
 import { reversePostOrder } from '../c/cfg.js';
 import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
-import { memoByNode, type Node, type ParsedFile } from '../c/parser.js';
+import { fieldOf, memoByNode, operatorOf, typeOf, type Node, type ParsedFile } from '../c/parser.js';
 import type { TraceStep } from '../types.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
@@ -176,6 +176,19 @@ export const callName = memoByNode((call: Node): string => {
   return f?.type === 'identifier' ? f.text : '';
 });
 
+/** `a->b` rather than `a.b`. */
+const isArrow = memoByNode((n: Node): boolean => n.children.some((c) => c?.type === '->'));
+
+const firstNamedChild = memoByNode((n: Node): Node | null => n.namedChild(0));
+
+/** The name an init_declarator declares (`*p = ...`, `a[4] = ...` → p, a). */
+const declaredName = memoByNode((e: Node): string | undefined => {
+  let name = e.childForFieldName('declarator');
+  while (name && name.type !== 'identifier')
+    name = name.childForFieldName('declarator') ?? name.namedChild(0);
+  return name ? name.text : undefined;
+});
+
 /** The arguments of a call (shared: do not modify). */
 export const callArgs = memoByNode(
   (call: Node): readonly Node[] =>
@@ -268,8 +281,8 @@ export function analyseFunction(
 
   /** A bit-field member read can be no larger than its width allows. */
   const bitBound = (n: Node, t: Taint | undefined): Taint | undefined => {
-    if (!t || n.type !== 'field_expression') return t;
-    const w = mctx.members.get(n.childForFieldName('field')?.text ?? '')?.bitWidth;
+    if (!t || typeOf(n) !== 'field_expression') return t;
+    const w = mctx.members.get(fieldOf(n, 'field')?.text ?? '')?.bitWidth;
     if (w === undefined || w > 30) return t;
     const max = 2 ** w - 1;
     return t.maxValue !== undefined && t.maxValue <= max ? t : { ...t, maxValue: max };
@@ -279,7 +292,8 @@ export function analyseFunction(
 
   const evaluateRaw = (expr: Node, st: TaintState): Taint | undefined => {
     const n = expr;
-    switch (n.type) {
+    const type = typeOf(n);
+    switch (type) {
       case 'number_literal':
       case 'string_literal':
       case 'concatenated_string':
@@ -291,10 +305,12 @@ export function analyseFunction(
       case 'null':
       case 'offsetof_expression':
         return undefined;
-      case 'parenthesized_expression':
-        return n.namedChild(0) ? evaluate(n.namedChild(0)!, st) : undefined;
+      case 'parenthesized_expression': {
+        const inner = firstNamedChild(n);
+        return inner ? evaluate(inner, st) : undefined;
+      }
       case 'cast_expression': {
-        const v = n.childForFieldName('value');
+        const v = fieldOf(n, 'value');
         const t = v ? evaluate(v, st) : undefined;
         if (!t) return undefined;
         const max = narrowMax(n.childForFieldName('type')?.text ?? '');
@@ -306,17 +322,17 @@ export function analyseFunction(
       case 'field_expression':
       case 'subscript_expression':
       case 'pointer_expression': {
-        if (n.type === 'pointer_expression' && n.child(0)?.type === '&') return undefined;
+        if (type === 'pointer_expression' && n.child(0)?.type === '&') return undefined;
         const path = accessPath(n);
         if (path) {
           for (const [k, t] of st.taint) if (covers(k, path)) return t;
           // A read through a pointer into device memory is a device read.
-          if (n.type !== 'identifier') {
+          if (type !== 'identifier') {
             const base =
-              n.type === 'field_expression' && n.children.some((c) => c?.type === '->')
-                ? n.childForFieldName('argument')
-                : n.type === 'subscript_expression' || n.type === 'pointer_expression'
-                  ? n.childForFieldName('argument')
+              type === 'field_expression' && isArrow(n)
+                ? fieldOf(n, 'argument')
+                : type === 'subscript_expression' || type === 'pointer_expression'
+                  ? fieldOf(n, 'argument')
                   : undefined;
             if (base) {
               const r = regionOf(base, st);
@@ -329,15 +345,15 @@ export function analyseFunction(
                   step: step(n, `${n.text.slice(0, 60)} reads device-written memory (${r.category})`),
                 });
             }
-            if (n.type === 'field_expression') {
-              const arg = n.childForFieldName('argument');
+            if (type === 'field_expression') {
+              const arg = fieldOf(n, 'argument');
               if (arg) return evaluate(arg, st);
             }
           }
           return undefined;
         }
-        const arg = n.childForFieldName('argument');
-        return arg && n.type !== 'subscript_expression' ? evaluate(arg, st) : undefined;
+        const arg = fieldOf(n, 'argument');
+        return arg && type !== 'subscript_expression' ? evaluate(arg, st) : undefined;
       }
       case 'call_expression': {
         const name = callName(n);
@@ -494,7 +510,7 @@ export function analyseFunction(
         // `u8 *p = desc->data + off`: an address inside device memory, not a value from it.
         region = region ?? through;
         t = undefined;
-      } else if (r.type === 'binary_expression' && (r.child(1)?.type === '+' || r.child(1)?.type === '-')) {
+      } else if (typeOf(r) === 'binary_expression' && (operatorOf(r) === '+' || operatorOf(r) === '-')) {
         t = { ...t, derived: true };
       }
     }
@@ -504,10 +520,10 @@ export function analyseFunction(
   };
 
   const apply = (st: TaintState, e: Node) => {
-    switch (e.type) {
+    switch (typeOf(e)) {
       case 'assignment_expression': {
-        const l = e.childForFieldName('left');
-        const op = e.child(1)?.type ?? '=';
+        const l = fieldOf(e, 'left');
+        const op = operatorOf(e) ?? '=';
         if (op === '>>=') {
           const lp = l ? accessPath(l) : undefined;
           const old = lp ? st.taint.get(lp) : undefined;
@@ -530,16 +546,14 @@ export function analyseFunction(
             break;
           }
         }
-        assign(st, l ? accessPath(l) : undefined, e.childForFieldName('right'), op !== '=', e);
+        assign(st, l ? accessPath(l) : undefined, fieldOf(e, 'right'), op !== '=', e);
         break;
       }
       case 'init_declarator': {
-        const d = e.childForFieldName('declarator');
-        let name = d;
-        while (name && name.type !== 'identifier')
-          name = name.childForFieldName('declarator') ?? name.namedChild(0);
-        const value = e.childForFieldName('value');
-        if (name && value && value.type !== 'initializer_list') assign(st, name.text, value, false, e);
+        const name = declaredName(e);
+        const value = fieldOf(e, 'value');
+        if (name !== undefined && value && typeOf(value) !== 'initializer_list')
+          assign(st, name, value, false, e);
         break;
       }
       case 'call_expression': {

@@ -111,6 +111,24 @@ export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
   };
 }
 
+/** A node's type, remembered (each `type` is a call into wasm). */
+export const typeOf = memoByNode((n: Node): string => n.type);
+
+const fieldMemos = new Map<string, (n: Node) => Node | null>();
+
+/** `n.childForFieldName(name)`, remembered: the same child object each time. */
+export function fieldOf(n: Node, name: string): Node | null {
+  let f = fieldMemos.get(name);
+  if (!f) {
+    f = memoByNode((x: Node) => x.childForFieldName(name));
+    fieldMemos.set(name, f);
+  }
+  return f(n);
+}
+
+/** The type of a node's second child: the operator of a binary or assignment expression. */
+export const operatorOf = memoByNode((n: Node): string | undefined => n.child(1)?.type);
+
 /** Bytes (UTF-16 units) of the file inside top-most ERROR nodes, plus MISSING node count. */
 export function errorExtent(root: Node): { errorBytes: number; missing: number } {
   let errorBytes = 0;
