@@ -142,14 +142,22 @@ function cloneState(s: TaintState): TaintState {
   return { taint: new Map(s.taint), regions: new Map(s.regions) };
 }
 
-function sameState(a: TaintState, b: TaintState): boolean {
-  if (a.taint.size !== b.taint.size || a.regions.size !== b.regions.size) return false;
-  for (const [k, v] of a.taint) {
-    const w = b.taint.get(k);
-    if (!w || w.checks !== v.checks || w.maxValue !== v.maxValue) return false;
+/**
+ * Would {@link joinInto} change `into`: a new path or region, or a path less checked or less
+ * bounded? Asked before copying, so an edge that brings nothing new costs no copy.
+ */
+function joinChanges(into: TaintState, from: TaintState): boolean {
+  for (const [k, v] of from.taint) {
+    const w = into.taint.get(k);
+    if (!w) return true;
+    if (w.checks !== v.checks || w.maxValue !== v.maxValue) {
+      const maxValue =
+        w.maxValue !== undefined && v.maxValue !== undefined ? Math.max(w.maxValue, v.maxValue) : undefined;
+      if ((w.checks & v.checks) !== w.checks || maxValue !== w.maxValue) return true;
+    }
   }
-  for (const k of a.regions.keys()) if (!b.regions.has(k)) return false;
-  return true;
+  for (const k of from.regions.keys()) if (!into.regions.has(k)) return true;
+  return false;
 }
 
 /** Join at a merge point: may-taint; unchecked if unchecked on any path; bound only if bounded on all. */
@@ -469,7 +477,7 @@ export function analyseFunction(
    * Record checks of `paths` in `st`. A checked read of device memory (`msg->len` in a DMA or URB
    * buffer) is stored under its path, so later reads of the same location see the check.
    */
-  const markChecked = (st: TaintState, paths: CheckedPath[]) => {
+  const markChecked = (st: TaintState, paths: readonly CheckedPath[]) => {
     for (const c of paths) {
       let hit = false;
       for (const [k, t] of st.taint)
@@ -708,7 +716,8 @@ export function analyseFunction(
       dirty[id] = 0;
       changed = true;
       const node = cfg.nodes[id]!;
-      const out = cloneState(inStates[id]!);
+      // Without effects the out-state is the in-state (nothing below modifies `out` in place).
+      const out = effects[id]!.length ? cloneState(inStates[id]!) : inStates[id]!;
       for (const e of effects[id]!) apply(out, e);
       let trueOut = out;
       if ((node.kind === 'cond' || node.kind === 'switch') && node.ast) {
@@ -746,13 +755,11 @@ export function analyseFunction(
         if (!prev) {
           inStates[edge.to] = cloneState(s);
           dirty[edge.to] = 1;
-        } else {
+        } else if (joinChanges(prev, s)) {
           const joined = cloneState(prev);
           joinInto(joined, s);
-          if (!sameState(joined, prev)) {
-            inStates[edge.to] = joined;
-            dirty[edge.to] = 1;
-          }
+          inStates[edge.to] = joined;
+          dirty[edge.to] = 1;
         }
       }
     }
@@ -837,8 +844,11 @@ function switchPaths(value: Node): CheckedPath[] {
 
 const NULLISH = /^(0|NULL|0[xX]0+|false)$/;
 
-/** Paths compared (`x < N`, `x == y`, `!p`, `p`) in a condition: they count as checked afterwards. */
-export function comparedPaths(cond: Node): CheckedPath[] {
+/**
+ * Paths compared (`x < N`, `x == y`, `!p`, `p`) in a condition: they count as checked afterwards.
+ * Remembered per condition (the dataflow asks at every visit); shared, do not modify.
+ */
+export const comparedPaths = memoByNode((cond: Node): readonly CheckedPath[] => {
   const out: CheckedPath[] = [];
   const visit = (n: Node, truthTest: boolean) => {
     const s = stripParens(n);
@@ -897,4 +907,4 @@ export function comparedPaths(cond: Node): CheckedPath[] {
   };
   visit(cond, true);
   return out;
-}
+});
