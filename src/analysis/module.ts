@@ -140,8 +140,26 @@ function orderBottomUp(units: Unit[]): Unit[] {
   return out;
 }
 
+/** The summary pass of a module, which {@link ModuleSummaryPass.complete} turns into the full analysis. */
+export interface ModuleSummaryPass extends ModuleAnalysis {
+  /** The full analysis of the same input: the top-down pass, reusing this pass's results. */
+  complete(): ModuleAnalysis;
+}
+
+/** CFGs by function: pure in the body, so shared by every pass over a module (and widening rounds). */
+const cfgCache = new WeakMap<CFunction, ReturnType<typeof buildCfg>>();
+/** A function's own timeout and logging facts (syntactic), likewise shared. */
+const ownFacts = new WeakMap<CFunction, { hasTimeout: boolean; logs: boolean }>();
+
 export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolean } = {}): ModuleAnalysis {
+  const pass = summariseModule(input);
+  return opts.summariesOnly ? pass : pass.complete();
+}
+
+/** Accessors, region fields and summaries bottom-up (the first half of {@link analyseModule}). */
+export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   const texts = [...input.files.map((f) => f.parsed.source), ...input.headers];
+  let driverWritten: Set<string> | undefined;
   const context: ModuleContext = {
     reads: input.reads,
     accessors: input.accessors ?? findAccessors(texts, input.reads),
@@ -150,7 +168,10 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     globals: new Map(),
     members: new Map(),
     constants: findConstants(texts),
-    driverWritten: findDriverWritten(texts),
+    // Only the checks read it: found on first use, not in every widening round.
+    get driverWritten() {
+      return (driverWritten ??= findDriverWritten(texts));
+    },
   };
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
@@ -170,29 +191,32 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     }
   }
   const units: Unit[] = input.files.flatMap((f) => f.model.functions.map((fn) => ({ fn, parsed: f.parsed })));
-  const cfgs = new Map<Unit, ReturnType<typeof buildCfg>>();
   const cfgOf = (u: Unit) => {
-    let c = cfgs.get(u);
+    let c = cfgCache.get(u.fn);
     if (!c) {
       c = buildCfg(u.fn.body);
-      cfgs.set(u, c);
+      cfgCache.set(u.fn, c);
     }
     return c;
   };
   const bottomUp = orderBottomUp(units);
   // Syntactic facts first (timeouts, logging), then taint summaries callees-first.
-  const own = new Map<Unit, { hasTimeout: boolean; logs: boolean }>();
-  for (const u of units) {
-    own.set(u, {
-      hasTimeout: u.fn.calls.some((c) => TIMEOUT_CALLS.test(c.name)) || /\bjiffies\b/.test(u.fn.body.text),
-      logs: u.fn.calls.some((c) => LOGGING.test(c.name)),
-    });
-  }
+  const own = (fn: CFunction) => {
+    let facts = ownFacts.get(fn);
+    if (!facts) {
+      facts = {
+        hasTimeout: fn.calls.some((c) => TIMEOUT_CALLS.test(c.name)) || /\bjiffies\b/.test(fn.body.text),
+        logs: fn.calls.some((c) => LOGGING.test(c.name)),
+      };
+      ownFacts.set(fn, facts);
+    }
+    return facts;
+  };
   const summaryPass: [Unit, FunctionTaint][] = [];
   for (const u of bottomUp) {
     const ft = analyseFunction(u.fn, u.parsed, () => cfgOf(u), context);
     summaryPass.push([u, ft]);
-    const mine = own.get(u)!;
+    const mine = own(u.fn);
     const callees = u.fn.calls
       .map((c) => context.summaries.get(c.name))
       .filter((s): s is FunctionSummary => !!s);
@@ -204,8 +228,20 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     if (summary.hasTimeout) summary.returns = undefined;
     if (!context.summaries.has(u.fn.name) || !u.fn.isStatic) context.summaries.set(u.fn.name, summary);
   }
-  if (opts.summariesOnly) return { functions: summaryPass.map(([, ft]) => ft), context };
-  // Final pass, callers first, with the taint their call sites pass in.
+  return {
+    functions: summaryPass.map(([, ft]) => ft),
+    context,
+    complete: () => completeModule(context, bottomUp, summaryPass, cfgOf),
+  };
+}
+
+/** The final pass, callers first, with the taint their call sites pass in. */
+function completeModule(
+  context: ModuleContext,
+  bottomUp: readonly Unit[],
+  summaryPass: readonly [Unit, FunctionTaint][],
+  cfgOf: (u: Unit) => ReturnType<typeof buildCfg>,
+): ModuleAnalysis {
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];
   const firstPass = new Map<Unit, FunctionTaint>();

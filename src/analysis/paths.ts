@@ -6,19 +6,19 @@
  * A path `P` covers `P.x`, `P->x` and `P->*` (a tainted struct taints its fields; tainted buffer
  * contents are stored as "P->*").
  */
-import type { Node } from '../c/parser.js';
+import { memoByNode, type Node } from '../c/parser.js';
 
-export function stripParens(n: Node): Node {
+export const stripParens = memoByNode((n: Node): Node => {
   let cur = n;
   for (;;) {
     if (cur.type === 'parenthesized_expression' && cur.namedChildCount === 1) cur = cur.namedChild(0)!;
     else if (cur.type === 'cast_expression') cur = cur.childForFieldName('value') ?? cur;
     else return cur;
   }
-}
+});
 
 /** The access path of an lvalue-like expression, or undefined (calls, arithmetic, literals). */
-export function accessPath(node: Node): string | undefined {
+export const accessPath = memoByNode((node: Node): string | undefined => {
   const n = stripParens(node);
   switch (n.type) {
     case 'identifier':
@@ -47,7 +47,7 @@ export function accessPath(node: Node): string | undefined {
     default:
       return undefined;
   }
-}
+});
 
 /** The path whose storage `&x` / `x` (a pointer argument) lets a callee write. */
 export function pointeePath(arg: Node): string | undefined {

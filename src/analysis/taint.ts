@@ -16,7 +16,7 @@ import type { Cfg } from '../c/cfg.js';
 import { reversePostOrder } from '../c/cfg.js';
 import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
-import type { Node, ParsedFile } from '../c/parser.js';
+import { fieldOf, memoByNode, operatorOf, typeOf, type Node, type ParsedFile } from '../c/parser.js';
 import type { TraceStep } from '../types.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
@@ -142,14 +142,22 @@ function cloneState(s: TaintState): TaintState {
   return { taint: new Map(s.taint), regions: new Map(s.regions) };
 }
 
-function sameState(a: TaintState, b: TaintState): boolean {
-  if (a.taint.size !== b.taint.size || a.regions.size !== b.regions.size) return false;
-  for (const [k, v] of a.taint) {
-    const w = b.taint.get(k);
-    if (!w || w.checks !== v.checks || w.maxValue !== v.maxValue) return false;
+/**
+ * Would {@link joinInto} change `into`: a new path or region, or a path less checked or less
+ * bounded? Asked before copying, so an edge that brings nothing new costs no copy.
+ */
+function joinChanges(into: TaintState, from: TaintState): boolean {
+  for (const [k, v] of from.taint) {
+    const w = into.taint.get(k);
+    if (!w) return true;
+    if (w.checks !== v.checks || w.maxValue !== v.maxValue) {
+      const maxValue =
+        w.maxValue !== undefined && v.maxValue !== undefined ? Math.max(w.maxValue, v.maxValue) : undefined;
+      if ((w.checks & v.checks) !== w.checks || maxValue !== w.maxValue) return true;
+    }
   }
-  for (const k of a.regions.keys()) if (!b.regions.has(k)) return false;
-  return true;
+  for (const k of from.regions.keys()) if (!into.regions.has(k)) return true;
+  return false;
 }
 
 /** Join at a merge point: may-taint; unchecked if unchecked on any path; bound only if bounded on all. */
@@ -171,18 +179,31 @@ function kill(state: TaintState, path: string): void {
   for (const k of [...state.regions.keys()]) if (covers(path, k)) state.regions.delete(k);
 }
 
-export function callName(call: Node): string {
+export const callName = memoByNode((call: Node): string => {
   const f = call.childForFieldName('function');
   return f?.type === 'identifier' ? f.text : '';
-}
+});
 
-export function callArgs(call: Node): Node[] {
-  return (
+/** `a->b` rather than `a.b`. */
+const isArrow = memoByNode((n: Node): boolean => n.children.some((c) => c?.type === '->'));
+
+const firstNamedChild = memoByNode((n: Node): Node | null => n.namedChild(0));
+
+/** The name an init_declarator declares (`*p = ...`, `a[4] = ...` → p, a). */
+const declaredName = memoByNode((e: Node): string | undefined => {
+  let name = e.childForFieldName('declarator');
+  while (name && name.type !== 'identifier')
+    name = name.childForFieldName('declarator') ?? name.namedChild(0);
+  return name ? name.text : undefined;
+});
+
+/** The arguments of a call (shared: do not modify). */
+export const callArgs = memoByNode(
+  (call: Node): readonly Node[] =>
     call
       .childForFieldName('arguments')
-      ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? []
-  );
-}
+      ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [],
+);
 
 export function analyseFunction(
   fn: CFunction,
@@ -268,8 +289,8 @@ export function analyseFunction(
 
   /** A bit-field member read can be no larger than its width allows. */
   const bitBound = (n: Node, t: Taint | undefined): Taint | undefined => {
-    if (!t || n.type !== 'field_expression') return t;
-    const w = mctx.members.get(n.childForFieldName('field')?.text ?? '')?.bitWidth;
+    if (!t || typeOf(n) !== 'field_expression') return t;
+    const w = mctx.members.get(fieldOf(n, 'field')?.text ?? '')?.bitWidth;
     if (w === undefined || w > 30) return t;
     const max = 2 ** w - 1;
     return t.maxValue !== undefined && t.maxValue <= max ? t : { ...t, maxValue: max };
@@ -279,7 +300,8 @@ export function analyseFunction(
 
   const evaluateRaw = (expr: Node, st: TaintState): Taint | undefined => {
     const n = expr;
-    switch (n.type) {
+    const type = typeOf(n);
+    switch (type) {
       case 'number_literal':
       case 'string_literal':
       case 'concatenated_string':
@@ -291,10 +313,12 @@ export function analyseFunction(
       case 'null':
       case 'offsetof_expression':
         return undefined;
-      case 'parenthesized_expression':
-        return n.namedChild(0) ? evaluate(n.namedChild(0)!, st) : undefined;
+      case 'parenthesized_expression': {
+        const inner = firstNamedChild(n);
+        return inner ? evaluate(inner, st) : undefined;
+      }
       case 'cast_expression': {
-        const v = n.childForFieldName('value');
+        const v = fieldOf(n, 'value');
         const t = v ? evaluate(v, st) : undefined;
         if (!t) return undefined;
         const max = narrowMax(n.childForFieldName('type')?.text ?? '');
@@ -306,17 +330,17 @@ export function analyseFunction(
       case 'field_expression':
       case 'subscript_expression':
       case 'pointer_expression': {
-        if (n.type === 'pointer_expression' && n.child(0)?.type === '&') return undefined;
+        if (type === 'pointer_expression' && n.child(0)?.type === '&') return undefined;
         const path = accessPath(n);
         if (path) {
           for (const [k, t] of st.taint) if (covers(k, path)) return t;
           // A read through a pointer into device memory is a device read.
-          if (n.type !== 'identifier') {
+          if (type !== 'identifier') {
             const base =
-              n.type === 'field_expression' && n.children.some((c) => c?.type === '->')
-                ? n.childForFieldName('argument')
-                : n.type === 'subscript_expression' || n.type === 'pointer_expression'
-                  ? n.childForFieldName('argument')
+              type === 'field_expression' && isArrow(n)
+                ? fieldOf(n, 'argument')
+                : type === 'subscript_expression' || type === 'pointer_expression'
+                  ? fieldOf(n, 'argument')
                   : undefined;
             if (base) {
               const r = regionOf(base, st);
@@ -329,15 +353,15 @@ export function analyseFunction(
                   step: step(n, `${n.text.slice(0, 60)} reads device-written memory (${r.category})`),
                 });
             }
-            if (n.type === 'field_expression') {
-              const arg = n.childForFieldName('argument');
+            if (type === 'field_expression') {
+              const arg = fieldOf(n, 'argument');
               if (arg) return evaluate(arg, st);
             }
           }
           return undefined;
         }
-        const arg = n.childForFieldName('argument');
-        return arg && n.type !== 'subscript_expression' ? evaluate(arg, st) : undefined;
+        const arg = fieldOf(n, 'argument');
+        return arg && type !== 'subscript_expression' ? evaluate(arg, st) : undefined;
       }
       case 'call_expression': {
         const name = callName(n);
@@ -453,7 +477,7 @@ export function analyseFunction(
    * Record checks of `paths` in `st`. A checked read of device memory (`msg->len` in a DMA or URB
    * buffer) is stored under its path, so later reads of the same location see the check.
    */
-  const markChecked = (st: TaintState, paths: CheckedPath[]) => {
+  const markChecked = (st: TaintState, paths: readonly CheckedPath[]) => {
     for (const c of paths) {
       let hit = false;
       for (const [k, t] of st.taint)
@@ -494,7 +518,7 @@ export function analyseFunction(
         // `u8 *p = desc->data + off`: an address inside device memory, not a value from it.
         region = region ?? through;
         t = undefined;
-      } else if (r.type === 'binary_expression' && (r.child(1)?.type === '+' || r.child(1)?.type === '-')) {
+      } else if (typeOf(r) === 'binary_expression' && (operatorOf(r) === '+' || operatorOf(r) === '-')) {
         t = { ...t, derived: true };
       }
     }
@@ -504,10 +528,10 @@ export function analyseFunction(
   };
 
   const apply = (st: TaintState, e: Node) => {
-    switch (e.type) {
+    switch (typeOf(e)) {
       case 'assignment_expression': {
-        const l = e.childForFieldName('left');
-        const op = e.child(1)?.type ?? '=';
+        const l = fieldOf(e, 'left');
+        const op = operatorOf(e) ?? '=';
         if (op === '>>=') {
           const lp = l ? accessPath(l) : undefined;
           const old = lp ? st.taint.get(lp) : undefined;
@@ -530,16 +554,14 @@ export function analyseFunction(
             break;
           }
         }
-        assign(st, l ? accessPath(l) : undefined, e.childForFieldName('right'), op !== '=', e);
+        assign(st, l ? accessPath(l) : undefined, fieldOf(e, 'right'), op !== '=', e);
         break;
       }
       case 'init_declarator': {
-        const d = e.childForFieldName('declarator');
-        let name = d;
-        while (name && name.type !== 'identifier')
-          name = name.childForFieldName('declarator') ?? name.namedChild(0);
-        const value = e.childForFieldName('value');
-        if (name && value && value.type !== 'initializer_list') assign(st, name.text, value, false, e);
+        const name = declaredName(e);
+        const value = fieldOf(e, 'value');
+        if (name !== undefined && value && typeOf(value) !== 'initializer_list')
+          assign(st, name, value, false, e);
         break;
       }
       case 'call_expression': {
@@ -694,7 +716,8 @@ export function analyseFunction(
       dirty[id] = 0;
       changed = true;
       const node = cfg.nodes[id]!;
-      const out = cloneState(inStates[id]!);
+      // Without effects the out-state is the in-state (nothing below modifies `out` in place).
+      const out = effects[id]!.length ? cloneState(inStates[id]!) : inStates[id]!;
       for (const e of effects[id]!) apply(out, e);
       let trueOut = out;
       if ((node.kind === 'cond' || node.kind === 'switch') && node.ast) {
@@ -732,28 +755,39 @@ export function analyseFunction(
         if (!prev) {
           inStates[edge.to] = cloneState(s);
           dirty[edge.to] = 1;
-        } else {
+        } else if (joinChanges(prev, s)) {
           const joined = cloneState(prev);
           joinInto(joined, s);
-          if (!sameState(joined, prev)) {
-            inStates[edge.to] = joined;
-            dirty[edge.to] = 1;
-          }
+          inStates[edge.to] = joined;
+          dirty[edge.to] = 1;
         }
       }
     }
   }
 
+  // The innermost statement or condition around a node, remembered for every node on the way up:
+  // checks ask about many expressions of the same statements, and `parent` is costly in
+  // tree-sitter (it searches down from the root).
+  const enclosing = new Map<number, number | undefined>();
   const cfgNodeOf = (expr: Node): number | undefined => {
+    const path: number[] = [];
+    let found: number | undefined;
     for (let n: Node | null = expr; n; n = n.parent) {
+      if (enclosing.has(n.id)) {
+        found = enclosing.get(n.id);
+        break;
+      }
+      path.push(n.id);
       const id = cfg.nodeOf.get(n.id);
       if (id !== undefined) {
         // A do-while's id maps to its body; statements map to themselves.
-        return id;
+        found = id;
+        break;
       }
-      if (n.id === fn.body.id) return undefined;
+      if (n.id === fn.body.id) break;
     }
-    return undefined;
+    for (const id of path) enclosing.set(id, found);
+    return found;
   };
 
   const stateBefore = (expr: Node): TaintState | undefined => {
@@ -810,8 +844,11 @@ function switchPaths(value: Node): CheckedPath[] {
 
 const NULLISH = /^(0|NULL|0[xX]0+|false)$/;
 
-/** Paths compared (`x < N`, `x == y`, `!p`, `p`) in a condition: they count as checked afterwards. */
-export function comparedPaths(cond: Node): CheckedPath[] {
+/**
+ * Paths compared (`x < N`, `x == y`, `!p`, `p`) in a condition: they count as checked afterwards.
+ * Remembered per condition (the dataflow asks at every visit); shared, do not modify.
+ */
+export const comparedPaths = memoByNode((cond: Node): readonly CheckedPath[] => {
   const out: CheckedPath[] = [];
   const visit = (n: Node, truthTest: boolean) => {
     const s = stripParens(n);
@@ -876,4 +913,4 @@ export function comparedPaths(cond: Node): CheckedPath[] {
   };
   visit(cond, true);
   return out;
-}
+});

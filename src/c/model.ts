@@ -209,31 +209,83 @@ export function descendants(root: Node, types: ReadonlySet<string>, stopAt?: Rea
   }
 }
 
-/** A function body's nodes by type, in document order (checks ask it many questions). */
+/** {@link descendants} with each node's type and its parent's type (both known to the walk). */
+function descendantsTyped(
+  root: Node,
+  types: ReadonlySet<string>,
+  stopAt?: ReadonlySet<string>,
+): { node: Node; type: string; parentType: string | undefined }[] {
+  const out: { node: Node; type: string; parentType: string | undefined }[] = [];
+  const cursor = root.walk();
+  const path: string[] = [];
+  for (;;) {
+    const t = cursor.nodeType;
+    if (types.has(t)) out.push({ node: cursor.currentNode, type: t, parentType: path[path.length - 1] });
+    const enter = !(path.length > 0 && stopAt?.has(t));
+    if (enter && cursor.gotoFirstChild()) {
+      path.push(t);
+      continue;
+    }
+    for (;;) {
+      if (path.length === 0) {
+        cursor.delete();
+        return out;
+      }
+      if (cursor.gotoNextSibling()) break;
+      cursor.gotoParent();
+      path.pop();
+    }
+  }
+}
+
+/**
+ * A function's nodes by type, in document order (checks ask it many questions). Calls are
+ * collected for every function up front (the call graph needs them); the other
+ * {@link INDEXED_TYPES} on first use, from one query over the function, since only functions
+ * that see device data are asked; any other type from a query over `root` (the body).
+ */
 export class NodeIndex {
   private readonly byType = new Map<string, Node[]>();
-  /** `root` serves the types not collected up front, walked on first use. */
   constructor(
-    types: readonly string[],
+    /** The function definition: its nodes of the indexed types are those starting inside it. */
+    private readonly fn?: Node,
     private readonly root?: Node,
   ) {
-    for (const t of types) this.byType.set(t, []);
+    this.byType.set('call_expression', []);
   }
   add(type: string, n: Node): void {
     this.byType.get(type)?.push(n);
   }
   of(type: string): Node[] {
     let l = this.byType.get(type);
-    if (!l) {
-      if (!this.root) throw new Error(`NodeIndex: type '${type}' was not indexed`);
-      let q = typeQueries.get(type);
-      if (!q) {
-        q = new Query(this.root.tree.language, `(${type}) @n`);
-        typeQueries.set(type, q);
+    if (l) return l;
+    if ((LAZY_INDEXED.has(type) || LAZY_BODY.has(type)) && this.fn && this.root) {
+      // One query for all of them: a query walks the whole function whatever it looks for.
+      const fn = this.fn;
+      for (const t of [...LAZY_INDEXED, ...LAZY_BODY]) this.byType.set(t, []);
+      lazyIndexQuery ??= new Query(
+        fn.tree.language,
+        [...LAZY_INDEXED, ...LAZY_BODY].map((t) => `(${t}) @${t}`).join('\n'),
+      );
+      const start = fn.startIndex;
+      const end = fn.endIndex;
+      const bodyStart = this.root.startIndex;
+      const bodyEnd = this.root.endIndex;
+      for (const c of lazyIndexQuery.captures(fn)) {
+        const at = c.node.startIndex;
+        if (LAZY_BODY.has(c.name) ? at >= bodyStart && at < bodyEnd : at >= start && at < end)
+          this.byType.get(c.name)!.push(c.node);
       }
-      l = q.captures(this.root).map((c) => c.node);
-      this.byType.set(type, l);
+      return this.byType.get(type)!;
     }
+    if (!this.root) throw new Error(`NodeIndex: type '${type}' was not indexed`);
+    let q = typeQueries.get(type);
+    if (!q) {
+      q = new Query(this.root.tree.language, `(${type}) @n`);
+      typeQueries.set(type, q);
+    }
+    l = q.captures(this.root).map((c) => c.node);
+    this.byType.set(type, l);
     return l;
   }
 }
@@ -252,16 +304,17 @@ export const INDEXED_TYPES = [
   'update_expression',
 ] as const;
 
-let indexQuery: Query | undefined;
+const LAZY_INDEXED: ReadonlySet<string> = new Set(INDEXED_TYPES.filter((t) => t !== 'call_expression'));
+/** Other types the checks ask of every function that sees device data: found with the indexed ones. */
+const LAZY_BODY: ReadonlySet<string> = new Set(['field_expression', 'pointer_expression']);
+let callQuery: Query | undefined;
+let lazyIndexQuery: Query | undefined;
 const typeQueries = new Map<string, Query>();
 
-/**
- * All nodes of the {@link INDEXED_TYPES} in a file, from one tree-sitter query (run in wasm, it
- * is far cheaper than walking the tree node by node from JavaScript).
- */
-function indexedNodes(root: Node): { type: string; node: Node }[] {
-  indexQuery ??= new Query(root.tree.language, INDEXED_TYPES.map((t) => `(${t}) @${t}`).join('\n'));
-  return indexQuery.captures(root).map((c) => ({ type: c.name, node: c.node }));
+/** All calls in a file, from one tree-sitter query (in wasm: far cheaper than a walk from JavaScript). */
+function callNodes(root: Node): Node[] {
+  callQuery ??= new Query(root.tree.language, '(call_expression) @call_expression');
+  return callQuery.captures(root).map((c) => c.node);
 }
 
 const CALL = new Set(['call_expression']);
@@ -269,16 +322,26 @@ const CALL = new Set(['call_expression']);
 export function callsIn(root: Node, index?: NodeIndex): CCall[] {
   return (index ? index.of('call_expression') : descendants(root, CALL)).map((node) => {
     const f = node.childForFieldName('function');
-    const args =
-      node
-        .childForFieldName('arguments')
-        ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
-    if (f?.type === 'identifier') return { name: f.text, direct: true, node, args };
-    if (f?.type === 'field_expression') {
-      const field = f.childForFieldName('field');
-      return { name: field?.text ?? f.text, direct: false, node, args };
-    }
-    return { name: f?.text ?? '', direct: false, node, args };
+    const type = f?.type;
+    const name =
+      type === 'identifier'
+        ? f!.text
+        : type === 'field_expression'
+          ? (f!.childForFieldName('field')?.text ?? f!.text)
+          : (f?.text ?? '');
+    // Arguments on first use: the call graph needs only names, for every call of the file.
+    let args: Node[] | undefined;
+    return {
+      name,
+      direct: type === 'identifier',
+      node,
+      get args() {
+        return (args ??=
+          node
+            .childForFieldName('arguments')
+            ?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? []);
+      },
+    };
   });
 }
 
@@ -372,10 +435,10 @@ export function buildFileModel(file: ParsedFile): FileModel {
   const initializers: CInitializer[] = [];
   const functions: CFunction[] = [];
   const structs = new Map<string, Map<string, CVariable>>();
-  const tops = descendants(root, TOP, TOP_SKIP);
+  const tops = descendantsTyped(root, TOP, TOP_SKIP);
   // Constants first: array sizes may use macros defined anywhere above.
-  for (const n of tops) {
-    if (n.type !== 'preproc_def') continue;
+  for (const { node: n, type } of tops) {
+    if (type !== 'preproc_def') continue;
     const name = n.childForFieldName('name')?.text;
     const value = n.childForFieldName('value')?.text;
     if (name && value) {
@@ -384,20 +447,21 @@ export function buildFileModel(file: ParsedFile): FileModel {
     }
   }
   // Bucket the indexed nodes by function (both lists are in document order).
-  const fnNodes = tops.filter((n) => n.type === 'function_definition');
-  const indexes = fnNodes.map((f) => new NodeIndex(INDEXED_TYPES, f.childForFieldName('body') ?? f));
+  const fnNodes = tops.filter((t) => t.type === 'function_definition').map((t) => t.node);
+  const indexes = fnNodes.map((f) => new NodeIndex(f, f.childForFieldName('body') ?? f));
+  const fnEnds = fnNodes.map((f) => f.endIndex);
   let fi = 0;
-  for (const { type, node } of indexedNodes(root)) {
-    while (fi < fnNodes.length && fnNodes[fi]!.endIndex <= node.startIndex) fi++;
+  for (const node of callNodes(root)) {
+    while (fi < fnNodes.length && fnEnds[fi]! <= node.startIndex) fi++;
     if (fi >= fnNodes.length) break;
-    if (node.startIndex >= fnNodes[fi]!.startIndex) indexes[fi]!.add(type, node);
+    if (node.startIndex >= fnNodes[fi]!.startIndex) indexes[fi]!.add('call_expression', node);
   }
   let fnNo = 0;
-  for (const n of tops) {
-    if (n.type === 'function_definition') {
+  for (const { node: n, type, parentType } of tops) {
+    if (type === 'function_definition') {
       const f = functionOf(n, file, constants, indexes[fnNo++]!);
       if (f) functions.push(f);
-    } else if (n.type === 'struct_specifier') {
+    } else if (type === 'struct_specifier') {
       const tag = n.childForFieldName('name')?.text;
       const body = n.childForFieldName('body');
       if (!tag || !body) continue;
@@ -407,7 +471,7 @@ export function buildFileModel(file: ParsedFile): FileModel {
         for (const v of variablesOf(field, constants)) members.set(v.name, v);
       }
       structs.set(tag, members);
-    } else if (n.type === 'declaration' && n.parent?.type !== 'compound_statement') {
+    } else if (type === 'declaration' && parentType !== 'compound_statement') {
       for (const v of variablesOf(n, constants)) globals.set(v.name, v);
       const structType = /\bstruct\s+(\w+)/.exec(typeText(n))?.[1] ?? '';
       for (const d of n.childrenForFieldName('declarator')) {

@@ -89,6 +89,46 @@ export async function parseC(path: string, source: string, timeoutMs = 10_000): 
   };
 }
 
+/**
+ * A pure function of a node, remembered per tree: analyses ask the same questions of the same
+ * nodes many times (a loop's statements once per dataflow round, every check query), and each
+ * answer costs calls into wasm. Node ids are unique within a tree; entries go with the tree.
+ */
+export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
+  const byTree = new WeakMap<Tree, Map<number, T>>();
+  return (n) => {
+    let m = byTree.get(n.tree);
+    if (!m) {
+      m = new Map();
+      byTree.set(n.tree, m);
+    }
+    let v = m.get(n.id);
+    if (v === undefined && !m.has(n.id)) {
+      v = f(n);
+      m.set(n.id, v);
+    }
+    return v as T;
+  };
+}
+
+/** A node's type, remembered (each `type` is a call into wasm). */
+export const typeOf = memoByNode((n: Node): string => n.type);
+
+const fieldMemos = new Map<string, (n: Node) => Node | null>();
+
+/** `n.childForFieldName(name)`, remembered: the same child object each time. */
+export function fieldOf(n: Node, name: string): Node | null {
+  let f = fieldMemos.get(name);
+  if (!f) {
+    f = memoByNode((x: Node) => x.childForFieldName(name));
+    fieldMemos.set(name, f);
+  }
+  return f(n);
+}
+
+/** The type of a node's second child: the operator of a binary or assignment expression. */
+export const operatorOf = memoByNode((n: Node): string | undefined => n.child(1)?.type);
+
 /** Bytes (UTF-16 units) of the file inside top-most ERROR nodes, plus MISSING node count. */
 export function errorExtent(root: Node): { errorBytes: number; missing: number } {
   let errorBytes = 0;

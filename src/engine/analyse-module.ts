@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DeviceReadTable, type DeviceReadApi } from '../analysis/device-reads.js';
 import { POLL_HELPER_CALL } from '../analysis/kernel-apis.js';
-import { analyseModule, findAccessors, findRegionFields } from '../analysis/module.js';
+import {
+  findAccessors,
+  findRegionFields,
+  summariseModule,
+  type ModuleSummaryPass,
+} from '../analysis/module.js';
 import { buildFileModel, type FileModel } from '../c/model.js';
 import { errorExtent, parseC, type ParsedFile } from '../c/parser.js';
 import { runChecks } from '../checks/check.js';
@@ -153,16 +158,15 @@ export async function analyseSources(
         (first !== undefined && first.test(r.text)),
     );
     const done = new Set<string>();
+    // The summary pass of the files parsed so far; the last one is completed into the analysis.
+    let pass: ModuleSummaryPass | undefined;
     for (let round = 0; wanted.length > 0 && round < 4; round++) {
       for (const r of wanted) {
         done.add(r.path);
         await parseOne(r);
       }
       // Summaries are enough to decide which files to add; the full analysis runs once at the end.
-      const analysis = analyseModule(
-        { files, headers, reads, accessors, regionFields },
-        { summariesOnly: true },
-      );
+      const analysis = (pass = summariseModule({ files, headers, reads, accessors, regionFields }));
       const carriers: string[] = [];
       for (const fn of analysis.functions) {
         const s = fn.summary;
@@ -173,8 +177,9 @@ export async function analyseSources(
       wanted = re ? readable.filter((r) => !done.has(r.path) && re.test(r.text)) : [];
     }
     result.unparsed = readable.length - done.size;
-    if (files.length === 0) return result;
-    const analysis = analyseModule({ files, headers, reads, accessors, regionFields });
+    if (files.length === 0 || !pass) return result;
+    // No file was added since the last summary pass (or the rounds ran out): it covers `files`.
+    const analysis = pass.complete();
     // A per-file budget for the checks: a pathological file is reported and the rest goes on.
     const spent = new Map<string, number>();
     const overBudget = new Set<string>();

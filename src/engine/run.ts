@@ -189,78 +189,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   const skipped: SkippedFile[] = [];
   const rel = (p: string) => (p.startsWith(root + sep) ? p.slice(root.length + 1) : p);
 
-  for (const mod of modules) {
-    const headers = localHeaders(mod, headerCache);
-    const hash = createHash('sha256').update(configKey);
-    let reaches = false;
-    const texts: string[] = [];
-    for (const f of mod.files) {
-      const r = readSource(f, maxFileBytes);
-      const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
-      texts.push(text);
-      hash.update(f).update('\0').update(text).update('\0');
-      if ('text' in r && (reads.prefilter.test(text) || POLL_HELPER_CALL.test(text))) reaches = true;
-    }
-    // Accessor macros of local headers (`#define er32(r) readl(...)`) make a file a device reader.
-    const hdrTexts = headers.map((h) => {
-      let t = headerText.get(h);
-      if (t === undefined) {
-        const r = readSource(h, maxFileBytes);
-        t = 'text' in r ? r.text : '';
-        headerText.set(h, t);
-      }
-      return t;
-    });
-    if (!reaches) {
-      const dirKey = headers.join('\n');
-      let re = accessorCache.get(dirKey);
-      if (!accessorCache.has(dirKey)) {
-        const acc = findAccessors(hdrTexts, reads);
-        re = acc.size ? new RegExp(`\\b(?:${[...acc.keys()].join('|')})\\s*\\(`) : undefined;
-        accessorCache.set(dirKey, re);
-      }
-      if (re && texts.some((t) => re!.test(t))) reaches = true;
-    }
-    if (!reaches) {
-      // Cannot reach a device read: no check can fire. Counted, not parsed.
-      prefiltered += mod.files.length;
-      mod.files.forEach((f, i) => {
-        const t = texts[i]!;
-        if (t.startsWith('\0skip:')) skipped.push({ file: rel(f), reason: t.slice(6) });
-      });
-      continue;
-    }
-    for (const h of hdrTexts) hash.update(h);
-    const key = hash.digest('hex');
-    if (useCache) {
-      const p = join(cacheDir, key.slice(0, 2), `${key}.json`);
-      if (existsSync(p)) {
-        try {
-          results.push(JSON.parse(readFileSync(p, 'utf8')) as ModuleResult);
-          cachedFiles += mod.files.length;
-          continue;
-        } catch {
-          /* corrupt cache entry: recompute */
-        }
-      }
-    }
-    jobs.push({
-      task: {
-        root,
-        files: mod.files,
-        headers,
-        checks: opts.checks,
-        extraReads: opts.extraReads,
-        maxFileBytes,
-        timeLimitMs,
-      },
-      key: useCache ? key : undefined,
-    });
-  }
-
-  const total = jobs.length;
-  let done = 0;
-  opts.onProgress?.(0, total);
+  // Workers start on the big modules while this thread is still reading and hashing the rest;
+  // small modules wait for the end of the scan and go biggest first, so the pool ends together.
   const jobsN = Math.max(1, opts.jobs ?? availableParallelism());
   const store = (job: Job, r: ModuleResult) => {
     if (!job.key) return;
@@ -270,42 +200,132 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     writeFileSync(tmp, JSON.stringify(r));
     renameSync(tmp, join(dir, `${job.key}.json`));
   };
-  const fresh: ModuleResult[] = new Array(jobs.length);
-  if (jobsN === 1 || jobs.length <= 1) {
-    for (let i = 0; i < jobs.length; i++) {
-      fresh[i] = await analyseModuleTask(jobs[i]!.task);
-      store(jobs[i]!, fresh[i]!);
-      opts.onProgress?.(++done, total);
+  const fresh: ModuleResult[] = [];
+  let pool: Piscina | undefined;
+  const running: Promise<void>[] = [];
+  let done = 0;
+  let scanned = false;
+  const dispatch = (i: number) => {
+    if (!pool) {
+      // Built code runs dist/engine/worker.js; tests running the TypeScript sources use the build too.
+      const here = dirname(fileURLToPath(import.meta.url));
+      const workerFile = existsSync(join(here, 'worker.js'))
+        ? join(here, 'worker.js')
+        : join(here, '../../dist/engine/worker.js');
+      pool = new Piscina({ filename: workerFile, maxThreads: jobsN, minThreads: jobsN, idleTimeout: 1000 });
     }
-  } else {
-    // Built code runs dist/engine/worker.js; tests running the TypeScript sources use the build too.
-    const here = dirname(fileURLToPath(import.meta.url));
-    const workerFile = existsSync(join(here, 'worker.js'))
-      ? join(here, 'worker.js')
-      : join(here, '../../dist/engine/worker.js');
-    const pool = new Piscina({
-      filename: workerFile,
-      maxThreads: jobsN,
-      minThreads: jobsN,
-      idleTimeout: 1000,
-    });
-    try {
-      // Biggest modules first: the pool ends together instead of waiting on one large driver.
+    const p = pool;
+    const task = (async () => {
+      fresh[i] = (await p.run(jobs[i]!.task)) as ModuleResult;
+      store(jobs[i]!, fresh[i]!);
+      done++;
+      if (scanned) opts.onProgress?.(done, jobs.length);
+    })();
+    // A failure is reported by the Promise.all below, not as an unhandled rejection mid-scan.
+    task.catch(() => {});
+    running.push(task);
+  };
+  const EARLY_FILES = 8;
+
+  try {
+    for (const mod of modules) {
+      const headers = localHeaders(mod, headerCache);
+      const hash = createHash('sha256').update(configKey);
+      let reaches = false;
+      const texts: string[] = [];
+      for (const f of mod.files) {
+        const r = readSource(f, maxFileBytes);
+        const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
+        texts.push(text);
+        hash.update(f).update('\0').update(text).update('\0');
+        if ('text' in r && (reads.prefilter.test(text) || POLL_HELPER_CALL.test(text))) reaches = true;
+      }
+      // Accessor macros of local headers (`#define er32(r) readl(...)`) make a file a device reader.
+      const hdrTexts = headers.map((h) => {
+        let t = headerText.get(h);
+        if (t === undefined) {
+          const r = readSource(h, maxFileBytes);
+          t = 'text' in r ? r.text : '';
+          headerText.set(h, t);
+        }
+        return t;
+      });
+      if (!reaches) {
+        const dirKey = headers.join('\n');
+        let re = accessorCache.get(dirKey);
+        if (!accessorCache.has(dirKey)) {
+          const acc = findAccessors(hdrTexts, reads);
+          re = acc.size ? new RegExp(`\\b(?:${[...acc.keys()].join('|')})\\s*\\(`) : undefined;
+          accessorCache.set(dirKey, re);
+        }
+        if (re && texts.some((t) => re!.test(t))) reaches = true;
+      }
+      if (!reaches) {
+        // Cannot reach a device read: no check can fire. Counted, not parsed.
+        prefiltered += mod.files.length;
+        mod.files.forEach((f, i) => {
+          const t = texts[i]!;
+          if (t.startsWith('\0skip:')) skipped.push({ file: rel(f), reason: t.slice(6) });
+        });
+        continue;
+      }
+      for (const h of hdrTexts) hash.update(h);
+      const key = hash.digest('hex');
+      if (useCache) {
+        const p = join(cacheDir, key.slice(0, 2), `${key}.json`);
+        if (existsSync(p)) {
+          try {
+            results.push(JSON.parse(readFileSync(p, 'utf8')) as ModuleResult);
+            cachedFiles += mod.files.length;
+            continue;
+          } catch {
+            /* corrupt cache entry: recompute */
+          }
+        }
+      }
+      jobs.push({
+        task: {
+          root,
+          files: mod.files,
+          headers,
+          checks: opts.checks,
+          extraReads: opts.extraReads,
+          maxFileBytes,
+          timeLimitMs,
+        },
+        key: useCache ? key : undefined,
+      });
+      if (jobsN > 1 && mod.files.length >= EARLY_FILES) {
+        dispatch(jobs.length - 1);
+        // Let the pool hand out work and take results while the scan goes on.
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+
+    scanned = true;
+    const total = jobs.length;
+    opts.onProgress?.(done, total);
+    if (jobsN === 1 || (total <= 1 && !pool)) {
+      for (let i = 0; i < jobs.length; i++) {
+        fresh[i] = await analyseModuleTask(jobs[i]!.task);
+        store(jobs[i]!, fresh[i]!);
+        opts.onProgress?.(++done, total);
+      }
+    } else {
+      // The rest, biggest first: the pool ends together instead of waiting on one large driver.
       const order = jobs
         .map((_, i) => i)
+        .filter((i) => jobs[i]!.task.files.length < EARLY_FILES)
         .sort((a, b) => jobs[b]!.task.files.length - jobs[a]!.task.files.length || a - b);
-      await Promise.all(
-        order.map(async (i) => {
-          fresh[i] = (await pool.run(jobs[i]!.task)) as ModuleResult;
-          store(jobs[i]!, fresh[i]!);
-          opts.onProgress?.(++done, total);
-        }),
-      );
-    } finally {
-      await pool.destroy();
+      for (const i of order) dispatch(i);
+      await Promise.all(running);
     }
+  } finally {
+    // Settle every task before the pool goes (a failed scan must not leave workers running).
+    await Promise.allSettled(running);
+    await pool?.destroy();
   }
-  results.push(...fresh);
+  for (let i = 0; i < jobs.length; i++) results.push(fresh[i]!);
 
   const findings: Finding[] = [];
   let latin1 = 0;
