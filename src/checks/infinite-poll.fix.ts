@@ -136,7 +136,7 @@ function isDelayStatement(s: Node): boolean {
 /** A read statement of the iopoll shape: `v = reader(args);` or `regmap_read(map, reg, &v);`. */
 interface ReadStep {
   reader: string;
-  args: Node[];
+  args: readonly Node[];
   variable: string;
   regmap: boolean;
 }
@@ -168,7 +168,7 @@ function readStep(src: FixSource, s: Node): ReadStep | undefined {
 /** The iopoll call (name and arguments) for a read step, a stop condition and a delay. */
 function pollCall(
   src: FixSource,
-  step: { reader: string; args: Node[]; regmap: boolean },
+  step: { reader: string; args: readonly Node[]; regmap: boolean },
   val: string,
   stop: string,
   sleepUs: number,
