@@ -18,7 +18,7 @@ import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
 import type { Node, ParsedFile } from '../c/parser.js';
 import type { TraceStep } from '../types.js';
-import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
+import { readApplies, type DeviceReadApi, type DeviceReadTable, type ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
 
 export interface DeviceSource {
@@ -344,10 +344,7 @@ export function analyseFunction(
         const args = callArgs(n);
         const api = deviceApi(name);
         if (api?.kind === 'return') {
-          if (api.when) {
-            const a = args[api.when.arg];
-            if (!a || !new RegExp(api.when.pattern).test(a.text)) return undefined;
-          }
+          if (!readApplies(api, (i) => args[i]?.text)) return undefined;
           return fresh(srcOf(n, name, api.category, api.errorCodes, 'return'));
         }
         const s = mctx.summaries.get(name);
@@ -547,10 +544,7 @@ export function analyseFunction(
         const args = callArgs(e);
         const api = deviceApi(name);
         if (api && (api.kind === 'out' || api.kind === 'buffer') && api.arg !== undefined && args[api.arg]) {
-          if (api.when) {
-            const a = args[api.when.arg];
-            if (!a || !new RegExp(api.when.pattern).test(a.text)) break;
-          }
+          if (!readApplies(api, (i) => args[i]?.text)) break;
           const target = pointeePath(args[api.arg]!);
           if (target) {
             kill(st, target);

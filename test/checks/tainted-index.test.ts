@@ -178,6 +178,20 @@ static const char *f(void __iomem *base)
 }`,
     },
     {
+      name: 'a PCI device ID the PCI core already matched',
+      code: `struct hw { struct pci_dev *pdev; u16 device_id; };
+static const char *const models[16];
+static void get_id(struct hw *hw)
+{
+	pci_read_config_word(hw->pdev, PCI_DEVICE_ID, &hw->device_id);
+}
+static const char *f(struct hw *hw)
+{
+	get_id(hw);
+	return models[hw->device_id & 0xff];
+}`,
+    },
+    {
       name: 'a loop counter compared with device data is not device data',
       code: `static u32 buf[64];
 static void f(void __iomem *base)
@@ -210,6 +224,17 @@ static int f(struct pci_dev *pdev)
 	return irq_map[pin];
 }`,
       errors: [{ line: 6, message: /pci_read_config_byte/ }],
+    },
+    {
+      name: 'another PCI config register is device data (only the ID registers are matched)',
+      code: `static const char *const models[16];
+static const char *f(struct pci_dev *pdev)
+{
+	u16 v;
+	pci_read_config_word(pdev, PCI_REVISION_ID, &v);
+	return models[v & 0xff];
+}`,
+      errors: [{ line: 6, message: /pci_read_config_word/ }],
     },
     {
       name: 'a new read re-arms the taint after a check',
