@@ -351,12 +351,13 @@ export function analyseFunction(
         if (s?.returns)
           return { ...s.returns, steps: [...s.returns.steps, step(n, `returned by ${name}()`)] };
         if (/^(__ffs|ffs|__fls|fls|ffz|__ffs64|fls64|hweight(8|16|32|64))$/.test(name) && args[0]) {
-          // A bit number (or count) of a register value.
+          // A bit number (or count) of a register value: bounded by the word's width like a mask,
+          // so `bank * 32 + __ffs(status)` stays within the driver's banks of bits.
           const t = evaluate(args[0], st);
           if (!t) return undefined;
           // __ffs/__fls count from 0, ffs/fls from 1.
           const bits = /64/.test(name) || /q|64/.test(t.source.api) ? 64 : 32;
-          return { ...t, maxValue: name.startsWith('__') ? bits - 1 : bits };
+          return { ...t, masked: true, maxValue: name.startsWith('__') ? bits - 1 : bits };
         }
         if (FIELD_GETTERS.test(name) && args.length >= 2) {
           // FIELD_GET(mask, reg): at most the mask shifted down.

@@ -169,6 +169,27 @@ static void *f(void __iomem *base)
 }`,
     },
     {
+      name: 'a channel numbered from a bank and a bit of its status word',
+      code: `struct chan { int busy; };
+struct cc { struct chan *chans; void __iomem *base; };
+static void f(struct cc *cc)
+{
+	u32 bank = 0;
+	u32 ipr = readl(cc->base + 0x68);
+	if (!ipr) {
+		ipr = readl(cc->base + 0x6c);
+		bank = 1;
+	}
+	do {
+		u32 slot = __ffs(ipr);
+		u32 channel;
+		ipr &= ~BIT(slot);
+		channel = (bank << 5) | slot;
+		cc->chans[channel].busy = 0;
+	} while (ipr);
+}`,
+    },
+    {
       name: 'the top bits of a 32-bit register',
       code: `static const char *names[16];
 static const char *f(void __iomem *base)
@@ -235,6 +256,18 @@ static const char *f(struct pci_dev *pdev)
 	return models[v & 0xff];
 }`,
       errors: [{ line: 6, message: /pci_read_config_word/ }],
+    },
+    {
+      name: 'a bank number read from the device is not bounded by the bit within it',
+      code: `struct chan { int busy; };
+struct cc { struct chan *chans; void __iomem *base; };
+static void f(struct cc *cc)
+{
+	u32 bank = readl(cc->base + 0x60);
+	u32 ipr = readl(cc->base + 0x68);
+	cc->chans[bank * 32 + __ffs(ipr)].busy = 0;
+}`,
+      errors: [{ line: 7, message: /readl/ }],
     },
     {
       name: 'a new read re-arms the taint after a check',
