@@ -340,6 +340,11 @@ export function errorConstant(
   return undefined;
 }
 
+/** The benign codes plus codes a callback's contract makes answers (kernel-apis.ts ANSWER_CODES). */
+export function benignWith(extra: ReadonlySet<string> | undefined): ReadonlySet<string> {
+  return extra?.size ? new Set([...BENIGN_ERRORS, ...extra]) : BENIGN_ERRORS;
+}
+
 /** After a timeout every error code is a failure (a timed-out -ENODEV or -EBUSY is still a timeout). */
 export const NO_BENIGN_ERRORS: ReadonlySet<string> = new Set();
 

@@ -10,7 +10,7 @@ import { buildCfg } from '../c/cfg.js';
 import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
-import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import { ANSWER_CODES, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import {
   analyseFunction,
   type FunctionSummary,
@@ -70,6 +70,27 @@ export function findDriverWritten(texts: readonly string[]): Set<string> {
   const re =
     /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\]\s*)?(?:[-+|&^]|<<|>>)?=(?!=)|\b(\w+)\s*\[[^\]\n]*\]\s*(?:[-+|&^]|<<|>>)?=(?!=)/g;
   for (const text of texts) for (const m of text.matchAll(re)) out.add((m[1] ?? m[2])!);
+  return out;
+}
+
+const answerFieldRe = new RegExp(
+  `(?:\\.|->)\\s*(${Object.keys(ANSWER_CODES).join('|')})\\s*=\\s*&?\\s*([A-Za-z_]\\w*)\\s*[,;}]`,
+  'g',
+);
+
+/**
+ * Functions installed as callbacks whose contract makes some error codes answers
+ * (`.pin_config_get = foo_pconf_get,`, `chip->get_direction = foo_get_dir;`): function → codes.
+ */
+export function findAnswerCodes(texts: readonly string[]): Map<string, ReadonlySet<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const text of texts) {
+    for (const m of text.matchAll(answerFieldRe)) {
+      const set = out.get(m[2]!) ?? new Set<string>();
+      for (const c of ANSWER_CODES[m[1]!] ?? []) set.add(c);
+      out.set(m[2]!, set);
+    }
+  }
   return out;
 }
 
@@ -151,6 +172,7 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     members: new Map(),
     constants: findConstants(texts),
     driverWritten: findDriverWritten(texts),
+    answerCodes: opts.summariesOnly ? undefined : findAnswerCodes(texts),
   };
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);

@@ -91,6 +91,8 @@ export interface ModuleContext {
    * DMA-coherent memory these hold the driver's data as much as the device's.
    */
   driverWritten: Set<string>;
+  /** Functions installed as callbacks whose contract makes these error codes answers (kernel-apis.ts). */
+  answerCodes?: Map<string, ReadonlySet<string>>;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
   regionFieldRe?: RegExp;
 }

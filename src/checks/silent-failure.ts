@@ -5,9 +5,11 @@
  * the way — neither in the branch, nor in a function it calls, nor at the `goto` label it jumps to.
  * Operators then see an I/O error with no trace of which device misbehaved. Codes that mean
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
- * reported; nor is passing on a bus helper's own error (`if (ret < 0) return ret;`).
+ * reported, nor are codes a callback's contract makes answers (-EINVAL from a `pin_config_get` or
+ * `get_direction` callback: "disabled", "no direction"); nor is passing on a bus helper's own error
+ * (`if (ret < 0) return ret;`).
  */
-import { unloggedFailure } from '../analysis/control.js';
+import { benignWith, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { callName } from '../analysis/taint.js';
 import type { Node } from '../c/parser.js';
@@ -81,6 +83,8 @@ export const silentFailure: Check = {
   detect(ctx) {
     if (!ctx.fn.touchesDevice) return;
     const summaries = ctx.module.summaries;
+    // In a callback whose contract makes a code an answer (`pin_config_get`'s -EINVAL: "disabled").
+    const benign = benignWith(ctx.module.answerCodes?.get(ctx.fn.fn.name));
     for (const ifs of ctx.fn.fn.index.of('if_statement')) {
       const raw = ifs.childForFieldName('condition');
       const cond = raw ? stripParens(raw) : undefined;
@@ -95,7 +99,7 @@ export const silentFailure: Check = {
       // NULL tests of pointers, and conditions that also ask about software state (a requested
       // mode, a command), are validation, not the device failing.
       if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;
-      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries);
+      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
       if (!failure) continue;
       ctx.report({
         node: ifs.child(0)!,

@@ -124,6 +124,38 @@ static int f(void __iomem *base)
 }`,
     },
     {
+      name: 'a pinconf get callback says "disabled" with -EINVAL',
+      code: `static int foo_pconf_get(struct pinctrl_dev *pctl, unsigned int pin, unsigned long *config)
+{
+	void __iomem *base = pinctrl_dev_get_drvdata(pctl);
+	u32 val = readl(base + 0x10);
+	if (!(val & BIT(pin)))
+		return -EINVAL;
+	*config = 1;
+	return 0;
+}
+static const struct pinconf_ops foo_pconf_ops = {
+	.pin_config_get = foo_pconf_get,
+};`,
+    },
+    {
+      name: 'a gpio get_direction callback installed at run time: no direction in an alternate function',
+      code: `struct foo { struct gpio_chip chip; void __iomem *base; };
+static int foo_get_direction(struct gpio_chip *chip, unsigned int offset)
+{
+	struct foo *f = gpiochip_get_data(chip);
+	u32 fsel = (readl(f->base) >> (offset * 3)) & 7;
+	if (fsel > 1)
+		return -EINVAL;
+	return fsel == 0;
+}
+static int foo_probe(struct foo *f)
+{
+	f->chip.get_direction = foo_get_direction;
+	return 0;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
@@ -159,6 +191,33 @@ static int f(struct regmap_field *fld)
 	return table[i];
 }`,
       errors: [{ line: 6, message: /regmap_field_read/ }],
+    },
+    {
+      name: 'a pinconf get callback failing with another code is still reported',
+      code: `static int foo_pconf_get(struct pinctrl_dev *pctl, unsigned int pin, unsigned long *config)
+{
+	void __iomem *base = pinctrl_dev_get_drvdata(pctl);
+	u32 val = readl(base + 0x10);
+	if (val & 0x80000000)
+		return -EIO;
+	*config = val & BIT(pin);
+	return 0;
+}
+static const struct pinconf_ops foo_pconf_ops = {
+	.pin_config_get = foo_pconf_get,
+};`,
+      errors: [{ line: 5, message: /-EIO/ }],
+    },
+    {
+      name: '-EINVAL outside such a callback is still reported',
+      code: `static int foo_mode(void __iomem *base)
+{
+	u32 fsel = readl(base) & 7;
+	if (fsel > 1)
+		return -EINVAL;
+	return fsel;
+}`,
+      errors: [{ line: 4, message: /-EINVAL/ }],
     },
     {
       name: 'sets an error and jumps to a label that does not log',
