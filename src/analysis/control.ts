@@ -417,3 +417,130 @@ export function unloggedFailure(
   }
   return f;
 }
+
+/** The statement a call sits in: the nearest ancestor that is a statement or a declaration. */
+function statementOf(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent)
+    if (p.type.endsWith('_statement') || p.type === 'declaration') return p;
+  return undefined;
+}
+
+/** The variable a call's result is stored in (`ret = f()`, `int ret = f()`), if any. */
+function resultVariable(call: Node): string | undefined {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
+  const p = n.parent;
+  if (
+    p?.type === 'assignment_expression' &&
+    p.child(1)?.type === '=' &&
+    p.childForFieldName('right')?.id === n.id
+  )
+    return accessPath(p.childForFieldName('left')!);
+  if (p?.type === 'init_declarator' && p.childForFieldName('value')?.id === n.id) {
+    let d = p.childForFieldName('declarator');
+    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator') ?? d.namedChild(0);
+    return d?.text;
+  }
+  return undefined;
+}
+
+type SiteFate = 'logged' | 'propagated' | 'dropped';
+
+interface CFunctionLike {
+  name: string;
+  isStatic: boolean;
+  index: NodeIndex;
+}
+
+/** What a caller does when the call fails: logs it, hands it on to its own caller, or neither. */
+function callSiteFate(
+  call: Node,
+  caller: CFunctionLike,
+  summaries: Map<string, { logs: boolean }>,
+): SiteFate {
+  const stmt = statementOf(call);
+  if (!stmt) return 'dropped';
+  const handled = (branch: Node): SiteFate => {
+    if (logs(branch, caller.index, summaries)) return 'logged';
+    const stmts = branch.type === 'compound_statement' ? branch.namedChildren : [branch];
+    for (const s of stmts) {
+      if (!s) continue;
+      if (s.type === 'goto_statement') {
+        const tail = labelTail(caller.index, s.childForFieldName('label')?.text ?? '');
+        if (tail.some((t) => logs(t, caller.index, summaries))) return 'logged';
+        return 'propagated';
+      }
+      if (s.type === 'return_statement') return s.namedChild(0) ? 'propagated' : 'dropped';
+    }
+    return 'dropped';
+  };
+  // `return f(...);`
+  if (stmt.type === 'return_statement') return 'propagated';
+  // `if (f(...))`, `if ((ret = f(...)) < 0)`
+  if (stmt.type === 'if_statement') {
+    const cond = stmt.childForFieldName('condition');
+    const then = stmt.childForFieldName('consequence');
+    if (cond && then && call.startIndex >= cond.startIndex && call.endIndex <= cond.endIndex)
+      return handled(then);
+    return 'dropped';
+  }
+  // `ret = f(...);` then the next statement tests `ret`.
+  const v = resultVariable(call);
+  if (!v) return 'dropped';
+  const next = stmt.nextNamedSibling;
+  if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
+  if (next?.type !== 'if_statement') return 'dropped';
+  const cond = next.childForFieldName('condition');
+  const then = next.childForFieldName('consequence');
+  if (!cond || !then || !mentions(cond, new Set([v]))) return 'dropped';
+  return handled(then);
+}
+
+const COMMENTS_AND_STRINGS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
+
+/**
+ * Static functions whose failures their callers log: every call in the module either logs when
+ * the call fails (`if (err) { dev_err(...); }`, a `goto` to a label that logs) or hands the error on
+ * from a function whose own callers log (`if (ret) return ret;`). A function also used other than by
+ * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see.
+ */
+export function callerLogged(
+  fns: readonly CFunctionLike[],
+  texts: readonly string[],
+  summaries: Map<string, { logs: boolean }>,
+): Set<string> {
+  const sites = new Map<string, { call: Node; caller: CFunctionLike }[]>();
+  for (const g of fns) {
+    for (const c of g.index.of('call_expression')) {
+      const name = callName(c);
+      if (!name) continue;
+      const list = sites.get(name);
+      if (list) list.push({ call: c, caller: g });
+      else sites.set(name, [{ call: c, caller: g }]);
+    }
+  }
+  const statics = new Map<string, CFunctionLike>();
+  for (const f of fns) if (f.isStatic && sites.has(f.name)) statics.set(f.name, f);
+  if (statics.size === 0) return new Set();
+  // Names used other than as `name(`: installed in a structure or passed as a pointer.
+  const indirect = new Set<string>();
+  const re = new RegExp(`\\b(${[...statics.keys()].join('|')})\\b(?!\\s*\\()`, 'g');
+  for (const t of texts)
+    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(re)) indirect.add(m[1]!);
+  const memo = new Map<string, boolean>();
+  const logged = (name: string, depth: number): boolean => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    if (depth > 8 || !statics.has(name) || indirect.has(name)) return false;
+    memo.set(name, false); // a recursive cycle proves nothing
+    const ok = sites.get(name)!.every(({ call, caller }) => {
+      const fate = callSiteFate(call, caller, summaries);
+      return fate === 'logged' || (fate === 'propagated' && logged(caller.name, depth + 1));
+    });
+    memo.set(name, ok);
+    return ok;
+  };
+  const out = new Set<string>();
+  for (const name of statics.keys()) if (logged(name, 0)) out.add(name);
+  return out;
+}

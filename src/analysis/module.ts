@@ -7,6 +7,7 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
+import { callerLogged } from './control.js';
 import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
@@ -227,6 +228,11 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     if (!context.summaries.has(u.fn.name) || !u.fn.isStatic) context.summaries.set(u.fn.name, summary);
   }
   if (opts.summariesOnly) return { functions: summaryPass.map(([, ft]) => ft), context };
+  context.callerLogged = callerLogged(
+    units.map((u) => u.fn),
+    texts,
+    context.summaries,
+  );
   // Final pass, callers first, with the taint their call sites pass in.
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];

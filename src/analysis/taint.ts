@@ -93,6 +93,8 @@ export interface ModuleContext {
   driverWritten: Set<string>;
   /** Functions installed as callbacks whose contract makes these error codes answers (kernel-apis.ts). */
   answerCodes?: Map<string, ReadonlySet<string>>;
+  /** Static functions whose failures every caller logs (or hands on to a caller that logs). */
+  callerLogged?: Set<string>;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
   regionFieldRe?: RegExp;
 }

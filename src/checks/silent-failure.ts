@@ -7,7 +7,8 @@
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
  * reported, nor are codes a callback's contract makes answers (-EINVAL from a `pin_config_get` or
  * `get_direction` callback: "disabled", "no direction"); nor is passing on a bus helper's own error
- * (`if (ret < 0) return ret;`).
+ * (`if (ret < 0) return ret;`). A static function whose every caller logs its failure (or passes it
+ * to a caller that does) is not silent either.
  */
 import { benignWith, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
@@ -82,6 +83,8 @@ export const silentFailure: Check = {
   },
   detect(ctx) {
     if (!ctx.fn.touchesDevice) return;
+    // Every caller logs this function's failures (or hands them to one that does): not silent.
+    if (ctx.module.callerLogged?.has(ctx.fn.fn.name)) return;
     const summaries = ctx.module.summaries;
     // In a callback whose contract makes a code an answer (`pin_config_get`'s -EINVAL: "disabled").
     const benign = benignWith(ctx.module.answerCodes?.get(ctx.fn.fn.name));

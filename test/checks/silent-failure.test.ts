@@ -156,6 +156,41 @@ static int foo_probe(struct foo *f)
 }`,
     },
     {
+      name: 'every caller logs the failure (one directly, one through a caller that logs)',
+      code: `static int bist_check(void __iomem *base)
+{
+	if (readl(base + 0x10))
+		return -EIO;
+	return 0;
+}
+static int init_hw(struct device *dev, void __iomem *base)
+{
+	int err = bist_check(base);
+	if (err) {
+		dev_err(dev, "BIST check failed\\n");
+		return err;
+	}
+	return 0;
+}
+static int start(void __iomem *base)
+{
+	int ret;
+	ret = bist_check(base);
+	if (ret)
+		return ret;
+	return 0;
+}
+static int probe(struct device *dev, void __iomem *base)
+{
+	if (start(base))
+		goto fail;
+	return init_hw(dev, base);
+fail:
+	dev_err(dev, "start failed\\n");
+	return -EIO;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
@@ -218,6 +253,49 @@ static const struct pinconf_ops foo_pconf_ops = {
 	return fsel;
 }`,
       errors: [{ line: 4, message: /-EINVAL/ }],
+    },
+    {
+      name: 'one caller drops the failure silently',
+      code: `static int bist_check(void __iomem *base)
+{
+	if (readl(base + 0x10))
+		return -EIO;
+	return 0;
+}
+static int init_hw(struct device *dev, void __iomem *base)
+{
+	int err = bist_check(base);
+	if (err) {
+		dev_err(dev, "BIST check failed\\n");
+		return err;
+	}
+	return 0;
+}
+static int resume(void __iomem *base)
+{
+	return bist_check(base);
+}
+static const struct dev_pm_ops pm = { .resume = resume };`,
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
+      name: 'a function installed as a callback has callers we cannot see',
+      code: `static int get_temp(void __iomem *base)
+{
+	if (readl(base + 0x10) & 1)
+		return -EIO;
+	return 0;
+}
+static int show(struct device *dev, void __iomem *base)
+{
+	if (get_temp(base)) {
+		dev_err(dev, "no temperature\n");
+		return -EIO;
+	}
+	return 0;
+}
+static const struct thermal_ops ops = { .get_temp = get_temp };`,
+      errors: [{ line: 3, message: /-EIO/ }],
     },
     {
       name: 'sets an error and jumps to a label that does not log',

@@ -59,6 +59,26 @@ static int f(void __iomem *data, void __iomem *end)
 }`,
     },
     {
+      name: 'the only caller logs the timeout',
+      code: `static int wait_ready(void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base, v, !(v & 1), 10, 1000);
+	if (ret)
+		return ret;
+	return 0;
+}
+static int reset(struct device *dev, void __iomem *base)
+{
+	int ret;
+	writel(1, base);
+	ret = wait_ready(base);
+	if (ret)
+		dev_err(dev, "reset timed out\\n");
+	return ret;
+}`,
+    },
+    {
       name: 'WARN_ON around the timeout test logs it',
       code: `static int f(void __iomem *regs)
 {
