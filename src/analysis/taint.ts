@@ -383,12 +383,20 @@ export function analyseFunction(
         if (CLAMPS.test(name)) {
           let t: Taint | undefined;
           let bound: number | undefined;
-          for (const a of args) {
-            t ??= evaluate(a, st);
+          let softwareBound = false;
+          // `min_t(type, a, b)`, `clamp_t(type, v, lo, hi)`: the first argument is a type.
+          for (const a of name.endsWith('_t') ? args.slice(1) : args) {
+            const at = evaluate(a, st);
+            t ??= at;
             const c = evalConstant(a.text, mctx.constants);
             if (c !== undefined) bound = bound === undefined ? c : Math.max(bound, c);
+            else if (!at) softwareBound = true;
           }
-          return t ? { ...t, maxValue: bound ?? t.maxValue } : undefined;
+          if (!t) return undefined;
+          // Clamped to a limit the driver computed (`min(v, ARRAY_SIZE(t) - 1)` kept in a local):
+          // as good as a range check.
+          if (bound === undefined && softwareBound) return { ...t, checks: t.checks | CHECK_RANGE };
+          return { ...t, maxValue: bound ?? t.maxValue };
         }
         return undefined;
       }
@@ -409,6 +417,14 @@ export function analyseFunction(
           const c = r ? evalConstant(r.text, mctx.constants) : undefined;
           if (c !== undefined && c > 0) return { ...t, masked: true, maxValue: c - 1 };
           return { ...t, masked: true };
+        } else if (op === '/' && lt && !rt) {
+          // `x / STEP`: a bucket of the value.
+          const c = r ? evalConstant(r.text, mctx.constants) : undefined;
+          if (c !== undefined && c >= 1) {
+            if (t.maxValue !== undefined) return { ...t, maxValue: Math.floor(t.maxValue / c) };
+            if (!t.masked && !/q|64/.test(t.source.api))
+              return { ...t, maxValue: Math.floor((2 ** 32 - 1) / c) };
+          }
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
           // Register values are at most 32 bits unless they come from a 64-bit read.

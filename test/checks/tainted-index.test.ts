@@ -190,6 +190,30 @@ static void f(struct cc *cc)
 }`,
     },
     {
+      name: 'a 12-bit field divided into 32 buckets',
+      code: `#define BINS 32
+#define STEP (4096 / BINS)
+static void f(void __iomem *base, unsigned int *count)
+{
+	unsigned int hist[BINS];
+	u32 val = readl(base);
+	u32 data = (val & GENMASK(27, 16)) >> 16;
+	hist[data / STEP]++;
+}`,
+    },
+    {
+      name: 'clamped to a limit kept in a local',
+      code: `static const int odr[8];
+static int f(struct regmap_field *fld)
+{
+	unsigned int v;
+	int max = ARRAY_SIZE(odr) - 1;
+	regmap_field_read(fld, &v);
+	v = min_t(unsigned int, v, max);
+	return odr[v];
+}`,
+    },
+    {
       name: 'the top bits of a 32-bit register',
       code: `static const char *names[16];
 static const char *f(void __iomem *base)
@@ -268,6 +292,27 @@ static void f(struct cc *cc)
 	cc->chans[bank * 32 + __ffs(ipr)].busy = 0;
 }`,
       errors: [{ line: 7, message: /readl/ }],
+    },
+    {
+      name: 'divided, but still larger than the table',
+      code: `static const int tab[8];
+static int f(void __iomem *base)
+{
+	u32 v = readl(base) & 0xff;
+	return tab[v / 4];
+}`,
+      errors: [{ line: 5, message: /tab\[8\]/ }],
+    },
+    {
+      name: 'min of two device values is no bound',
+      code: `static const int tab[8];
+static int f(void __iomem *base)
+{
+	u32 a = readl(base);
+	u32 b = readl(base + 4);
+	return tab[min(a, b)];
+}`,
+      errors: [{ line: 6 }],
     },
     {
       name: 'a new read re-arms the taint after a check',
