@@ -58,11 +58,29 @@ function comparesWithSoftware(cond: Node, tainted: (n: Node) => boolean): boolea
   if (['==', '!=', '<', '<=', '>', '>='].includes(op) || op === '&')
     return [l, r].some(
       (x) =>
-        !tainted(x) &&
-        !isConstantLike(x) &&
-        !(stripParens(x).type === 'binary_expression' && !comparesWithSoftware(x, tainted)),
+        (!tainted(x) &&
+          !isConstantLike(x) &&
+          !(stripParens(x).type === 'binary_expression' && !comparesWithSoftware(x, tainted))) ||
+        hasSoftwareOperand(x, tainted),
     );
   return false;
+}
+
+const ARITHMETIC = new Set(['&', '|', '^', '+', '-', '*', '/', '%', '<<', '>>']);
+
+/**
+ * An operand of a side's arithmetic that is software state (`reg_new & reg_or & BR_BA` compares the
+ * user's new value, masked by a register): a variable or field that is not device data.
+ */
+function hasSoftwareOperand(n: Node, tainted: (n: Node) => boolean): boolean {
+  const s = stripParens(n);
+  if (s.type !== 'binary_expression' || !ARITHMETIC.has(s.child(1)?.type ?? '')) return false;
+  return [s.childForFieldName('left'), s.childForFieldName('right')].some((x) => {
+    if (!x) return false;
+    const y = stripParens(x);
+    if (y.type === 'identifier' || y.type === 'field_expression') return !tainted(y) && !isConstantLike(y);
+    return hasSoftwareOperand(y, tainted);
+  });
 }
 
 function isErrnoTest(cond: Node): boolean {

@@ -191,6 +191,18 @@ fail:
 }`,
     },
     {
+      name: "a user's new value masked by a register, compared with the register",
+      code: `static int store(void __iomem *bank, unsigned long val)
+{
+	u32 reg_new = (u32)val;
+	u32 br = in_be32(bank);
+	u32 or = in_be32(bank + 4);
+	if ((br & or & 0xffff8000) != (reg_new & or & 0xffff8000))
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
