@@ -313,6 +313,9 @@ const BENIGN_ERRORS = new Set([
   'ENOENT',
   'EOPNOTSUPP',
   'ENOTSUPP',
+  // "Not supported here" too: -ENOTTY is how PCI reset methods decline, -ENOSYS "not implemented".
+  'ENOTTY',
+  'ENOSYS',
   'EALREADY',
   'EPROBE_DEFER',
   'ENOSPC',

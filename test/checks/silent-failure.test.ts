@@ -203,6 +203,17 @@ fail:
 }`,
     },
     {
+      name: 'a reset method declines with -ENOTTY (not supported)',
+      code: `static int pm_reset(struct pci_dev *dev)
+{
+	u16 csr;
+	pci_read_config_word(dev, 0x44, &csr);
+	if (csr & 0x8)
+		return -ENOTTY;
+	return 0;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
