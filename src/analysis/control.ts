@@ -316,6 +316,14 @@ const BENIGN_ERRORS = new Set([
   // "Not supported here" too: -ENOTTY is how PCI reset methods decline, -ENOSYS "not implemented".
   'ENOTTY',
   'ENOSYS',
+  // The state of what is attached, not the device failing: no signal lock (V4L2's query of DV
+  // timings), no link, not connected, peer unreachable (remote wakeup not enabled), and USB's
+  // "unlinked" (-ECONNRESET: the request was cancelled).
+  'ENOLCK',
+  'ENOLINK',
+  'ENOTCONN',
+  'EHOSTUNREACH',
+  'ECONNRESET',
   'EALREADY',
   'EPROBE_DEFER',
   'ENOSPC',

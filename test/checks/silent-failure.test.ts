@@ -214,6 +214,18 @@ fail:
 }`,
     },
     {
+      name: 'no signal lock is an answer about the input, not a device failure',
+      code: `static int get_timings(void __iomem *base)
+{
+	u32 status = readl(base + 0x10);
+	if (!(status & 0x4))
+		return -ENOLCK;
+	if (!(status & 0x600))
+		return -ENOLINK;
+	return 0;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
