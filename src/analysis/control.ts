@@ -509,17 +509,14 @@ function callSiteFate(
 
 const COMMENTS_AND_STRINGS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
 
-/**
- * Static functions whose failures their callers log: every call in the module either logs when
- * the call fails (`if (err) { dev_err(...); }`, a `goto` to a label that logs) or hands the error on
- * from a function whose own callers log (`if (ret) return ret;`). A function also used other than by
- * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see.
- */
-export function callerLogged(
-  fns: readonly CFunctionLike[],
-  texts: readonly string[],
-  summaries: Map<string, { logs: boolean }>,
-): Set<string> {
+/** Direct calls of a module's static functions, and which are also used other than by a call. */
+export interface CallSites {
+  sites: Map<string, { call: Node; caller: CFunctionLike }[]>;
+  /** Static functions called somewhere in the module and used only by direct calls. */
+  directOnly: Set<string>;
+}
+
+export function callSites(fns: readonly CFunctionLike[], texts: readonly string[]): CallSites {
   const sites = new Map<string, { call: Node; caller: CFunctionLike }[]>();
   for (const g of fns) {
     for (const c of g.index.of('call_expression')) {
@@ -530,21 +527,30 @@ export function callerLogged(
       else sites.set(name, [{ call: c, caller: g }]);
     }
   }
-  const statics = new Map<string, CFunctionLike>();
-  for (const f of fns) if (f.isStatic && sites.has(f.name)) statics.set(f.name, f);
-  if (statics.size === 0) return new Set();
+  const directOnly = new Set<string>();
+  for (const f of fns) if (f.isStatic && sites.has(f.name)) directOnly.add(f.name);
+  if (directOnly.size === 0) return { sites, directOnly };
   // Names used other than as `name(`: installed in a structure or passed as a pointer.
-  const indirect = new Set<string>();
-  const re = new RegExp(`\\b(${[...statics.keys()].join('|')})\\b(?!\\s*\\()`, 'g');
+  const re = new RegExp(`\\b(${[...directOnly].join('|')})\\b(?!\\s*\\()`, 'g');
   for (const t of texts)
-    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(re)) indirect.add(m[1]!);
+    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(re)) directOnly.delete(m[1]!);
+  return { sites, directOnly };
+}
+
+/**
+ * Static functions whose failures their callers log: every call in the module either logs when
+ * the call fails (`if (err) { dev_err(...); }`, a `goto` to a label that logs) or hands the error on
+ * from a function whose own callers log (`if (ret) return ret;`). A function also used other than by
+ * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see.
+ */
+export function callerLogged(cs: CallSites, summaries: Map<string, { logs: boolean }>): Set<string> {
   const memo = new Map<string, boolean>();
   const logged = (name: string, depth: number): boolean => {
     const known = memo.get(name);
     if (known !== undefined) return known;
-    if (depth > 8 || !statics.has(name) || indirect.has(name)) return false;
+    if (depth > 8 || !cs.directOnly.has(name)) return false;
     memo.set(name, false); // a recursive cycle proves nothing
-    const ok = sites.get(name)!.every(({ call, caller }) => {
+    const ok = cs.sites.get(name)!.every(({ call, caller }) => {
       const fate = callSiteFate(call, caller, summaries);
       return fate === 'logged' || (fate === 'propagated' && logged(caller.name, depth + 1));
     });
@@ -552,6 +558,47 @@ export function callerLogged(
     return ok;
   };
   const out = new Set<string>();
-  for (const name of statics.keys()) if (logged(name, 0)) out.add(name);
+  for (const name of cs.directOnly) if (logged(name, 0)) out.add(name);
+  return out;
+}
+
+/**
+ * Answer codes (kernel-apis.ts ANSWER_CODES) reach the static helpers a callback hands its result
+ * through: `foo_pconf_get()` doing `return foo_get_pull(...)` answers with the helper's -EINVAL.
+ * A helper inherits the codes common to all the callers it passes its errors to.
+ */
+export function inheritAnswers(
+  cs: CallSites,
+  summaries: Map<string, { logs: boolean }>,
+  own: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, ReadonlySet<string>> {
+  const memo = new Map<string, ReadonlySet<string> | undefined>();
+  const answers = (name: string, depth: number): ReadonlySet<string> | undefined => {
+    const o = own.get(name);
+    if (o) return o;
+    if (memo.has(name)) return memo.get(name);
+    if (depth > 4 || !cs.directOnly.has(name)) return undefined;
+    memo.set(name, undefined);
+    let common: Set<string> | undefined;
+    for (const { call, caller } of cs.sites.get(name)!) {
+      const fate = callSiteFate(call, caller, summaries);
+      if (fate === 'logged') continue;
+      const a = fate === 'propagated' ? answers(caller.name, depth + 1) : undefined;
+      if (!a) {
+        common = undefined;
+        break;
+      }
+      common = common ? new Set([...common].filter((c) => a.has(c))) : new Set(a);
+    }
+    const result = common?.size ? common : undefined;
+    memo.set(name, result);
+    return result;
+  };
+  const out = new Map<string, ReadonlySet<string>>(own);
+  if (own.size === 0) return out;
+  for (const name of cs.directOnly) {
+    const a = answers(name, 0);
+    if (a) out.set(name, a);
+  }
   return out;
 }

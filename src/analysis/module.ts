@@ -7,7 +7,7 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
-import { callerLogged } from './control.js';
+import { callerLogged, callSites, inheritAnswers } from './control.js';
 import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
@@ -173,7 +173,6 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     members: new Map(),
     constants: findConstants(texts),
     driverWritten: findDriverWritten(texts),
-    answerCodes: opts.summariesOnly ? undefined : findAnswerCodes(texts),
   };
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
@@ -228,11 +227,12 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     if (!context.summaries.has(u.fn.name) || !u.fn.isStatic) context.summaries.set(u.fn.name, summary);
   }
   if (opts.summariesOnly) return { functions: summaryPass.map(([, ft]) => ft), context };
-  context.callerLogged = callerLogged(
+  const sites = callSites(
     units.map((u) => u.fn),
     texts,
-    context.summaries,
   );
+  context.callerLogged = callerLogged(sites, context.summaries);
+  context.answerCodes = inheritAnswers(sites, context.summaries, findAnswerCodes(texts));
   // Final pass, callers first, with the taint their call sites pass in.
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];

@@ -139,6 +139,27 @@ static const struct pinconf_ops foo_pconf_ops = {
 };`,
     },
     {
+      name: 'a helper a pinconf get callback hands its answer through',
+      code: `static int foo_get_pull(void __iomem *base, unsigned int pin)
+{
+	if (!(readl(base + 0x20) & BIT(pin)))
+		return -EINVAL;
+	return 1;
+}
+static int foo_pconf_get(struct pinctrl_dev *pctl, unsigned int pin, unsigned long *config)
+{
+	void __iomem *base = pinctrl_dev_get_drvdata(pctl);
+	int ret = foo_get_pull(base, pin);
+	if (ret < 0)
+		return ret;
+	*config = ret;
+	return 0;
+}
+static const struct pinconf_ops foo_pconf_ops = {
+	.pin_config_get = foo_pconf_get,
+};`,
+    },
+    {
       name: 'a gpio get_direction callback installed at run time: no direction in an alternate function',
       code: `struct foo { struct gpio_chip chip; void __iomem *base; };
 static int foo_get_direction(struct gpio_chip *chip, unsigned int offset)
@@ -277,6 +298,29 @@ static const struct pinconf_ops foo_pconf_ops = {
 	.pin_config_get = foo_pconf_get,
 };`,
       errors: [{ line: 5, message: /-EIO/ }],
+    },
+    {
+      name: 'a helper also called from elsewhere keeps its -EINVAL',
+      code: `static int foo_get_pull(void __iomem *base, unsigned int pin)
+{
+	if (!(readl(base + 0x20) & BIT(pin)))
+		return -EINVAL;
+	return 1;
+}
+static int foo_pconf_get(struct pinctrl_dev *pctl, unsigned int pin, unsigned long *config)
+{
+	void __iomem *base = pinctrl_dev_get_drvdata(pctl);
+	return foo_get_pull(base, pin);
+}
+static int foo_suspend(void __iomem *base)
+{
+	return foo_get_pull(base, 3);
+}
+static const struct pinconf_ops foo_pconf_ops = {
+	.pin_config_get = foo_pconf_get,
+};
+static const struct dev_pm_ops foo_pm = { .suspend = foo_suspend };`,
+      errors: [{ line: 3, message: /-EINVAL/ }],
     },
     {
       name: '-EINVAL outside such a callback is still reported',
