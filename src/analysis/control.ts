@@ -531,9 +531,9 @@ export function callSites(fns: readonly CFunctionLike[], texts: readonly string[
   for (const f of fns) if (f.isStatic && sites.has(f.name)) directOnly.add(f.name);
   if (directOnly.size === 0) return { sites, directOnly };
   // Names used other than as `name(`: installed in a structure or passed as a pointer.
-  const re = new RegExp(`\\b(${[...directOnly].join('|')})\\b(?!\\s*\\()`, 'g');
   for (const t of texts)
-    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(re)) directOnly.delete(m[1]!);
+    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(/\b[A-Za-z_]\w*\b(?!\s*\()/g))
+      if (directOnly.has(m[0])) directOnly.delete(m[0]);
   return { sites, directOnly };
 }
 
