@@ -228,14 +228,17 @@ export function analyseFunction(
     }
     if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
       const arg = n.childForFieldName('argument');
-      return arg
-        ? regionOf(
-            stripParens(arg).type === 'subscript_expression'
-              ? stripParens(arg).childForFieldName('argument')!
-              : arg,
-            st,
-          )
-        : undefined;
+      const a = arg ? stripParens(arg) : undefined;
+      if (!a) return undefined;
+      // `&ring[i]`: a slot of the region.
+      if (a.type === 'subscript_expression') return regionOf(a.childForFieldName('argument')!, st);
+      // `&desc->status`: inside the region only if `desc` is. `&kiq->ring` is the address of the
+      // member itself (a pointer, or a struct that merely shares a region field's name).
+      if (a.type === 'field_expression') {
+        const base = a.childForFieldName('argument');
+        return base ? throughRegion(base, st) : undefined;
+      }
+      return regionOf(a, st);
     }
     if (n.type === 'binary_expression' && (n.child(1)?.type === '+' || n.child(1)?.type === '-')) {
       const l = n.childForFieldName('left');
