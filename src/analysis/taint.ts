@@ -282,6 +282,23 @@ export function analyseFunction(
     return t.maxValue !== undefined && t.maxValue <= max ? t : { ...t, maxValue: max };
   };
 
+  /** `ARRAY_SIZE(t) - 1`, `sizeof(x)`, or a local initialised from one: the size of a table. */
+  const isSizeLimit = (a: Node): boolean => {
+    const SIZE = /\b(ARRAY_SIZE|sizeof)\b/;
+    if (SIZE.test(a.text)) return true;
+    const s = stripParens(a);
+    if (s.type !== 'identifier') return false;
+    for (const d of fn.index.of('declaration'))
+      for (const c of d.namedChildren)
+        if (
+          c?.type === 'init_declarator' &&
+          c.childForFieldName('declarator')?.text === s.text &&
+          SIZE.test(c.childForFieldName('value')?.text ?? '')
+        )
+          return true;
+    return false;
+  };
+
   const evaluate = (expr: Node, st: TaintState): Taint | undefined => bitBound(expr, evaluateRaw(expr, st));
 
   const evaluateRaw = (expr: Node, st: TaintState): Taint | undefined => {
@@ -386,19 +403,19 @@ export function analyseFunction(
         if (CLAMPS.test(name)) {
           let t: Taint | undefined;
           let bound: number | undefined;
-          let softwareBound = false;
+          let sizeLimit = false;
           // `min_t(type, a, b)`, `clamp_t(type, v, lo, hi)`: the first argument is a type.
           for (const a of name.endsWith('_t') ? args.slice(1) : args) {
             const at = evaluate(a, st);
             t ??= at;
             const c = evalConstant(a.text, mctx.constants);
             if (c !== undefined) bound = bound === undefined ? c : Math.max(bound, c);
-            else if (!at) softwareBound = true;
+            else if (!at && isSizeLimit(a)) sizeLimit = true;
           }
           if (!t) return undefined;
-          // Clamped to a limit the driver computed (`min(v, ARRAY_SIZE(t) - 1)` kept in a local):
-          // as good as a range check.
-          if (bound === undefined && softwareBound) return { ...t, checks: t.checks | CHECK_RANGE };
+          // Clamped to a table's size (`min(v, ARRAY_SIZE(t) - 1)`, or that kept in a local): as good
+          // as a range check.
+          if (bound === undefined && sizeLimit) return { ...t, checks: t.checks | CHECK_RANGE };
           return { ...t, maxValue: bound ?? t.maxValue };
         }
         return undefined;
@@ -423,11 +440,9 @@ export function analyseFunction(
         } else if (op === '/' && lt && !rt) {
           // `x / STEP`: a bucket of the value.
           const c = r ? evalConstant(r.text, mctx.constants) : undefined;
-          if (c !== undefined && c >= 1) {
-            if (t.maxValue !== undefined) return { ...t, maxValue: Math.floor(t.maxValue / c) };
-            if (!t.masked && !/q|64/.test(t.source.api))
-              return { ...t, maxValue: Math.floor((2 ** 32 - 1) / c) };
-          }
+          // Only a value already bounded: a 32-bit register divided is still far too large.
+          if (c !== undefined && c >= 1 && t.maxValue !== undefined)
+            return { ...t, maxValue: Math.floor(t.maxValue / c) };
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
           // Register values are at most 32 bits unless they come from a 64-bit read.

@@ -315,6 +315,28 @@ static int f(void __iomem *base)
       errors: [{ line: 6 }],
     },
     {
+      name: 'a whole register divided still indexes past a ring',
+      code: `struct rq { void **bufs[8]; u32 __iomem *fetch; };
+static void *f(struct rq *rq)
+{
+	u32 fetch_index = ioread32(rq->fetch);
+	return rq->bufs[fetch_index / 64][fetch_index % 64];
+}`,
+      errors: [{ line: 5 }],
+    },
+    {
+      name: 'the smaller of a device field and a setting is no bound on a table',
+      code: `struct hw { u32 dmar_block; };
+static const u16 pay_load[6];
+static u16 f(struct hw *hw, void __iomem *base)
+{
+	u32 max = (readl(base) >> 12) & 7;
+	hw->dmar_block = min_t(u32, max, hw->dmar_block);
+	return pay_load[hw->dmar_block];
+}`,
+      errors: [{ line: 7 }],
+    },
+    {
       name: 'a new read re-arms the taint after a check',
       code: `static u32 stats[16];
 static void f(void __iomem *base)
