@@ -299,6 +299,10 @@ export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs
     const name = callName(c) || c.childForFieldName('function')?.text || '';
     if (LOGGING.test(name) || summaries.get(name)?.logs) return true;
   }
+  // A call the parser could not read as one (`printk(KERN_ERR DRV_NAME ": ...")`, string pieces
+  // glued by macros): look for a logging call in the text.
+  if (node.hasError)
+    for (const m of node.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (LOGGING.test(m[1]!)) return true;
   return false;
 }
 

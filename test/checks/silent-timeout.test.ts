@@ -79,6 +79,31 @@ static int reset(struct device *dev, void __iomem *base)
 }`,
     },
     {
+      name: 'a caller logs with printk and glued string macros',
+      code: `#define DRV_NAME "foo"
+static int wait_clock(void __iomem *base)
+{
+	int i;
+	for (i = 0; i < 1000; i++) {
+		udelay(5);
+		if (readl(base) & 0x4)
+			break;
+	}
+	if (i == 1000)
+		return -EIO;
+	return 0;
+}
+static int load(void __iomem *base)
+{
+	int err = wait_clock(base);
+	if (err) {
+		printk(KERN_ERR DRV_NAME ": %s: wait_clock failed: %d\\n", "x", err);
+		return err;
+	}
+	return 0;
+}`,
+    },
+    {
       name: 'WARN_ON around the timeout test logs it',
       code: `static int f(void __iomem *regs)
 {
