@@ -110,8 +110,11 @@ const CLAMPS = /^(min|min_t|clamp|clamp_t|clamp_val|umin)$/;
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 function narrowMax(typeText: string): number | undefined {
-  if (/\b(u8|__u8|uint8_t|unsigned char|s8|char)\b/.test(typeText)) return 255;
-  if (/\b(u16|__u16|uint16_t|unsigned short|s16|short|__le16|__be16)\b/.test(typeText)) return 65535;
+  if (/\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char|s8|char)\b/.test(typeText)) return 255;
+  if (
+    /\b(u16|__u16|uint16_t|u_int16_t|u_short|ushort|unsigned short|s16|short|__le16|__be16)\b/.test(typeText)
+  )
+    return 65535;
   return undefined;
 }
 
@@ -470,7 +473,18 @@ export function analyseFunction(
       case 'conditional_expression': {
         const c = n.childForFieldName('consequence');
         const a = n.childForFieldName('alternative');
-        return (c ? evaluate(c, st) : undefined) ?? (a ? evaluate(a, st) : undefined);
+        const ct = c ? evaluate(c, st) : undefined;
+        const t = ct ?? (a ? evaluate(a, st) : undefined);
+        const cond = n.childForFieldName('condition');
+        const branch = ct ? c : a;
+        const bp = branch ? accessPath(branch) : undefined;
+        // `v >= N ? N - 1 : v`, `v < N ? v : 0`: the value is chosen by a comparison of itself.
+        if (t && cond && bp) {
+          const compared = comparedPaths(cond).filter((x) => x.kind & CHECK_RANGE);
+          if (compared.some((x) => covers(x.path, bp) || covers(bp, x.path)))
+            return { ...t, checks: t.checks | CHECK_RANGE };
+        }
+        return t;
       }
       case 'assignment_expression': {
         const r = n.childForFieldName('right');

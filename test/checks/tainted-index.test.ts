@@ -214,6 +214,26 @@ static int f(struct regmap_field *fld)
 }`,
     },
     {
+      name: 'a u_char index into a 256-byte buffer',
+      code: `static void f(unsigned int base)
+{
+	u_char *b, hole;
+	b = kzalloc(256, GFP_KERNEL);
+	hole = inb(base);
+	b[hole]++;
+}`,
+    },
+    {
+      name: 'clamped with a conditional expression',
+      code: `static int f(struct regmap_field *fld, const int tbl[], int tbl_size)
+{
+	unsigned int v;
+	regmap_field_read(fld, &v);
+	v = (v >= tbl_size) ? (tbl_size - 1) : v;
+	return tbl[v];
+}`,
+    },
+    {
       name: 'the top bits of a 32-bit register',
       code: `static const char *names[16];
 static const char *f(void __iomem *base)
@@ -333,6 +353,18 @@ static u16 f(struct hw *hw, void __iomem *base)
 	u32 max = (readl(base) >> 12) & 7;
 	hw->dmar_block = min_t(u32, max, hw->dmar_block);
 	return pay_load[hw->dmar_block];
+}`,
+      errors: [{ line: 7 }],
+    },
+    {
+      name: 'a conditional expression that compares something else',
+      code: `static const int tbl[8];
+static int f(struct regmap_field *fld, int mode)
+{
+	unsigned int v;
+	regmap_field_read(fld, &v);
+	v = mode > 2 ? v : 0;
+	return tbl[v];
 }`,
       errors: [{ line: 7 }],
     },
