@@ -545,11 +545,17 @@ export function callSites(fns: readonly CFunctionLike[], texts: readonly string[
  * Static functions whose failures their callers log: every call in the module either logs when
  * the call fails (`if (err) { dev_err(...); }`, a `goto` to a label that logs) or hands the error on
  * from a function whose own callers log (`if (ret) return ret;`). A function also used other than by
- * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see.
+ * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see,
+ * unless it is a callback whose core logs its failures (kernel-apis.ts CORE_LOGGED_CALLBACKS).
  */
-export function callerLogged(cs: CallSites, summaries: Map<string, { logs: boolean }>): Set<string> {
+export function callerLogged(
+  cs: CallSites,
+  summaries: Map<string, { logs: boolean }>,
+  coreLogged: ReadonlySet<string> = new Set(),
+): Set<string> {
   const memo = new Map<string, boolean>();
   const logged = (name: string, depth: number): boolean => {
+    if (coreLogged.has(name)) return true;
     const known = memo.get(name);
     if (known !== undefined) return known;
     if (depth > 8 || !cs.directOnly.has(name)) return false;
@@ -561,7 +567,7 @@ export function callerLogged(cs: CallSites, summaries: Map<string, { logs: boole
     memo.set(name, ok);
     return ok;
   };
-  const out = new Set<string>();
+  const out = new Set<string>(coreLogged);
   for (const name of cs.directOnly) if (logged(name, 0)) out.add(name);
   return out;
 }

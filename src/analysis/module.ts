@@ -11,7 +11,7 @@ import { callerLogged, callSites, inheritAnswers } from './control.js';
 import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
-import { ANSWER_CODES, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import { ANSWER_CODES, CORE_LOGGED_CALLBACKS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import {
   analyseFunction,
   type FunctionSummary,
@@ -92,6 +92,18 @@ export function findAnswerCodes(texts: readonly string[]): Map<string, ReadonlyS
       out.set(m[2]!, set);
     }
   }
+  return out;
+}
+
+const coreLoggedRe = new RegExp(
+  `(?:\\.|->)\\s*(?:${CORE_LOGGED_CALLBACKS.join('|')})\\s*=\\s*&?\\s*([A-Za-z_]\\w*)\\s*[,;}]`,
+  'g',
+);
+
+/** Functions installed as callbacks whose core logs their failures (`.transfer_one = foo_xfer,`). */
+export function findCoreLogged(texts: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(coreLoggedRe)) out.add(m[1]!);
   return out;
 }
 
@@ -231,7 +243,7 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     units.map((u) => u.fn),
     texts,
   );
-  context.callerLogged = callerLogged(sites, context.summaries);
+  context.callerLogged = callerLogged(sites, context.summaries, findCoreLogged(texts));
   context.answerCodes = inheritAnswers(sites, context.summaries, findAnswerCodes(texts));
   // Final pass, callers first, with the taint their call sites pass in.
   const entries = new Map<string, Map<number, Taint>>();

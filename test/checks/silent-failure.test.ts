@@ -247,6 +247,20 @@ fail:
 }`,
     },
     {
+      name: 'a thermal get_temp callback (the thermal core logs the failure)',
+      code: `static int foo_get_temp(struct thermal_zone_device *tz, int *temp)
+{
+	void __iomem *base = thermal_zone_device_priv(tz);
+	if (readl(base + 0x4) & 0x1)
+		return -EIO;
+	*temp = readl(base) & 0xfff;
+	return 0;
+}
+static const struct thermal_zone_device_ops foo_ops = {
+	.get_temp = foo_get_temp,
+};`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
@@ -373,7 +387,7 @@ static int show(struct device *dev, void __iomem *base)
 	}
 	return 0;
 }
-static const struct thermal_ops ops = { .get_temp = get_temp };`,
+static const struct sensor_ops ops = { .read_value = get_temp };`,
       errors: [{ line: 3, message: /-EIO/ }],
     },
     {

@@ -104,6 +104,27 @@ static int load(void __iomem *base)
 }`,
     },
     {
+      name: 'a helper of an SPI transfer_one callback (the SPI core logs the failure)',
+      code: `static int foo_tx(struct regmap *map)
+{
+	unsigned int val;
+	int ret = regmap_read_poll_timeout(map, 0x10, val, val & 1, 1000, 5000);
+	if (ret)
+		return ret;
+	return 0;
+}
+static int foo_transfer_one(struct spi_controller *ctlr, struct spi_device *spi, struct spi_transfer *t)
+{
+	struct regmap *map = spi_controller_get_devdata(ctlr);
+	return foo_tx(map);
+}
+static int foo_probe(struct spi_controller *ctlr)
+{
+	ctlr->transfer_one = foo_transfer_one;
+	return 0;
+}`,
+    },
+    {
       name: 'WARN_ON around the timeout test logs it',
       code: `static int f(void __iomem *regs)
 {
