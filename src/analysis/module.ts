@@ -112,7 +112,9 @@ export function findConstants(texts: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
   const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
   for (const text of texts) {
-    for (const m of text.matchAll(re)) {
+    // A definition continued over lines (`#define M (A | \` newline `B)`) is one line.
+    const joined = text.includes('\\\n') ? text.replace(/\\\n/g, ' ') : text;
+    for (const m of joined.matchAll(re)) {
       const v = evalConstant(m[2]!.replace(/\/\*.*?\*\/|\/\/.*$/g, ''), out);
       if (v !== undefined && !out.has(m[1]!)) out.set(m[1]!, v);
     }

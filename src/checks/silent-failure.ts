@@ -12,9 +12,11 @@
  */
 import { benignWith, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
-import { callName } from '../analysis/taint.js';
+import { callArgs, callName } from '../analysis/taint.js';
+import { evalConstant } from '../c/model.js';
+import { arrayDeclOf } from './tainted-index.js';
 import type { Node } from '../c/parser.js';
-import type { Check } from './check.js';
+import type { Check, CheckContext } from './check.js';
 
 /** `x < 0` style tests of a value that is also an errno: error propagation, not device data. */
 /** `p == NULL`, `!p`, `NULL == a || NULL == b`. */
@@ -83,6 +85,57 @@ function hasSoftwareOperand(n: Node, tainted: (n: Node) => boolean): boolean {
   });
 }
 
+/**
+ * Can the condition never hold, given the bounds of the device data in it (`i >= ARRAY_SIZE(t)` for
+ * a 2-bit field and a 4-entry table)? Then no device, faulty or not, reaches the failure.
+ */
+function cannotHold(cond: Node, ctx: CheckContext): boolean {
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression') return false;
+  const op = s.child(1)?.type ?? '';
+  const l = s.childForFieldName('left');
+  const r = s.childForFieldName('right');
+  if (!l || !r) return false;
+  if (op === '||') return cannotHold(l, ctx) && cannotHold(r, ctx);
+  if (op === '&&') return cannotHold(l, ctx) || cannotHold(r, ctx);
+  const value = (n: Node): number | undefined => {
+    const x = stripParens(n);
+    if (x.type === 'call_expression' && callName(x) === 'ARRAY_SIZE') {
+      const a = callArgs(x)[0];
+      return a ? arrayDeclOf(a, ctx)?.arrayDims[0] : undefined;
+    }
+    return evalConstant(x.text, ctx.module.constants);
+  };
+  // Normalise to `tainted OP constant`.
+  const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==' };
+  let e = l;
+  let k = value(r);
+  let o = op;
+  if (k === undefined) {
+    e = r;
+    k = value(l);
+    o = flip[op] ?? '';
+  }
+  if (k === undefined) return false;
+  const t = ctx.taintOf(e);
+  if (!t || t.maxValue === undefined) return false;
+  // A masked value is not negative.
+  switch (o) {
+    case '>=':
+      return t.maxValue < k;
+    case '>':
+      return t.maxValue <= k;
+    case '==':
+      return k > t.maxValue || k < 0;
+    case '<':
+      return k <= 0 && !!t.masked;
+    case '<=':
+      return k < 0 && !!t.masked;
+    default:
+      return false;
+  }
+}
+
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
   return (
@@ -120,6 +173,8 @@ export const silentFailure: Check = {
       // NULL tests of pointers, and conditions that also ask about software state (a requested
       // mode, a command), are validation, not the device failing.
       if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;
+      // A range check the value's bound already satisfies cannot fail.
+      if (cannotHold(cond, ctx)) continue;
       const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
       if (!failure) continue;
       ctx.report({

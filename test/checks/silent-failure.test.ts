@@ -261,6 +261,27 @@ static const struct thermal_zone_device_ops foo_ops = {
 };`,
     },
     {
+      name: 'a range check a 2-bit field always passes',
+      code: `#define BW0 BIT(0)
+#define BW1 BIT(1)
+#define BW_MASK (BW0 | \\
+		 BW1)
+static const int freqs[] = { 1, 13, 25, 50 };
+static int f(struct regmap *map, int *val)
+{
+	unsigned int reg;
+	int i, ret;
+	ret = regmap_read(map, 0x20, &reg);
+	if (ret < 0)
+		return ret;
+	i = (reg & BW_MASK) >> 0;
+	if (i < 0 || i >= ARRAY_SIZE(freqs))
+		return -EINVAL;
+	*val = freqs[i];
+	return 0;
+}`,
+    },
+    {
       name: 'a module helper that logs',
       code: `static void report(struct device *dev) { dev_warn(dev, "bad state\\n"); }
 static int f(struct device *dev, void __iomem *base)
