@@ -730,6 +730,8 @@ export function analyseFunction(
   const inStates: (TaintState | undefined)[] = new Array(cfg.nodes.length);
   inStates[cfg.entry] = init;
   const order = reversePostOrder(cfg);
+  /** The state leaving each `return` node (after its value is evaluated). */
+  const returnStates = new Map<number, TaintState>();
   // Round-robin in reverse post-order until nothing changes: loops converge in a few rounds.
   const dirty = new Uint8Array(cfg.nodes.length);
   dirty[cfg.entry] = 1;
@@ -761,18 +763,7 @@ export function analyseFunction(
           if (r && !summary.returnsRegion) summary.returnsRegion = r;
         }
       }
-      if (node.id === cfg.exit) {
-        fn.params.forEach((p, i) => {
-          if (p.pointerDepth === 0 || !p.name) return;
-          for (const [k, t] of out.taint) {
-            if (k.startsWith(`${p.name}->`) || k.startsWith(`${p.name}.`)) {
-              const m = summary.outParams.get(i) ?? new Map<string, Taint>();
-              m.set(k.slice(p.name.length), t);
-              summary.outParams.set(i, m);
-            }
-          }
-        });
-      }
+      if (node.kind === 'return') returnStates.set(id, out);
       for (const edge of node.succ) {
         const s = trueOut;
         const prev = inStates[edge.to];
@@ -790,6 +781,30 @@ export function analyseFunction(
       }
     }
   }
+
+  // What the function writes through its pointer parameters, as its callers see it. Callers test
+  // the status before they use an out-parameter (`if (err) return err;`), so when every way out is
+  // a `return`, the error returns are left out: a value checked on the success path stays checked.
+  let exitState = inStates[cfg.exit];
+  const intoExit = cfg.nodes.filter((n) => n.succ.some((e) => e.to === cfg.exit));
+  if (returnStates.size > 0 && intoExit.every((n) => returnStates.has(n.id))) {
+    const ok = [...returnStates].filter(([rid]) => !isErrorReturn(cfg.nodes[rid]!.ast));
+    if (ok.length > 0 && ok.length < returnStates.size) {
+      exitState = cloneState(ok[0]![1]);
+      for (const [, st] of ok.slice(1)) joinInto(exitState, st);
+    }
+  }
+  if (exitState)
+    fn.params.forEach((p, i) => {
+      if (p.pointerDepth === 0 || !p.name) return;
+      for (const [k, t] of exitState.taint) {
+        if (k.startsWith(`${p.name}->`) || k.startsWith(`${p.name}.`)) {
+          const m = summary.outParams.get(i) ?? new Map<string, Taint>();
+          m.set(k.slice(p.name.length), t);
+          summary.outParams.set(i, m);
+        }
+      }
+    });
 
   const cfgNodeOf = (expr: Node): number | undefined => {
     for (let n: Node | null = expr; n; n = n.parent) {
@@ -836,6 +851,22 @@ export function analyseFunction(
     touchesDevice,
     argTaints,
   };
+}
+
+/**
+ * `return -EIO;`, or `return err;` as the consequence of a test of `err` (`if (err) return err;`,
+ * `if (ret < 0) return ret;`): a way out that reports failure.
+ */
+function isErrorReturn(ret: Node | undefined): boolean {
+  const v = ret?.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!ret || !v) return false;
+  if (/^\(?\s*-\s*E[A-Z0-9_]+\s*\)?$/.test(v.text)) return true;
+  if (v.type !== 'identifier') return false;
+  let p = ret.parent;
+  if (p?.type === 'compound_statement') p = p.parent;
+  if (p?.type !== 'if_statement' || p.childForFieldName('alternative')?.id === ret.parent?.id) return false;
+  const cond = p.childForFieldName('condition');
+  return !!cond && new RegExp(`\\b${v.text}\\b`).test(cond.text);
 }
 
 /** `p + n` / `p - n`: arithmetic that makes a pointer or an offset. */

@@ -234,6 +234,27 @@ static int f(struct regmap_field *fld)
 }`,
     },
     {
+      name: "an out-parameter clamped on the callee's success path",
+      code: `static const int odr_table[11];
+static int get_odr(struct regmap_field *fld, unsigned int *odr)
+{
+	int err = regmap_field_read(fld, odr);
+	if (err)
+		return err;
+	if (*odr > 10)
+		*odr = 10;
+	return 0;
+}
+static int f(struct regmap_field *fld)
+{
+	unsigned int odr;
+	int err = get_odr(fld, &odr);
+	if (err)
+		return err;
+	return odr_table[odr];
+}`,
+    },
+    {
       name: 'the top bits of a 32-bit register',
       code: `static const char *names[16];
 static const char *f(void __iomem *base)
@@ -367,6 +388,26 @@ static int f(struct regmap_field *fld, int mode)
 	return tbl[v];
 }`,
       errors: [{ line: 7 }],
+    },
+    {
+      name: 'an out-parameter the callee does not check',
+      code: `static const int odr_table[11];
+static int get_odr(struct regmap_field *fld, unsigned int *odr)
+{
+	int err = regmap_field_read(fld, odr);
+	if (err)
+		return err;
+	return 0;
+}
+static int f(struct regmap_field *fld)
+{
+	unsigned int odr;
+	int err = get_odr(fld, &odr);
+	if (err)
+		return err;
+	return odr_table[odr];
+}`,
+      errors: [{ line: 15 }],
     },
     {
       name: 'a new read re-arms the taint after a check',
