@@ -502,12 +502,16 @@ function callSiteFate(
   // `ret = f(...);` then the next statement tests `ret`.
   const v = resultVariable(call);
   if (!v) return 'dropped';
-  const next = stmt.nextNamedSibling;
+  let next = stmt.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
   if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
   if (next?.type !== 'if_statement') return 'dropped';
   const cond = next.childForFieldName('condition');
   const then = next.childForFieldName('consequence');
-  if (!cond || !then || !mentions(cond, new Set([v]))) return 'dropped';
+  // `*err = f(); if (*err)`: the pointer's target is tested through the pointer.
+  if (!cond || !then) return 'dropped';
+  const tested = (p: string) => mentions(cond, new Set([p]));
+  if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
   return handled(then);
 }
 

@@ -30,9 +30,11 @@ export const ANSWER_CODES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Callbacks whose core logs their failures, naming the device: the SPI core's
+ * Callbacks whose core logs their failures, naming the device: the driver core's really_probe()
+ * prints "probe with driver %s failed with error %d" when a bus driver's `probe` fails
+ * (drivers/base/dd.c; -ENODEV/-ENXIO/-EPROBE_DEFER are benign anyway), the SPI core's
  * spi_transfer_one_message() prints "SPI transfer failed: %d" when `transfer_one` fails
  * (drivers/spi/spi.c), and the thermal core's thermal_zone_recheck() prints "Temperature check
  * failed (%d)" when a zone's `get_temp` fails (drivers/thermal/thermal_core.c).
  */
-export const CORE_LOGGED_CALLBACKS: readonly string[] = ['transfer_one', 'get_temp'];
+export const CORE_LOGGED_CALLBACKS: readonly string[] = ['probe', 'transfer_one', 'get_temp'];

@@ -125,6 +125,56 @@ static int foo_probe(struct spi_controller *ctlr)
 }`,
     },
     {
+      name: 'the timeout reaches probe, whose failure the driver core logs',
+      code: `static int mem_reset(void __iomem *base)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(1000);
+	writel(0x807fffff, base);
+	while (readl(base) & 0x80000000) {
+		if (time_after(jiffies, timeout))
+			return -ETIME;
+		cpu_relax();
+	}
+	return 0;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	void __iomem *base = devm_platform_ioremap_resource(pdev, 0);
+	int ret;
+	ret = mem_reset(base); /* clears the memories */
+	if (ret)
+		goto out;
+	return 0;
+out:
+	return ret;
+}
+static struct platform_driver foo_driver = { .probe = foo_probe };`,
+    },
+    {
+      name: 'a caller stores the error through a pointer and logs it',
+      code: `static int quiesce(void __iomem *base)
+{
+	u32 count = 1000000;
+	while (1) {
+		if (readl_relaxed(base) & 0x80000000)
+			return 0;
+		count--;
+		if (!count)
+			return -EBUSY;
+		cpu_relax();
+	}
+}
+static void __iomem *map_one(void __iomem *base, int *err)
+{
+	*err = quiesce(base);
+	if (*err) {
+		pr_warn("failed to quiesce\\n");
+		return NULL;
+	}
+	return base;
+}`,
+    },
+    {
       name: 'WARN_ON around the timeout test logs it',
       code: `static int f(void __iomem *regs)
 {
