@@ -1,8 +1,8 @@
 /**
  * panic-on-device — the kernel is brought down because of a value the device returned.
  *
- * `BUG_ON(cond)` with `cond` depending on device data, or `panic()`/`BUG()` whose innermost
- * guarding condition depends on device data. A device fault should fail the driver, not the machine: `WARN_ON` and an error
+ * `BUG_ON(cond)` with `cond` depending on device data, or `panic()`/`BUG()` under a condition on
+ * device data. A device fault should fail the driver, not the machine: `WARN_ON` and an error
  * return let the system and the driver recover.
  */
 import { guardsOf } from '../analysis/control.js';
@@ -35,17 +35,17 @@ export const panicOnDevice: Check = {
           use: 'BUG_ON() condition depends on the device',
         });
       } else if (name === 'panic' || name === 'BUG') {
-        // The test that decides to panic: the innermost condition around the call. A BUG() in the
-        // last `else` of tests of software state is about that state, even inside a device branch.
-        const g = guardsOf(call, body)[0];
-        const t = g ? ctx.taintOf(g.cond) : undefined;
-        if (!t) continue;
-        ctx.report({
-          node: call,
-          message: `${name}() under a condition on device data from ${t.source.api}(): a device fault crashes the kernel`,
-          taint: t,
-          use: `${name}() reached when the device returns this value`,
-        });
+        for (const g of guardsOf(call, body)) {
+          const t = ctx.taintOf(g.cond);
+          if (!t) continue;
+          ctx.report({
+            node: call,
+            message: `${name}() under a condition on device data from ${t.source.api}(): a device fault crashes the kernel`,
+            taint: t,
+            use: `${name}() reached when the device returns this value`,
+          });
+          break;
+        }
       }
     }
   },

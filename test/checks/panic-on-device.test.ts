@@ -47,24 +47,6 @@ static void f(struct kiq *kiq)
 	BUG_ON(!ring->funcs->emit);
 }`,
     },
-    {
-      name: 'BUG() in the last else of tests of software flags, inside a device branch',
-      code: `struct slot { unsigned long flags; u32 *result; };
-static void f(void __iomem *base, struct slot *iter)
-{
-	u32 rv = readl(base);
-	if (rv & 0x8) {
-		if (iter->result) {
-			if (test_bit(1, &iter->flags))
-				*iter->result |= 1;
-			else if (test_bit(2, &iter->flags))
-				*iter->result |= 2;
-			else
-				BUG();
-		}
-	}
-}`,
-    },
   ],
   invalid: [
     {
