@@ -107,6 +107,35 @@ export function findCoreLogged(texts: readonly string[]): Set<string> {
   return out;
 }
 
+/**
+ * Widths of the module's regmap fields: `[F_ODR] = REG_FIELD(ODR_REG, 0, 3)` in a `reg_field`
+ * table, or `.odr = REG_FIELD(...)` / `foo = REG_FIELD(...)`, by index or field name. A name given two
+ * different widths is left out.
+ */
+export function findFieldWidths(
+  texts: readonly string[],
+  constants: Map<string, number>,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const clash = new Set<string>();
+  const re =
+    /(?:\[\s*(\w+)\s*\]|\.\s*(\w+)|\b(\w+))\s*=\s*REG_FIELD\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*(\w+)\s*,\s*(\w+)\s*\)/g;
+  for (const text of texts) {
+    if (!text.includes('REG_FIELD')) continue;
+    for (const m of text.matchAll(re)) {
+      const name = (m[1] ?? m[2] ?? m[3])!;
+      const lsb = evalConstant(m[4]!, constants);
+      const msb = evalConstant(m[5]!, constants);
+      if (lsb === undefined || msb === undefined || msb < lsb) continue;
+      const w = msb - lsb + 1;
+      if (out.has(name) && out.get(name) !== w) clash.add(name);
+      else out.set(name, w);
+    }
+  }
+  for (const c of clash) out.delete(c);
+  return out;
+}
+
 /** `#define NAME <integer expression>` in the module's files and headers. */
 export function findConstants(texts: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -188,6 +217,7 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
     constants: findConstants(texts),
     driverWritten: findDriverWritten(texts),
   };
+  context.fieldWidths = findFieldWidths(texts, context.constants);
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
   for (const f of input.files) {

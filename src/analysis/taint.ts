@@ -93,6 +93,8 @@ export interface ModuleContext {
   driverWritten: Set<string>;
   /** Functions installed as callbacks whose contract makes these error codes answers (kernel-apis.ts). */
   answerCodes?: Map<string, ReadonlySet<string>>;
+  /** Widths of regmap fields: `[F_X] = REG_FIELD(reg, lsb, msb)` and `.f_x = REG_FIELD(...)`, by name. */
+  fieldWidths?: Map<string, number>;
   /** Static functions whose failures every caller logs (or hands on to a caller that logs). */
   callerLogged?: Set<string>;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
@@ -283,6 +285,20 @@ export function analyseFunction(
     if (w === undefined || w > 30) return t;
     const max = 2 ** w - 1;
     return t.maxValue !== undefined && t.maxValue <= max ? t : { ...t, maxValue: max };
+  };
+
+  /** The width of a regmap field named by `fields[F_X]` or `priv->f_x`, from the module's REG_FIELDs. */
+  const fieldWidthOf = (a: Node | undefined): number | undefined => {
+    if (!a || !mctx.fieldWidths?.size) return undefined;
+    const x = stripParens(a);
+    const key =
+      x.type === 'subscript_expression'
+        ? x.childForFieldName('index')?.text
+        : x.type === 'field_expression'
+          ? x.childForFieldName('field')?.text
+          : x.text;
+    const w = key ? mctx.fieldWidths.get(key) : undefined;
+    return w !== undefined && w > 0 && w < 31 ? w : undefined;
   };
 
   /** `ARRAY_SIZE(t) - 1`, `sizeof(x)`, or a local initialised from one: the size of a table. */
@@ -602,6 +618,9 @@ export function analyseFunction(
           if (target) {
             kill(st, target);
             const t = fresh(srcOf(e, name, api.category, api.errorCodes, api.kind));
+            // `regmap_field_read(priv->fields[F_ODR], &v)`: no wider than the field's REG_FIELD.
+            const w = name === 'regmap_field_read' ? fieldWidthOf(args[0]) : undefined;
+            if (w !== undefined) t.maxValue = 2 ** w - 1;
             st.taint.set(target, { ...t, steps: [...t.steps, step(args[api.arg]!, `written to ${target}`)] });
           }
           break;

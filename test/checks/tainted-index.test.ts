@@ -255,6 +255,22 @@ static int f(struct regmap_field *fld)
 }`,
     },
     {
+      name: 'a 2-bit regmap field into a 4-entry table',
+      code: `enum { F_ODR, F_FS, F_MAX };
+static const struct reg_field fields[F_MAX] = {
+	[F_ODR] = REG_FIELD(0x10, 0, 3),
+	[F_FS] = REG_FIELD(0x0f, 0, 1),
+};
+struct priv { struct regmap_field *fields[F_MAX]; };
+static const int fs_table[4];
+static int f(struct priv *p)
+{
+	unsigned int fs;
+	regmap_field_read(p->fields[F_FS], &fs);
+	return fs_table[fs];
+}`,
+    },
+    {
       name: 'the top bits of a 32-bit register',
       code: `static const char *names[16];
 static const char *f(void __iomem *base)
@@ -408,6 +424,23 @@ static int f(struct regmap_field *fld)
 	return odr_table[odr];
 }`,
       errors: [{ line: 15 }],
+    },
+    {
+      name: 'a 4-bit regmap field into an 11-entry table',
+      code: `enum { F_ODR, F_FS, F_MAX };
+static const struct reg_field fields[F_MAX] = {
+	[F_ODR] = REG_FIELD(0x10, 0, 3),
+	[F_FS] = REG_FIELD(0x0f, 0, 1),
+};
+struct priv { struct regmap_field *fields[F_MAX]; };
+static const int odr_table[11];
+static int f(struct priv *p)
+{
+	unsigned int odr;
+	regmap_field_read(p->fields[F_ODR], &odr);
+	return odr_table[odr];
+}`,
+      errors: [{ line: 12, message: /odr_table\[11\]/ }],
     },
     {
       name: 'a new read re-arms the taint after a check',
