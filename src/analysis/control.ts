@@ -299,6 +299,10 @@ export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs
     const name = callName(c) || c.childForFieldName('function')?.text || '';
     if (LOGGING.test(name) || summaries.get(name)?.logs) return true;
   }
+  // A call the parser could not read as one (`printk(KERN_ERR DRV_NAME ": ...")`, string pieces
+  // glued by macros): look for a logging call in the text.
+  if (node.hasError)
+    for (const m of node.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (LOGGING.test(m[1]!)) return true;
   return false;
 }
 
@@ -313,6 +317,17 @@ const BENIGN_ERRORS = new Set([
   'ENOENT',
   'EOPNOTSUPP',
   'ENOTSUPP',
+  // "Not supported here" too: -ENOTTY is how PCI reset methods decline, -ENOSYS "not implemented".
+  'ENOTTY',
+  'ENOSYS',
+  // The state of what is attached, not the device failing: no signal lock (V4L2's query of DV
+  // timings), no link, not connected, peer unreachable (remote wakeup not enabled), and USB's
+  // "unlinked" (-ECONNRESET: the request was cancelled).
+  'ENOLCK',
+  'ENOLINK',
+  'ENOTCONN',
+  'EHOSTUNREACH',
+  'ECONNRESET',
   'EALREADY',
   'EPROBE_DEFER',
   'ENOSPC',
@@ -338,6 +353,11 @@ export function errorConstant(
   const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(n.text.trim());
   if (m && !benign.has(m[1]!)) return m[1];
   return undefined;
+}
+
+/** The benign codes plus codes a callback's contract makes answers (kernel-apis.ts ANSWER_CODES). */
+export function benignWith(extra: ReadonlySet<string> | undefined): ReadonlySet<string> {
+  return extra?.size ? new Set([...BENIGN_ERRORS, ...extra]) : BENIGN_ERRORS;
 }
 
 /** After a timeout every error code is a failure (a timed-out -ENODEV or -EBUSY is still a timeout). */
@@ -411,4 +431,188 @@ export function unloggedFailure(
     if (labelTail(index, label).some((s) => logs(s, index, summaries))) return undefined;
   }
   return f;
+}
+
+/** The statement a call sits in: the nearest ancestor that is a statement or a declaration. */
+function statementOf(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent)
+    if (p.type.endsWith('_statement') || p.type === 'declaration') return p;
+  return undefined;
+}
+
+/** The variable a call's result is stored in (`ret = f()`, `int ret = f()`), if any. */
+function resultVariable(call: Node): string | undefined {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
+  const p = n.parent;
+  if (
+    p?.type === 'assignment_expression' &&
+    p.child(1)?.type === '=' &&
+    p.childForFieldName('right')?.id === n.id
+  )
+    return accessPath(p.childForFieldName('left')!);
+  if (p?.type === 'init_declarator' && p.childForFieldName('value')?.id === n.id) {
+    let d = p.childForFieldName('declarator');
+    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator') ?? d.namedChild(0);
+    return d?.text;
+  }
+  return undefined;
+}
+
+type SiteFate = 'logged' | 'propagated' | 'dropped';
+
+interface CFunctionLike {
+  name: string;
+  isStatic: boolean;
+  index: NodeIndex;
+}
+
+/** What a caller does when the call fails: logs it, hands it on to its own caller, or neither. */
+function callSiteFate(
+  call: Node,
+  caller: CFunctionLike,
+  summaries: Map<string, { logs: boolean }>,
+): SiteFate {
+  const stmt = statementOf(call);
+  if (!stmt) return 'dropped';
+  const handled = (branch: Node): SiteFate => {
+    if (logs(branch, caller.index, summaries)) return 'logged';
+    const stmts = branch.type === 'compound_statement' ? branch.namedChildren : [branch];
+    for (const s of stmts) {
+      if (!s) continue;
+      if (s.type === 'goto_statement') {
+        const tail = labelTail(caller.index, s.childForFieldName('label')?.text ?? '');
+        if (tail.some((t) => logs(t, caller.index, summaries))) return 'logged';
+        return 'propagated';
+      }
+      if (s.type === 'return_statement') return s.namedChild(0) ? 'propagated' : 'dropped';
+    }
+    return 'dropped';
+  };
+  // `return f(...);`
+  if (stmt.type === 'return_statement') return 'propagated';
+  // `if (f(...))`, `if ((ret = f(...)) < 0)`
+  if (stmt.type === 'if_statement') {
+    const cond = stmt.childForFieldName('condition');
+    const then = stmt.childForFieldName('consequence');
+    if (cond && then && call.startIndex >= cond.startIndex && call.endIndex <= cond.endIndex)
+      return handled(then);
+    return 'dropped';
+  }
+  // `ret = f(...);` then the next statement tests `ret`.
+  const v = resultVariable(call);
+  if (!v) return 'dropped';
+  let next = stmt.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
+  if (next?.type !== 'if_statement') return 'dropped';
+  const cond = next.childForFieldName('condition');
+  const then = next.childForFieldName('consequence');
+  // `*err = f(); if (*err)`: the pointer's target is tested through the pointer.
+  if (!cond || !then) return 'dropped';
+  const tested = (p: string) => mentions(cond, new Set([p]));
+  if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
+  return handled(then);
+}
+
+const COMMENTS_AND_STRINGS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
+
+/** Direct calls of a module's static functions, and which are also used other than by a call. */
+export interface CallSites {
+  sites: Map<string, { call: Node; caller: CFunctionLike }[]>;
+  /** Static functions called somewhere in the module and used only by direct calls. */
+  directOnly: Set<string>;
+}
+
+export function callSites(fns: readonly CFunctionLike[], texts: readonly string[]): CallSites {
+  const sites = new Map<string, { call: Node; caller: CFunctionLike }[]>();
+  for (const g of fns) {
+    for (const c of g.index.of('call_expression')) {
+      const name = callName(c);
+      if (!name) continue;
+      const list = sites.get(name);
+      if (list) list.push({ call: c, caller: g });
+      else sites.set(name, [{ call: c, caller: g }]);
+    }
+  }
+  const directOnly = new Set<string>();
+  for (const f of fns) if (f.isStatic && sites.has(f.name)) directOnly.add(f.name);
+  if (directOnly.size === 0) return { sites, directOnly };
+  // Names used other than as `name(`: installed in a structure or passed as a pointer.
+  for (const t of texts)
+    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(/\b[A-Za-z_]\w*\b(?!\s*\()/g))
+      if (directOnly.has(m[0])) directOnly.delete(m[0]);
+  return { sites, directOnly };
+}
+
+/**
+ * Static functions whose failures their callers log: every call in the module either logs when
+ * the call fails (`if (err) { dev_err(...); }`, a `goto` to a label that logs) or hands the error on
+ * from a function whose own callers log (`if (ret) return ret;`). A function also used other than by
+ * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see,
+ * unless it is a callback whose core logs its failures (kernel-apis.ts CORE_LOGGED_CALLBACKS).
+ */
+export function callerLogged(
+  cs: CallSites,
+  summaries: Map<string, { logs: boolean }>,
+  coreLogged: ReadonlySet<string> = new Set(),
+): Set<string> {
+  const memo = new Map<string, boolean>();
+  const logged = (name: string, depth: number): boolean => {
+    if (coreLogged.has(name)) return true;
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    if (depth > 8 || !cs.directOnly.has(name)) return false;
+    memo.set(name, false); // a recursive cycle proves nothing
+    const ok = cs.sites.get(name)!.every(({ call, caller }) => {
+      const fate = callSiteFate(call, caller, summaries);
+      return fate === 'logged' || (fate === 'propagated' && logged(caller.name, depth + 1));
+    });
+    memo.set(name, ok);
+    return ok;
+  };
+  const out = new Set<string>(coreLogged);
+  for (const name of cs.directOnly) if (logged(name, 0)) out.add(name);
+  return out;
+}
+
+/**
+ * Answer codes (kernel-apis.ts ANSWER_CODES) reach the static helpers a callback hands its result
+ * through: `foo_pconf_get()` doing `return foo_get_pull(...)` answers with the helper's -EINVAL.
+ * A helper inherits the codes common to all the callers it passes its errors to.
+ */
+export function inheritAnswers(
+  cs: CallSites,
+  summaries: Map<string, { logs: boolean }>,
+  own: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, ReadonlySet<string>> {
+  const memo = new Map<string, ReadonlySet<string> | undefined>();
+  const answers = (name: string, depth: number): ReadonlySet<string> | undefined => {
+    const o = own.get(name);
+    if (o) return o;
+    if (memo.has(name)) return memo.get(name);
+    if (depth > 4 || !cs.directOnly.has(name)) return undefined;
+    memo.set(name, undefined);
+    let common: Set<string> | undefined;
+    for (const { call, caller } of cs.sites.get(name)!) {
+      const fate = callSiteFate(call, caller, summaries);
+      if (fate === 'logged') continue;
+      const a = fate === 'propagated' ? answers(caller.name, depth + 1) : undefined;
+      if (!a) {
+        common = undefined;
+        break;
+      }
+      common = common ? new Set([...common].filter((c) => a.has(c))) : new Set(a);
+    }
+    const result = common?.size ? common : undefined;
+    memo.set(name, result);
+    return result;
+  };
+  const out = new Map<string, ReadonlySet<string>>(own);
+  if (own.size === 0) return out;
+  for (const name of cs.directOnly) {
+    const a = answers(name, 0);
+    if (a) out.set(name, a);
+  }
+  return out;
 }

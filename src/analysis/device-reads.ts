@@ -26,7 +26,39 @@ export interface DeviceReadApi {
   errorCodes?: boolean;
   /** Only when argument `when.arg`'s text matches `when.pattern` (e.g. a USB receive pipe). */
   when?: { arg: number; pattern: string };
+  /** Not when argument `unless.arg`'s text matches `unless.pattern` (e.g. a PCI ID register). */
+  unless?: { arg: number; pattern: string };
 }
+
+/**
+ * Does this call read the device? Applies `when` and `unless`, which look at an argument's text.
+ */
+export function readApplies(api: DeviceReadApi, argTexts: (i: number) => string | undefined): boolean {
+  if (api.when) {
+    const a = argTexts(api.when.arg);
+    if (a === undefined || !compiled(api.when.pattern).test(a)) return false;
+  }
+  if (api.unless) {
+    const a = argTexts(api.unless.arg);
+    if (a !== undefined && compiled(api.unless.pattern).test(a.trim())) return false;
+  }
+  return true;
+}
+
+const regexps = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = regexps.get(pattern);
+  if (!re) regexps.set(pattern, (re = new RegExp(pattern)));
+  return re;
+}
+
+/**
+ * The identity registers of a PCI function (vendor, device, subsystem vendor and subsystem IDs,
+ * by name or offset). The PCI core read them at enumeration and bound this driver only because they
+ * matched its ID table: the driver re-reading them learns nothing the core has not validated.
+ */
+export const PCI_ID_REGISTERS =
+  '^(PCI_(VENDOR_ID|DEVICE_ID|SUBSYSTEM_VENDOR_ID|SUBSYSTEM_ID)|0x0*(0|2|2[cC]|2[eE])|0|2|44|46)$';
 
 export const DEVICE_READS: DeviceReadApi[] = [
   // Port I/O
@@ -43,7 +75,13 @@ export const DEVICE_READS: DeviceReadApi[] = [
   { pattern: 'in_(8|le16|le32|le64|be16|be32|be64)', category: 'mmio', kind: 'return' },
   { pattern: 'ioread(8|16|32)be', category: 'mmio', kind: 'return' },
   // PCI configuration space
-  { pattern: 'pci_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 2 },
+  {
+    pattern: 'pci_read_config_(byte|word|dword)',
+    category: 'pci-config',
+    kind: 'out',
+    arg: 2,
+    unless: { arg: 1, pattern: PCI_ID_REGISTERS },
+  },
   { pattern: 'pci_bus_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 3 },
   { pattern: 'pcie_capability_read_(word|dword)', category: 'pci-config', kind: 'out', arg: 2 },
   { pattern: 'pci_user_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 2 },

@@ -15,3 +15,26 @@ export const TIMEOUT_CALLS =
 export const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
 /** A call to one of them in source text (the pre-filters' test). */
 export const POLL_HELPER_CALL = /\b\w+_poll_timeout(_atomic)?\s*\(/;
+
+/**
+ * Callbacks whose contract makes an error code an answer, not a failure (ops-structure field →
+ * codes). The pinconf API: `pin_config_get` returns -EINVAL when a setting "is available but
+ * disabled" (include/linux/pinctrl/pinconf.h), and `pin_config_group_get` follows the same rules;
+ * gpiolib's `get_direction` returns -EINVAL for a line in a mode with no direction (an alternate
+ * function). A driver answering so from a register is reporting the device's state.
+ */
+export const ANSWER_CODES: Readonly<Record<string, readonly string[]>> = {
+  pin_config_get: ['EINVAL'],
+  pin_config_group_get: ['EINVAL'],
+  get_direction: ['EINVAL'],
+};
+
+/**
+ * Callbacks whose core logs their failures, naming the device: the driver core's really_probe()
+ * prints "probe with driver %s failed with error %d" when a bus driver's `probe` fails
+ * (drivers/base/dd.c; -ENODEV/-ENXIO/-EPROBE_DEFER are benign anyway), the SPI core's
+ * spi_transfer_one_message() prints "SPI transfer failed: %d" when `transfer_one` fails
+ * (drivers/spi/spi.c), and the thermal core's thermal_zone_recheck() prints "Temperature check
+ * failed (%d)" when a zone's `get_temp` fails (drivers/thermal/thermal_core.c).
+ */
+export const CORE_LOGGED_CALLBACKS: readonly string[] = ['probe', 'transfer_one', 'get_temp'];

@@ -7,10 +7,11 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
+import { callerLogged, callSites, inheritAnswers } from './control.js';
 import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
-import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import { ANSWER_CODES, CORE_LOGGED_CALLBACKS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import {
   analyseFunction,
   type FunctionSummary,
@@ -73,12 +74,76 @@ export function findDriverWritten(texts: readonly string[]): Set<string> {
   return out;
 }
 
+const answerFieldRe = new RegExp(
+  `(?:\\.|->)\\s*(${Object.keys(ANSWER_CODES).join('|')})\\s*=\\s*&?\\s*([A-Za-z_]\\w*)\\s*[,;}]`,
+  'g',
+);
+
+/**
+ * Functions installed as callbacks whose contract makes some error codes answers
+ * (`.pin_config_get = foo_pconf_get,`, `chip->get_direction = foo_get_dir;`): function → codes.
+ */
+export function findAnswerCodes(texts: readonly string[]): Map<string, ReadonlySet<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const text of texts) {
+    for (const m of text.matchAll(answerFieldRe)) {
+      const set = out.get(m[2]!) ?? new Set<string>();
+      for (const c of ANSWER_CODES[m[1]!] ?? []) set.add(c);
+      out.set(m[2]!, set);
+    }
+  }
+  return out;
+}
+
+const coreLoggedRe = new RegExp(
+  `(?:\\.|->)\\s*(?:${CORE_LOGGED_CALLBACKS.join('|')})\\s*=\\s*&?\\s*([A-Za-z_]\\w*)\\s*[,;}]`,
+  'g',
+);
+
+/** Functions installed as callbacks whose core logs their failures (`.transfer_one = foo_xfer,`). */
+export function findCoreLogged(texts: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(coreLoggedRe)) out.add(m[1]!);
+  return out;
+}
+
+/**
+ * Widths of the module's regmap fields: `[F_ODR] = REG_FIELD(ODR_REG, 0, 3)` in a `reg_field`
+ * table, or `.odr = REG_FIELD(...)` / `foo = REG_FIELD(...)`, by index or field name. A name given two
+ * different widths is left out.
+ */
+export function findFieldWidths(
+  texts: readonly string[],
+  constants: Map<string, number>,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const clash = new Set<string>();
+  const re =
+    /(?:\[\s*(\w+)\s*\]|\.\s*(\w+)|\b(\w+))\s*=\s*REG_FIELD\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*(\w+)\s*,\s*(\w+)\s*\)/g;
+  for (const text of texts) {
+    if (!text.includes('REG_FIELD')) continue;
+    for (const m of text.matchAll(re)) {
+      const name = (m[1] ?? m[2] ?? m[3])!;
+      const lsb = evalConstant(m[4]!, constants);
+      const msb = evalConstant(m[5]!, constants);
+      if (lsb === undefined || msb === undefined || msb < lsb) continue;
+      const w = msb - lsb + 1;
+      if (out.has(name) && out.get(name) !== w) clash.add(name);
+      else out.set(name, w);
+    }
+  }
+  for (const c of clash) out.delete(c);
+  return out;
+}
+
 /** `#define NAME <integer expression>` in the module's files and headers. */
 export function findConstants(texts: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
   const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
   for (const text of texts) {
-    for (const m of text.matchAll(re)) {
+    // A definition continued over lines (`#define M (A | \` newline `B)`) is one line.
+    const joined = text.includes('\\\n') ? text.replace(/\\\n/g, ' ') : text;
+    for (const m of joined.matchAll(re)) {
       const v = evalConstant(m[2]!.replace(/\/\*.*?\*\/|\/\/.*$/g, ''), out);
       if (v !== undefined && !out.has(m[1]!)) out.set(m[1]!, v);
     }
@@ -173,6 +238,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
       return (driverWritten ??= findDriverWritten(texts));
     },
   };
+  context.fieldWidths = findFieldWidths(texts, context.constants);
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
   for (const f of input.files) {
@@ -231,17 +297,26 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   return {
     functions: summaryPass.map(([, ft]) => ft),
     context,
-    complete: () => completeModule(context, bottomUp, summaryPass, cfgOf),
+    complete: () => completeModule(context, units, texts, bottomUp, summaryPass, cfgOf),
   };
 }
 
 /** The final pass, callers first, with the taint their call sites pass in. */
 function completeModule(
   context: ModuleContext,
+  units: readonly Unit[],
+  texts: readonly string[],
   bottomUp: readonly Unit[],
   summaryPass: readonly [Unit, FunctionTaint][],
   cfgOf: (u: Unit) => ReturnType<typeof buildCfg>,
 ): ModuleAnalysis {
+  // Who logs for whom, and which codes are answers: only the checks of the final pass ask.
+  const sites = callSites(
+    units.map((u) => u.fn),
+    texts,
+  );
+  context.callerLogged = callerLogged(sites, context.summaries, findCoreLogged(texts));
+  context.answerCodes = inheritAnswers(sites, context.summaries, findAnswerCodes(texts));
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];
   const firstPass = new Map<Unit, FunctionTaint>();

@@ -18,7 +18,7 @@ import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
 import { fieldOf, memoByNode, operatorOf, typeOf, type Node, type ParsedFile } from '../c/parser.js';
 import type { TraceStep } from '../types.js';
-import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
+import { readApplies, type DeviceReadApi, type DeviceReadTable, type ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
 
 export interface DeviceSource {
@@ -91,6 +91,12 @@ export interface ModuleContext {
    * DMA-coherent memory these hold the driver's data as much as the device's.
    */
   driverWritten: Set<string>;
+  /** Functions installed as callbacks whose contract makes these error codes answers (kernel-apis.ts). */
+  answerCodes?: Map<string, ReadonlySet<string>>;
+  /** Widths of regmap fields: `[F_X] = REG_FIELD(reg, lsb, msb)` and `.f_x = REG_FIELD(...)`, by name. */
+  fieldWidths?: Map<string, number>;
+  /** Static functions whose failures every caller logs (or hands on to a caller that logs). */
+  callerLogged?: Set<string>;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
   regionFieldRe?: RegExp;
 }
@@ -106,8 +112,11 @@ const CLAMPS = /^(min|min_t|clamp|clamp_t|clamp_val|umin)$/;
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 function narrowMax(typeText: string): number | undefined {
-  if (/\b(u8|__u8|uint8_t|unsigned char|s8|char)\b/.test(typeText)) return 255;
-  if (/\b(u16|__u16|uint16_t|unsigned short|s16|short|__le16|__be16)\b/.test(typeText)) return 65535;
+  if (/\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char|s8|char)\b/.test(typeText)) return 255;
+  if (
+    /\b(u16|__u16|uint16_t|u_int16_t|u_short|ushort|unsigned short|s16|short|__le16|__be16)\b/.test(typeText)
+  )
+    return 65535;
   return undefined;
 }
 
@@ -245,14 +254,17 @@ export function analyseFunction(
     }
     if (n.type === 'pointer_expression' && n.child(0)?.type === '&') {
       const arg = n.childForFieldName('argument');
-      return arg
-        ? regionOf(
-            stripParens(arg).type === 'subscript_expression'
-              ? stripParens(arg).childForFieldName('argument')!
-              : arg,
-            st,
-          )
-        : undefined;
+      const a = arg ? stripParens(arg) : undefined;
+      if (!a) return undefined;
+      // `&ring[i]`: a slot of the region.
+      if (a.type === 'subscript_expression') return regionOf(a.childForFieldName('argument')!, st);
+      // `&desc->status`: inside the region only if `desc` is. `&kiq->ring` is the address of the
+      // member itself (a pointer, or a struct that merely shares a region field's name).
+      if (a.type === 'field_expression') {
+        const base = a.childForFieldName('argument');
+        return base ? throughRegion(base, st) : undefined;
+      }
+      return regionOf(a, st);
     }
     if (n.type === 'binary_expression' && (n.child(1)?.type === '+' || n.child(1)?.type === '-')) {
       const l = n.childForFieldName('left');
@@ -294,6 +306,37 @@ export function analyseFunction(
     if (w === undefined || w > 30) return t;
     const max = 2 ** w - 1;
     return t.maxValue !== undefined && t.maxValue <= max ? t : { ...t, maxValue: max };
+  };
+
+  /** The width of a regmap field named by `fields[F_X]` or `priv->f_x`, from the module's REG_FIELDs. */
+  const fieldWidthOf = (a: Node | undefined): number | undefined => {
+    if (!a || !mctx.fieldWidths?.size) return undefined;
+    const x = stripParens(a);
+    const key =
+      x.type === 'subscript_expression'
+        ? x.childForFieldName('index')?.text
+        : x.type === 'field_expression'
+          ? x.childForFieldName('field')?.text
+          : x.text;
+    const w = key ? mctx.fieldWidths.get(key) : undefined;
+    return w !== undefined && w > 0 && w < 31 ? w : undefined;
+  };
+
+  /** `ARRAY_SIZE(t) - 1`, `sizeof(x)`, or a local initialised from one: the size of a table. */
+  const isSizeLimit = (a: Node): boolean => {
+    const SIZE = /\b(ARRAY_SIZE|sizeof)\b/;
+    if (SIZE.test(a.text)) return true;
+    const s = stripParens(a);
+    if (s.type !== 'identifier') return false;
+    for (const d of fn.index.of('declaration'))
+      for (const c of d.namedChildren)
+        if (
+          c?.type === 'init_declarator' &&
+          c.childForFieldName('declarator')?.text === s.text &&
+          SIZE.test(c.childForFieldName('value')?.text ?? '')
+        )
+          return true;
+    return false;
   };
 
   const evaluate = (expr: Node, st: TaintState): Taint | undefined => bitBound(expr, evaluateRaw(expr, st));
@@ -368,22 +411,20 @@ export function analyseFunction(
         const args = callArgs(n);
         const api = deviceApi(name);
         if (api?.kind === 'return') {
-          if (api.when) {
-            const a = args[api.when.arg];
-            if (!a || !new RegExp(api.when.pattern).test(a.text)) return undefined;
-          }
+          if (!readApplies(api, (i) => args[i]?.text)) return undefined;
           return fresh(srcOf(n, name, api.category, api.errorCodes, 'return'));
         }
         const s = mctx.summaries.get(name);
         if (s?.returns)
           return { ...s.returns, steps: [...s.returns.steps, step(n, `returned by ${name}()`)] };
         if (/^(__ffs|ffs|__fls|fls|ffz|__ffs64|fls64|hweight(8|16|32|64))$/.test(name) && args[0]) {
-          // A bit number (or count) of a register value.
+          // A bit number (or count) of a register value: bounded by the word's width like a mask,
+          // so `bank * 32 + __ffs(status)` stays within the driver's banks of bits.
           const t = evaluate(args[0], st);
           if (!t) return undefined;
           // __ffs/__fls count from 0, ffs/fls from 1.
           const bits = /64/.test(name) || /q|64/.test(t.source.api) ? 64 : 32;
-          return { ...t, maxValue: name.startsWith('__') ? bits - 1 : bits };
+          return { ...t, masked: true, maxValue: name.startsWith('__') ? bits - 1 : bits };
         }
         if (FIELD_GETTERS.test(name) && args.length >= 2) {
           // FIELD_GET(mask, reg): at most the mask shifted down.
@@ -405,12 +446,20 @@ export function analyseFunction(
         if (CLAMPS.test(name)) {
           let t: Taint | undefined;
           let bound: number | undefined;
-          for (const a of args) {
-            t ??= evaluate(a, st);
+          let sizeLimit = false;
+          // `min_t(type, a, b)`, `clamp_t(type, v, lo, hi)`: the first argument is a type.
+          for (const a of name.endsWith('_t') ? args.slice(1) : args) {
+            const at = evaluate(a, st);
+            t ??= at;
             const c = evalConstant(a.text, mctx.constants);
             if (c !== undefined) bound = bound === undefined ? c : Math.max(bound, c);
+            else if (!at && isSizeLimit(a)) sizeLimit = true;
           }
-          return t ? { ...t, maxValue: bound ?? t.maxValue } : undefined;
+          if (!t) return undefined;
+          // Clamped to a table's size (`min(v, ARRAY_SIZE(t) - 1)`, or that kept in a local): as good
+          // as a range check.
+          if (bound === undefined && sizeLimit) return { ...t, checks: t.checks | CHECK_RANGE };
+          return { ...t, maxValue: bound ?? t.maxValue };
         }
         return undefined;
       }
@@ -431,6 +480,12 @@ export function analyseFunction(
           const c = r ? evalConstant(r.text, mctx.constants) : undefined;
           if (c !== undefined && c > 0) return { ...t, masked: true, maxValue: c - 1 };
           return { ...t, masked: true };
+        } else if (op === '/' && lt && !rt) {
+          // `x / STEP`: a bucket of the value.
+          const c = r ? evalConstant(r.text, mctx.constants) : undefined;
+          // Only a value already bounded: a 32-bit register divided is still far too large.
+          if (c !== undefined && c >= 1 && t.maxValue !== undefined)
+            return { ...t, maxValue: Math.floor(t.maxValue / c) };
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
           // Register values are at most 32 bits unless they come from a 64-bit read.
@@ -458,7 +513,18 @@ export function analyseFunction(
       case 'conditional_expression': {
         const c = n.childForFieldName('consequence');
         const a = n.childForFieldName('alternative');
-        return (c ? evaluate(c, st) : undefined) ?? (a ? evaluate(a, st) : undefined);
+        const ct = c ? evaluate(c, st) : undefined;
+        const t = ct ?? (a ? evaluate(a, st) : undefined);
+        const cond = n.childForFieldName('condition');
+        const branch = ct ? c : a;
+        const bp = branch ? accessPath(branch) : undefined;
+        // `v >= N ? N - 1 : v`, `v < N ? v : 0`: the value is chosen by a comparison of itself.
+        if (t && cond && bp) {
+          const compared = comparedPaths(cond).filter((x) => x.kind & CHECK_RANGE);
+          if (compared.some((x) => covers(x.path, bp) || covers(bp, x.path)))
+            return { ...t, checks: t.checks | CHECK_RANGE };
+        }
+        return t;
       }
       case 'assignment_expression': {
         const r = n.childForFieldName('right');
@@ -569,14 +635,14 @@ export function analyseFunction(
         const args = callArgs(e);
         const api = deviceApi(name);
         if (api && (api.kind === 'out' || api.kind === 'buffer') && api.arg !== undefined && args[api.arg]) {
-          if (api.when) {
-            const a = args[api.when.arg];
-            if (!a || !new RegExp(api.when.pattern).test(a.text)) break;
-          }
+          if (!readApplies(api, (i) => args[i]?.text)) break;
           const target = pointeePath(args[api.arg]!);
           if (target) {
             kill(st, target);
             const t = fresh(srcOf(e, name, api.category, api.errorCodes, api.kind));
+            // `regmap_field_read(priv->fields[F_ODR], &v)`: no wider than the field's REG_FIELD.
+            const w = name === 'regmap_field_read' ? fieldWidthOf(args[0]) : undefined;
+            if (w !== undefined) t.maxValue = 2 ** w - 1;
             st.taint.set(target, { ...t, steps: [...t.steps, step(args[api.arg]!, `written to ${target}`)] });
           }
           break;
@@ -705,6 +771,8 @@ export function analyseFunction(
   const inStates: (TaintState | undefined)[] = new Array(cfg.nodes.length);
   inStates[cfg.entry] = init;
   const order = reversePostOrder(cfg);
+  /** The state leaving each `return` node (after its value is evaluated). */
+  const returnStates = new Map<number, TaintState>();
   // Round-robin in reverse post-order until nothing changes: loops converge in a few rounds.
   const dirty = new Uint8Array(cfg.nodes.length);
   dirty[cfg.entry] = 1;
@@ -737,18 +805,7 @@ export function analyseFunction(
           if (r && !summary.returnsRegion) summary.returnsRegion = r;
         }
       }
-      if (node.id === cfg.exit) {
-        fn.params.forEach((p, i) => {
-          if (p.pointerDepth === 0 || !p.name) return;
-          for (const [k, t] of out.taint) {
-            if (k.startsWith(`${p.name}->`) || k.startsWith(`${p.name}.`)) {
-              const m = summary.outParams.get(i) ?? new Map<string, Taint>();
-              m.set(k.slice(p.name.length), t);
-              summary.outParams.set(i, m);
-            }
-          }
-        });
-      }
+      if (node.kind === 'return') returnStates.set(id, out);
       for (const edge of node.succ) {
         const s = trueOut;
         const prev = inStates[edge.to];
@@ -764,6 +821,30 @@ export function analyseFunction(
       }
     }
   }
+
+  // What the function writes through its pointer parameters, as its callers see it. Callers test
+  // the status before they use an out-parameter (`if (err) return err;`), so when every way out is
+  // a `return`, the error returns are left out: a value checked on the success path stays checked.
+  let exitState = inStates[cfg.exit];
+  const intoExit = cfg.nodes.filter((n) => n.succ.some((e) => e.to === cfg.exit));
+  if (returnStates.size > 0 && intoExit.every((n) => returnStates.has(n.id))) {
+    const ok = [...returnStates].filter(([rid]) => !isErrorReturn(cfg.nodes[rid]!.ast));
+    if (ok.length > 0 && ok.length < returnStates.size) {
+      exitState = cloneState(ok[0]![1]);
+      for (const [, st] of ok.slice(1)) joinInto(exitState, st);
+    }
+  }
+  if (exitState)
+    fn.params.forEach((p, i) => {
+      if (p.pointerDepth === 0 || !p.name) return;
+      for (const [k, t] of exitState.taint) {
+        if (k.startsWith(`${p.name}->`) || k.startsWith(`${p.name}.`)) {
+          const m = summary.outParams.get(i) ?? new Map<string, Taint>();
+          m.set(k.slice(p.name.length), t);
+          summary.outParams.set(i, m);
+        }
+      }
+    });
 
   // The innermost statement or condition around a node, remembered for every node on the way up:
   // checks ask about many expressions of the same statements, and `parent` is costly in
@@ -823,6 +904,22 @@ export function analyseFunction(
     touchesDevice,
     argTaints,
   };
+}
+
+/**
+ * `return -EIO;`, or `return err;` as the consequence of a test of `err` (`if (err) return err;`,
+ * `if (ret < 0) return ret;`): a way out that reports failure.
+ */
+function isErrorReturn(ret: Node | undefined): boolean {
+  const v = ret?.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!ret || !v) return false;
+  if (/^\(?\s*-\s*E[A-Z0-9_]+\s*\)?$/.test(v.text)) return true;
+  if (v.type !== 'identifier') return false;
+  let p = ret.parent;
+  if (p?.type === 'compound_statement') p = p.parent;
+  if (p?.type !== 'if_statement' || p.childForFieldName('alternative')?.id === ret.parent?.id) return false;
+  const cond = p.childForFieldName('condition');
+  return !!cond && new RegExp(`\\b${v.text}\\b`).test(cond.text);
 }
 
 /** `p + n` / `p - n`: arithmetic that makes a pointer or an offset. */

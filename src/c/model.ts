@@ -94,12 +94,15 @@ export function evalConstant(text: string, constants?: Map<string, number>): num
     const b = evalConstant(bit[1]!, constants);
     if (b !== undefined && b < 31) return 1 << b;
   }
-  const arith = /^\(?\s*(\w+)\s*([-+*])\s*(\w+)\s*\)?$/.exec(t);
+  const arith = /^\(?\s*(\w+)\s*([-+*/|])\s*(\w+)\s*\)?$/.exec(t);
   if (arith) {
     const a = evalConstant(arith[1]!, constants);
     const b = evalConstant(arith[3]!, constants);
-    if (a !== undefined && b !== undefined)
+    if (a !== undefined && b !== undefined) {
+      if (arith[2] === '/') return b !== 0 ? Math.trunc(a / b) : undefined;
+      if (arith[2] === '|') return a >= 0 && b >= 0 && a < 2 ** 31 && b < 2 ** 31 ? a | b : undefined;
       return arith[2] === '+' ? a + b : arith[2] === '-' ? a - b : a * b;
+    }
   }
   return undefined;
 }

@@ -5,13 +5,18 @@
  * the way — neither in the branch, nor in a function it calls, nor at the `goto` label it jumps to.
  * Operators then see an I/O error with no trace of which device misbehaved. Codes that mean
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
- * reported; nor is passing on a bus helper's own error (`if (ret < 0) return ret;`).
+ * reported, nor are codes a callback's contract makes answers (-EINVAL from a `pin_config_get` or
+ * `get_direction` callback: "disabled", "no direction"); nor is passing on a bus helper's own error
+ * (`if (ret < 0) return ret;`). A static function whose every caller logs its failure (or passes it
+ * to a caller that does) is not silent either.
  */
-import { unloggedFailure } from '../analysis/control.js';
+import { benignWith, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
-import { callName } from '../analysis/taint.js';
+import { callArgs, callName } from '../analysis/taint.js';
+import { evalConstant } from '../c/model.js';
+import { arrayDeclOf } from './tainted-index.js';
 import type { Node } from '../c/parser.js';
-import type { Check } from './check.js';
+import type { Check, CheckContext } from './check.js';
 
 /** `x < 0` style tests of a value that is also an errno: error propagation, not device data. */
 /** `p == NULL`, `!p`, `NULL == a || NULL == b`. */
@@ -55,11 +60,80 @@ function comparesWithSoftware(cond: Node, tainted: (n: Node) => boolean): boolea
   if (['==', '!=', '<', '<=', '>', '>='].includes(op) || op === '&')
     return [l, r].some(
       (x) =>
-        !tainted(x) &&
-        !isConstantLike(x) &&
-        !(stripParens(x).type === 'binary_expression' && !comparesWithSoftware(x, tainted)),
+        (!tainted(x) &&
+          !isConstantLike(x) &&
+          !(stripParens(x).type === 'binary_expression' && !comparesWithSoftware(x, tainted))) ||
+        hasSoftwareOperand(x, tainted),
     );
   return false;
+}
+
+const ARITHMETIC = new Set(['&', '|', '^', '+', '-', '*', '/', '%', '<<', '>>']);
+
+/**
+ * An operand of a side's arithmetic that is software state (`reg_new & reg_or & BR_BA` compares the
+ * user's new value, masked by a register): a variable or field that is not device data.
+ */
+function hasSoftwareOperand(n: Node, tainted: (n: Node) => boolean): boolean {
+  const s = stripParens(n);
+  if (s.type !== 'binary_expression' || !ARITHMETIC.has(s.child(1)?.type ?? '')) return false;
+  return [s.childForFieldName('left'), s.childForFieldName('right')].some((x) => {
+    if (!x) return false;
+    const y = stripParens(x);
+    if (y.type === 'identifier' || y.type === 'field_expression') return !tainted(y) && !isConstantLike(y);
+    return hasSoftwareOperand(y, tainted);
+  });
+}
+
+/**
+ * Can the condition never hold, given the bounds of the device data in it (`i >= ARRAY_SIZE(t)` for
+ * a 2-bit field and a 4-entry table)? Then no device, faulty or not, reaches the failure.
+ */
+function cannotHold(cond: Node, ctx: CheckContext): boolean {
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression') return false;
+  const op = s.child(1)?.type ?? '';
+  const l = s.childForFieldName('left');
+  const r = s.childForFieldName('right');
+  if (!l || !r) return false;
+  if (op === '||') return cannotHold(l, ctx) && cannotHold(r, ctx);
+  if (op === '&&') return cannotHold(l, ctx) || cannotHold(r, ctx);
+  const value = (n: Node): number | undefined => {
+    const x = stripParens(n);
+    if (x.type === 'call_expression' && callName(x) === 'ARRAY_SIZE') {
+      const a = callArgs(x)[0];
+      return a ? arrayDeclOf(a, ctx)?.arrayDims[0] : undefined;
+    }
+    return evalConstant(x.text, ctx.module.constants);
+  };
+  // Normalise to `tainted OP constant`.
+  const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==' };
+  let e = l;
+  let k = value(r);
+  let o = op;
+  if (k === undefined) {
+    e = r;
+    k = value(l);
+    o = flip[op] ?? '';
+  }
+  if (k === undefined) return false;
+  const t = ctx.taintOf(e);
+  if (!t || t.maxValue === undefined) return false;
+  // A masked value is not negative.
+  switch (o) {
+    case '>=':
+      return t.maxValue < k;
+    case '>':
+      return t.maxValue <= k;
+    case '==':
+      return k > t.maxValue || k < 0;
+    case '<':
+      return k <= 0 && !!t.masked;
+    case '<=':
+      return k < 0 && !!t.masked;
+    default:
+      return false;
+  }
 }
 
 function isErrnoTest(cond: Node): boolean {
@@ -80,7 +154,11 @@ export const silentFailure: Check = {
   },
   detect(ctx) {
     if (!ctx.fn.touchesDevice) return;
+    // Every caller logs this function's failures (or hands them to one that does): not silent.
+    if (ctx.module.callerLogged?.has(ctx.fn.fn.name)) return;
     const summaries = ctx.module.summaries;
+    // In a callback whose contract makes a code an answer (`pin_config_get`'s -EINVAL: "disabled").
+    const benign = benignWith(ctx.module.answerCodes?.get(ctx.fn.fn.name));
     for (const ifs of ctx.fn.fn.index.of('if_statement')) {
       const raw = ifs.childForFieldName('condition');
       const cond = raw ? stripParens(raw) : undefined;
@@ -95,7 +173,9 @@ export const silentFailure: Check = {
       // NULL tests of pointers, and conditions that also ask about software state (a requested
       // mode, a command), are validation, not the device failing.
       if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;
-      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries);
+      // A range check the value's bound already satisfies cannot fail.
+      if (cannotHold(cond, ctx)) continue;
+      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
       if (!failure) continue;
       ctx.report({
         node: ifs.child(0)!,

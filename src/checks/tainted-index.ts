@@ -16,8 +16,8 @@ import { driverOwned } from './check.js';
 import type { Check, CheckContext } from './check.js';
 
 function typeMax(type: string): number | undefined {
-  if (/\b(u8|__u8|uint8_t|unsigned char)\b/.test(type)) return 255;
-  if (/\b(u16|__u16|uint16_t|unsigned short)\b/.test(type)) return 65535;
+  if (/\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char)\b/.test(type)) return 255;
+  if (/\b(u16|__u16|uint16_t|u_int16_t|u_short|ushort|unsigned short)\b/.test(type)) return 65535;
   return undefined;
 }
 

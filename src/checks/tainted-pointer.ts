@@ -104,7 +104,11 @@ export const taintedPointer: Check = {
         // A u8/u16 offset reaches at most 255/65535 bytes: config-space-sized maps are safe.
         const ov = stripParens(off.offset);
         const decl = ov.type === 'identifier' ? ctx.fn.fn.locals.get(ov.text) : undefined;
-        if (decl && decl.pointerDepth === 0 && /\b(u8|__u8|uint8_t|unsigned char)\b/.test(decl.type))
+        if (
+          decl &&
+          decl.pointerDepth === 0 &&
+          /\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char)\b/.test(decl.type)
+        )
           continue;
         if (!t || t.checks & CHECK_RANGE || t.maxValue !== undefined || t.masked || driverOwned(t, ctx))
           continue;

@@ -30,8 +30,42 @@ static void *f(void __iomem *base)
 	return slots[n];
 }`,
     },
+    {
+      name: 'the address of a member that shares a DMA field name is not device memory',
+      code: `struct ih { u32 *ring; };
+struct ring_ops { void (*emit)(void); };
+struct kring { const struct ring_ops *funcs; };
+struct kiq { struct kring ring; };
+static int ih_init(struct device *d, struct ih *ih)
+{
+	ih->ring = dma_alloc_coherent(d, 4096, NULL, 0);
+	return 0;
+}
+static void f(struct kiq *kiq)
+{
+	struct kring *ring = &kiq->ring;
+	BUG_ON(!ring->funcs->emit);
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a field inside a DMA descriptor reached through its address',
+      code: `struct desc { u32 status; };
+struct priv { struct desc *rx_ring; };
+static int setup(struct device *d, struct priv *p)
+{
+	p->rx_ring = dma_alloc_coherent(d, 4096, NULL, 0);
+	return 0;
+}
+static void f(struct priv *p, int i)
+{
+	struct desc *d = &p->rx_ring[i];
+	u32 *st = &d->status;
+	BUG_ON(*st & 0x80000000);
+}`,
+      errors: [{ line: 12 }],
+    },
     {
       name: 'BUG_ON on a register bit',
       code: `static void f(void __iomem *base)

@@ -59,6 +59,122 @@ static int f(void __iomem *data, void __iomem *end)
 }`,
     },
     {
+      name: 'the only caller logs the timeout',
+      code: `static int wait_ready(void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base, v, !(v & 1), 10, 1000);
+	if (ret)
+		return ret;
+	return 0;
+}
+static int reset(struct device *dev, void __iomem *base)
+{
+	int ret;
+	writel(1, base);
+	ret = wait_ready(base);
+	if (ret)
+		dev_err(dev, "reset timed out\\n");
+	return ret;
+}`,
+    },
+    {
+      name: 'a caller logs with printk and glued string macros',
+      code: `#define DRV_NAME "foo"
+static int wait_clock(void __iomem *base)
+{
+	int i;
+	for (i = 0; i < 1000; i++) {
+		udelay(5);
+		if (readl(base) & 0x4)
+			break;
+	}
+	if (i == 1000)
+		return -EIO;
+	return 0;
+}
+static int load(void __iomem *base)
+{
+	int err = wait_clock(base);
+	if (err) {
+		printk(KERN_ERR DRV_NAME ": %s: wait_clock failed: %d\\n", "x", err);
+		return err;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'a helper of an SPI transfer_one callback (the SPI core logs the failure)',
+      code: `static int foo_tx(struct regmap *map)
+{
+	unsigned int val;
+	int ret = regmap_read_poll_timeout(map, 0x10, val, val & 1, 1000, 5000);
+	if (ret)
+		return ret;
+	return 0;
+}
+static int foo_transfer_one(struct spi_controller *ctlr, struct spi_device *spi, struct spi_transfer *t)
+{
+	struct regmap *map = spi_controller_get_devdata(ctlr);
+	return foo_tx(map);
+}
+static int foo_probe(struct spi_controller *ctlr)
+{
+	ctlr->transfer_one = foo_transfer_one;
+	return 0;
+}`,
+    },
+    {
+      name: 'the timeout reaches probe, whose failure the driver core logs',
+      code: `static int mem_reset(void __iomem *base)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(1000);
+	writel(0x807fffff, base);
+	while (readl(base) & 0x80000000) {
+		if (time_after(jiffies, timeout))
+			return -ETIME;
+		cpu_relax();
+	}
+	return 0;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	void __iomem *base = devm_platform_ioremap_resource(pdev, 0);
+	int ret;
+	ret = mem_reset(base); /* clears the memories */
+	if (ret)
+		goto out;
+	return 0;
+out:
+	return ret;
+}
+static struct platform_driver foo_driver = { .probe = foo_probe };`,
+    },
+    {
+      name: 'a caller stores the error through a pointer and logs it',
+      code: `static int quiesce(void __iomem *base)
+{
+	u32 count = 1000000;
+	while (1) {
+		if (readl_relaxed(base) & 0x80000000)
+			return 0;
+		count--;
+		if (!count)
+			return -EBUSY;
+		cpu_relax();
+	}
+}
+static void __iomem *map_one(void __iomem *base, int *err)
+{
+	*err = quiesce(base);
+	if (*err) {
+		pr_warn("failed to quiesce\\n");
+		return NULL;
+	}
+	return base;
+}`,
+    },
+    {
       name: 'WARN_ON around the timeout test logs it',
       code: `static int f(void __iomem *regs)
 {

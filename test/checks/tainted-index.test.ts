@@ -181,12 +181,128 @@ static void *f(void __iomem *base)
 }`,
     },
     {
+      name: 'a channel numbered from a bank and a bit of its status word',
+      code: `struct chan { int busy; };
+struct cc { struct chan *chans; void __iomem *base; };
+static void f(struct cc *cc)
+{
+	u32 bank = 0;
+	u32 ipr = readl(cc->base + 0x68);
+	if (!ipr) {
+		ipr = readl(cc->base + 0x6c);
+		bank = 1;
+	}
+	do {
+		u32 slot = __ffs(ipr);
+		u32 channel;
+		ipr &= ~BIT(slot);
+		channel = (bank << 5) | slot;
+		cc->chans[channel].busy = 0;
+	} while (ipr);
+}`,
+    },
+    {
+      name: 'a 12-bit field divided into 32 buckets',
+      code: `#define BINS 32
+#define STEP (4096 / BINS)
+static void f(void __iomem *base, unsigned int *count)
+{
+	unsigned int hist[BINS];
+	u32 val = readl(base);
+	u32 data = (val & GENMASK(27, 16)) >> 16;
+	hist[data / STEP]++;
+}`,
+    },
+    {
+      name: 'clamped to a limit kept in a local',
+      code: `static const int odr[8];
+static int f(struct regmap_field *fld)
+{
+	unsigned int v;
+	int max = ARRAY_SIZE(odr) - 1;
+	regmap_field_read(fld, &v);
+	v = min_t(unsigned int, v, max);
+	return odr[v];
+}`,
+    },
+    {
+      name: 'a u_char index into a 256-byte buffer',
+      code: `static void f(unsigned int base)
+{
+	u_char *b, hole;
+	b = kzalloc(256, GFP_KERNEL);
+	hole = inb(base);
+	b[hole]++;
+}`,
+    },
+    {
+      name: 'clamped with a conditional expression',
+      code: `static int f(struct regmap_field *fld, const int tbl[], int tbl_size)
+{
+	unsigned int v;
+	regmap_field_read(fld, &v);
+	v = (v >= tbl_size) ? (tbl_size - 1) : v;
+	return tbl[v];
+}`,
+    },
+    {
+      name: "an out-parameter clamped on the callee's success path",
+      code: `static const int odr_table[11];
+static int get_odr(struct regmap_field *fld, unsigned int *odr)
+{
+	int err = regmap_field_read(fld, odr);
+	if (err)
+		return err;
+	if (*odr > 10)
+		*odr = 10;
+	return 0;
+}
+static int f(struct regmap_field *fld)
+{
+	unsigned int odr;
+	int err = get_odr(fld, &odr);
+	if (err)
+		return err;
+	return odr_table[odr];
+}`,
+    },
+    {
+      name: 'a 2-bit regmap field into a 4-entry table',
+      code: `enum { F_ODR, F_FS, F_MAX };
+static const struct reg_field fields[F_MAX] = {
+	[F_ODR] = REG_FIELD(0x10, 0, 3),
+	[F_FS] = REG_FIELD(0x0f, 0, 1),
+};
+struct priv { struct regmap_field *fields[F_MAX]; };
+static const int fs_table[4];
+static int f(struct priv *p)
+{
+	unsigned int fs;
+	regmap_field_read(p->fields[F_FS], &fs);
+	return fs_table[fs];
+}`,
+    },
+    {
       name: 'the top bits of a 32-bit register',
       code: `static const char *names[16];
 static const char *f(void __iomem *base)
 {
 	u32 risc = readl(base);
 	return names[risc >> 28];
+}`,
+    },
+    {
+      name: 'a PCI device ID the PCI core already matched',
+      code: `struct hw { struct pci_dev *pdev; u16 device_id; };
+static const char *const models[16];
+static void get_id(struct hw *hw)
+{
+	pci_read_config_word(hw->pdev, PCI_DEVICE_ID, &hw->device_id);
+}
+static const char *f(struct hw *hw)
+{
+	get_id(hw);
+	return models[hw->device_id & 0xff];
 }`,
     },
     {
@@ -222,6 +338,121 @@ static int f(struct pci_dev *pdev)
 	return irq_map[pin];
 }`,
       errors: [{ line: 6, message: /pci_read_config_byte/ }],
+    },
+    {
+      name: 'another PCI config register is device data (only the ID registers are matched)',
+      code: `static const char *const models[16];
+static const char *f(struct pci_dev *pdev)
+{
+	u16 v;
+	pci_read_config_word(pdev, PCI_REVISION_ID, &v);
+	return models[v & 0xff];
+}`,
+      errors: [{ line: 6, message: /pci_read_config_word/ }],
+    },
+    {
+      name: 'a bank number read from the device is not bounded by the bit within it',
+      code: `struct chan { int busy; };
+struct cc { struct chan *chans; void __iomem *base; };
+static void f(struct cc *cc)
+{
+	u32 bank = readl(cc->base + 0x60);
+	u32 ipr = readl(cc->base + 0x68);
+	cc->chans[bank * 32 + __ffs(ipr)].busy = 0;
+}`,
+      errors: [{ line: 7, message: /readl/ }],
+    },
+    {
+      name: 'divided, but still larger than the table',
+      code: `static const int tab[8];
+static int f(void __iomem *base)
+{
+	u32 v = readl(base) & 0xff;
+	return tab[v / 4];
+}`,
+      errors: [{ line: 5, message: /tab\[8\]/ }],
+    },
+    {
+      name: 'min of two device values is no bound',
+      code: `static const int tab[8];
+static int f(void __iomem *base)
+{
+	u32 a = readl(base);
+	u32 b = readl(base + 4);
+	return tab[min(a, b)];
+}`,
+      errors: [{ line: 6 }],
+    },
+    {
+      name: 'a whole register divided still indexes past a ring',
+      code: `struct rq { void **bufs[8]; u32 __iomem *fetch; };
+static void *f(struct rq *rq)
+{
+	u32 fetch_index = ioread32(rq->fetch);
+	return rq->bufs[fetch_index / 64][fetch_index % 64];
+}`,
+      errors: [{ line: 5 }],
+    },
+    {
+      name: 'the smaller of a device field and a setting is no bound on a table',
+      code: `struct hw { u32 dmar_block; };
+static const u16 pay_load[6];
+static u16 f(struct hw *hw, void __iomem *base)
+{
+	u32 max = (readl(base) >> 12) & 7;
+	hw->dmar_block = min_t(u32, max, hw->dmar_block);
+	return pay_load[hw->dmar_block];
+}`,
+      errors: [{ line: 7 }],
+    },
+    {
+      name: 'a conditional expression that compares something else',
+      code: `static const int tbl[8];
+static int f(struct regmap_field *fld, int mode)
+{
+	unsigned int v;
+	regmap_field_read(fld, &v);
+	v = mode > 2 ? v : 0;
+	return tbl[v];
+}`,
+      errors: [{ line: 7 }],
+    },
+    {
+      name: 'an out-parameter the callee does not check',
+      code: `static const int odr_table[11];
+static int get_odr(struct regmap_field *fld, unsigned int *odr)
+{
+	int err = regmap_field_read(fld, odr);
+	if (err)
+		return err;
+	return 0;
+}
+static int f(struct regmap_field *fld)
+{
+	unsigned int odr;
+	int err = get_odr(fld, &odr);
+	if (err)
+		return err;
+	return odr_table[odr];
+}`,
+      errors: [{ line: 15 }],
+    },
+    {
+      name: 'a 4-bit regmap field into an 11-entry table',
+      code: `enum { F_ODR, F_FS, F_MAX };
+static const struct reg_field fields[F_MAX] = {
+	[F_ODR] = REG_FIELD(0x10, 0, 3),
+	[F_FS] = REG_FIELD(0x0f, 0, 1),
+};
+struct priv { struct regmap_field *fields[F_MAX]; };
+static const int odr_table[11];
+static int f(struct priv *p)
+{
+	unsigned int odr;
+	regmap_field_read(p->fields[F_ODR], &odr);
+	return odr_table[odr];
+}`,
+      errors: [{ line: 12, message: /odr_table\[11\]/ }],
     },
     {
       name: 'a new read re-arms the taint after a check',
