@@ -74,7 +74,7 @@ const LOG_FAMILIES: [RegExp, string][] = [
   [/^wiphy_(err|warn|info|dbg)$/, 'wiphy_err'],
   [/^hid_(err|warn|info|dbg)$/, 'hid_err'],
   [/^ibdev_(err|warn|info|dbg)$/, 'ibdev_err'],
-  [/^v4l2_(err|warn|info|dbg)$/, 'v4l2_err'],
+  [/^v4l2_(err|warn|info)$/, 'v4l2_err'], // not v4l2_dbg(level, debug, sd, ...)
 ];
 /**
  * Kernel objects that lead to a device to log against: `ptr` is an expression for a pointer to
