@@ -409,7 +409,8 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
   const edits: Edit[] = [decl];
   const stmts = body.type === 'compound_statement' ? body.namedChildren.filter(isStatement) : [];
   if (body.type === 'compound_statement' && stmts.length) {
-    const e = src.insertBefore(stmts[0]!, check);
+    // After the body's own declarations, so the block keeps declarations first.
+    const e = src.insertBefore(stmts.find((x) => x.type !== 'declaration') ?? stmts[0]!, check);
     if (typeof e === 'string') return unfixed(e);
     edits.push(...e);
   } else if (

@@ -62,6 +62,10 @@ describe('fix: what each finding gets', () => {
     expect(byFn.get('pl_helper')!.fix).toMatch(/1 s limit instead of 0/);
     // Event loops are bounded by rounds and not slowed down; pure spins wait on time.
     expect(byFn.get('pl_irq')!.fix).toMatch(/at most 10000 rounds\); on timeout it logs and stops waiting/);
+    // A counter's check goes after the body's own declarations.
+    expect((await fixOf('poll.c')).patches[0]!.text).toMatch(
+      /\t\tu32 s = readl\(priv->base \+ PL_STATUS\);\n \n\+\t\tif \(--timeout == 0\) \{/,
+    );
     // Two rewrites in one function share the polled value.
     const two = (await fixOf('poll.c')).patches[0]!.text.split('pl_two_waits(struct')[1]!;
     expect(two.match(/^\+\tu32 val;$/gm)).toHaveLength(1);
@@ -113,7 +117,7 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(22);
+    expect(before.findings.length).toBe(23);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });
