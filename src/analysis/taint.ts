@@ -970,7 +970,7 @@ export const comparedPaths = memoByNode((cond: Node): readonly CheckedPath[] => 
               const s2 = stripParens(e);
               if (
                 s2.type !== 'binary_expression' ||
-                !['+', '-', '*', '<<', '>>', '&'].includes(s2.child(1)?.type ?? '')
+                !['+', '-', '*', '/', '%', '<<', '>>', '&'].includes(s2.child(1)?.type ?? '')
               )
                 return;
               for (const operand of [s2.childForFieldName('left'), s2.childForFieldName('right')]) {

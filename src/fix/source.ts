@@ -276,7 +276,10 @@ export class FixSource {
     return lines
       .map((l) => {
         const m = /^\t*/.exec(l)![0].length;
-        return indent + this.unit.repeat(m) + l.slice(m) + '\n';
+        if (!m || this.unit !== '\t') return indent + this.unit.repeat(m) + l.slice(m) + '\n';
+        // Deeper than an odd indentation (`\t    `): tabs then spaces, never a space before a tab.
+        const col = indent.replace(/\t/g, '        ').length + 8 * m;
+        return '\t'.repeat(Math.floor(col / 8)) + ' '.repeat(col % 8) + l.slice(m) + '\n';
       })
       .join('');
   }

@@ -44,6 +44,18 @@ static int f(void __iomem *base)
 }`,
     },
     {
+      name: 'a range check of the value divided by a block size',
+      code: `static void *bufs[8];
+static int f(void __iomem *base)
+{
+	u32 v = ioread32(base);
+	if (v / 64 >= ARRAY_SIZE(bufs))
+		return -EIO;
+	bufs[v / 64] = NULL;
+	return 0;
+}`,
+    },
+    {
       name: 'an assignment kills the taint',
       code: `static u32 stats[16];
 static void f(void __iomem *base)
