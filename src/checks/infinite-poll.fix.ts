@@ -425,7 +425,7 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     edits.push({
       start: src.end(prev),
       end: src.end(body),
-      text: ` {\n${src.render(check, indent + src.unit)}${indent}}${tail}`,
+      text: ` {\n${src.render(check, indent + src.unit)}${src.tidy(indent)}}${tail}`,
     });
     if (loop.type === 'do_statement') {
       const next = body.nextSibling;

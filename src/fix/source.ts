@@ -271,15 +271,23 @@ export class FixSource {
     const s = this.start(n);
     return /^[ \t]*$/.test(this.source.slice(this.lineStart(s), s));
   }
+  /**
+   * An indentation as kernel style writes it: in a tab-indented file, tabs then spaces to the same
+   * column (`\t    \t` → `\t\t    `), never a space before a tab (git's whitespace error).
+   */
+  tidy(indent: string): string {
+    if (this.unit !== '\t' || !/ \t/.test(indent)) return indent;
+    let col = 0;
+    for (const ch of indent) col = ch === '\t' ? (Math.floor(col / 8) + 1) * 8 : col + 1;
+    return '\t'.repeat(Math.floor(col / 8)) + ' '.repeat(col % 8);
+  }
+
   /** Lines with `\t`-relative nesting rendered at `indent`, each ending in a newline. */
   render(lines: readonly string[], indent: string): string {
     return lines
       .map((l) => {
         const m = /^\t*/.exec(l)![0].length;
-        if (!m || this.unit !== '\t') return indent + this.unit.repeat(m) + l.slice(m) + '\n';
-        // Deeper than an odd indentation (`\t    `): tabs then spaces, never a space before a tab.
-        const col = indent.replace(/\t/g, '        ').length + 8 * m;
-        return '\t'.repeat(Math.floor(col / 8)) + ' '.repeat(col % 8) + l.slice(m) + '\n';
+        return this.tidy(indent + this.unit.repeat(m)) + l.slice(m) + '\n';
       })
       .join('');
   }
@@ -650,7 +658,7 @@ export class FixSource {
     const prevEnd = this.end(prev);
     if (!/^\s*$/.test(this.source.slice(prevEnd, s)) || !this.source.slice(prevEnd, s).includes('\n'))
       return 'the body shares a line with its if/loop';
-    const outer = this.indentAt(this.start(parent.type === 'else_clause' ? parent : parent));
+    const outer = this.tidy(this.indentAt(this.start(parent)));
     const indent = this.indentAt(s);
     const edits: Edit[] = [{ start: prevEnd, end: this.lineStart(s), text: ' {\n' + before }];
     if (replacement) edits.push({ start: s, end: this.end(stmt), text: replacement });
@@ -714,7 +722,11 @@ export class FixSource {
     // Kernel style: a blank line between the declarations and the code (once per block).
     const blank = site.first && !this.declaredAt.has(site.offset);
     this.declaredAt.add(site.offset);
-    return { start: site.offset, end: site.offset, text: `${site.indent}${decl}\n${blank ? '\n' : ''}` };
+    return {
+      start: site.offset,
+      end: site.offset,
+      text: `${this.tidy(site.indent)}${decl}\n${blank ? '\n' : ''}`,
+    };
   }
 
   /**

@@ -119,7 +119,7 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(24);
+    expect(before.findings.length).toBe(25);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });
