@@ -394,8 +394,10 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     return e?.type === 'call_expression' && !(callName(e) in DELAYS);
   });
   const addDelay = busy && !work;
-  const perIteration = busy ? 1 : Math.max(1, delay.us ?? 1);
-  const iterations = Math.ceil(budget / perIteration);
+  // A loop whose own delay has a known length is bounded in time; one that only yields
+  // (`schedule()`, `cond_resched()`) or waits a computed time, in rounds, like a working loop.
+  const timed = addDelay || (delay.us ?? 0) > 0;
+  const iterations = !timed ? 10_000 : Math.ceil(budget / (addDelay ? 1 : delay.us!));
   const name = src.freshName(fn, 'timeout');
   const decl = src.declare(loop, `unsigned int ${name} = ${iterations};`);
   if (!decl) return unfixed('no block to declare the counter in');
@@ -436,7 +438,7 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     if (typeof e === 'string') return unfixed(e);
     edits.push(...e);
   }
-  const delayText = addDelay ? 'udelay(1)' : busy ? '' : `the loop's own delay`;
+  const delayText = addDelay ? 'udelay(1)' : timed ? `the loop's own delay` : '';
   return {
     plan: {
       edits,
