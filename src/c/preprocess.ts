@@ -178,6 +178,25 @@ const typeArgRe = /\b(struct|union|enum)([ \t]+)([A-Za-z_]\w*)(?=[ \t]*,)/g;
 const caseRangeRe = /(\bcase\b[^:;{}\n]*?|\[[^\]\n;]*?)\.\.\./g;
 const iteratorRe = /\b(\w*for_each\w*|scoped_guard|scoped_cond_guard)[ \t]*\(/g;
 
+/** Split a call's or macro's argument text at top-level commas (each argument trimmed). */
+export function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '{' || c === '[') depth++;
+    else if (c === ')' || c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const tail = text.slice(start).trim();
+  if (tail || out.length) out.push(tail);
+  return out;
+}
+
 /** Index of the `)` that closes the `(` at `open`, or -1. Skips strings, chars and comments. */
 export function matchParen(text: string, open: number): number {
   let depth = 0;

@@ -8,25 +8,16 @@
  * `udelay(1)` added when the loop has no delay of its own. The limit follows the loop's delays
  * (docs/fix.md): 10 ms for busy-waits, 1 s for sleeping waits, or 100 times the loop's own delay
  * when that is longer. On timeout the function logs in its own idiom and returns -ETIMEDOUT (or
- * takes its goto-cleanup path, or fails the way its return type can); where it cannot return — a
- * lock it took is held, or its return value cannot carry an error — it logs and stops waiting.
+ * takes its goto-cleanup path, or fails the way its return type can), releasing the locks it took;
+ * where it cannot return — its return value cannot carry an error — it logs and stops waiting.
  */
 import { callArgs, callName } from '../analysis/taint.js';
 import { descendants, evalConstant } from '../c/model.js';
 import type { CFunction } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import type { Edit } from '../fix/edit.js';
-import {
-  describeExit,
-  negate,
-  textWith,
-  unfixed,
-  type FailureExit,
-  type FixOutcome,
-  type FixSource,
-} from '../fix/source.js';
+import { describeExit, negate, textWith, unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
 import type { Fixer } from '../fix/source.js';
-import type { Finding } from '../types.js';
 import { TIMEOUT_ARG } from './infinite-poll.js';
 
 /** Delay primitives: microseconds per call from their arguments, and whether they sleep. */
@@ -120,12 +111,6 @@ function soleCall(n: Node): Node | undefined {
     (c) => !/^[A-Z][A-Z0-9_]*$/.test(callName(c)),
   );
   return calls.length === 1 ? calls[0] : undefined;
-}
-
-function callsNothing(n: Node): boolean {
-  return descendants(n, new Set(['call_expression', 'assignment_expression', 'update_expression'])).every(
-    (c) => c.type === 'call_expression' && /^[A-Z][A-Z0-9_]*$/.test(callName(c)),
-  );
 }
 
 function isDelayStatement(s: Node): boolean {
@@ -284,7 +269,7 @@ function iopollShape(
     const step = reads.length === 1 ? readStep(src, reads[0]!) : undefined;
     if (
       !step ||
-      !callsNothing(cond) ||
+      !src.pure(cond) ||
       !new RegExp(`(^|[^\\w>.])${step.variable.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\b`).test(
         src.text(cond),
       )
@@ -323,28 +308,23 @@ function iopollShape(
       thenStmts[0]!.type !== 'break_statement'
     )
       return undefined;
-    const stopText = (n: Node) => src.text(n.type === 'parenthesized_expression' ? n.namedChild(0)! : n);
+    const inner = stop.type === 'parenthesized_expression' ? stop.namedChild(0)! : stop;
     if (reads.length === 1) {
       const step = readStep(src, reads[0]!);
-      if (!step || !callsNothing(stop) || stmts.indexOf(test) < stmts.indexOf(reads[0]!)) return undefined;
+      if (!step || !src.pure(stop) || stmts.indexOf(test) < stmts.indexOf(reads[0]!)) return undefined;
       const sleepBefore = stmts.indexOf(reads[0]!) > 0;
       return {
         variable: step.variable,
-        call: (val) => pollCall(src, step, val, stopText(stop), sleepUs, budget, atomic, sleepBefore),
+        call: (val) => pollCall(src, step, val, src.text(inner), sleepUs, budget, atomic, sleepBefore),
       };
     }
-    const inner = stop.type === 'parenthesized_expression' ? stop.namedChild(0)! : stop;
     const sleepBefore = stmts.indexOf(test) > 0;
     return inlineRead(src, inner, (text) => text(inner), { sleepUs, budget, atomic, sleepBefore });
   }
   return undefined;
 }
 
-function exitLines(log: string, exit: FailureExit): string[] {
-  return [`\t${log}`, ...(exit.kind === 'break' ? [] : exit.lines.map((l) => `\t${l}`))];
-}
-
-function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutcome {
+function fixLoop(src: FixSource, fn: CFunction, loop: Node): FixOutcome {
   const body = loop.childForFieldName('body');
   if (!body) return unfixed('loop body not found');
   const delay = delayOf(src, descendants(body, new Set(['call_expression'])));
@@ -353,6 +333,8 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
   const exit = src.failureExit(fn, loop, '-ETIMEDOUT', loop);
   if (typeof exit === 'string') return unfixed(exit);
   const log = src.logLine(fn, loop, 'timed out waiting for the device');
+  // What a timeout runs, nested one level: the log line, then the exit.
+  const onFailure = [`\t${log}`, ...exit.lines.map((l) => `\t${l}`)];
   const onTimeout = `logs and ${describeExit(exit, 'stops waiting')}`;
 
   const shape = iopollShape(src, loop, delay, budget, atomic);
@@ -369,16 +351,16 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
     if (call) {
       const indent = src.indentAt(src.start(loop));
       const head = src.callText('if (', call.name, call.args, exit.kind === 'break' ? ')' : ') {', indent);
-      const lines = exit.kind === 'break' ? [head, `\t${log}`] : [head, ...exitLines(log, exit), '}'];
+      // After the helper there is no loop to leave: a `break` exit is the log line alone.
+      const lines = exit.kind === 'break' ? [head, `\t${log}`] : [head, ...onFailure, '}'];
       const replaced = src.replaceStatement(loop, lines);
       if (typeof replaced === 'string') return unfixed(replaced);
       edits.push(...replaced);
-      const helper = call.name;
       return {
         plan: {
           edits,
-          includes: helper.startsWith('regmap') ? [] : ['linux/iopoll.h'],
-          summary: `rewrites the loop as ${helper}() with a ${describeUs(budget)} limit; on timeout it ${onTimeout}`,
+          includes: call.name.startsWith('regmap') ? [] : ['linux/iopoll.h'],
+          summary: `rewrites the loop as ${call.name}() with a ${describeUs(budget)} limit; on timeout it ${onTimeout}`,
         },
       };
     }
@@ -401,13 +383,7 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
   const name = src.freshName(fn, 'timeout');
   const decl = src.declare(loop, `unsigned int ${name} = ${iterations};`);
   if (!decl) return unfixed('no block to declare the counter in');
-  const check = [
-    `if (--${name} == 0) {`,
-    ...exitLines(log, exit),
-    ...(exit.kind === 'break' ? ['\tbreak;'] : []),
-    '}',
-    ...(addDelay ? ['udelay(1);'] : []),
-  ];
+  const check = [`if (--${name} == 0) {`, ...onFailure, '}', ...(addDelay ? ['udelay(1);'] : [])];
   const edits: Edit[] = [decl];
   const stmts = body.type === 'compound_statement' ? body.namedChildren.filter(isStatement) : [];
   if (body.type === 'compound_statement' && stmts.length) {
@@ -449,7 +425,7 @@ function fixLoop(f: Finding, src: FixSource, fn: CFunction, loop: Node): FixOutc
 }
 
 /** `*_poll_timeout(..., 0)`: give it the limit the rule gives its delay. */
-function fixZeroTimeout(f: Finding, src: FixSource, call: Node): FixOutcome {
+function fixZeroTimeout(src: FixSource, call: Node): FixOutcome {
   const name = callName(call);
   const args = callArgs(call);
   const idx = TIMEOUT_ARG[name] ?? args.length - 1;
@@ -471,9 +447,9 @@ export const infinitePollFix: Fixer = {
     const fn = src.functionOf(f);
     if (!fn) return unfixed('function not found in the parsed file');
     const loop = src.nodeAt(fn, ['while_statement', 'for_statement', 'do_statement'], f);
-    if (loop) return fixLoop(f, src, fn, loop);
+    if (loop) return fixLoop(src, fn, loop);
     const call = src.nodeAt(fn, ['call_expression'], f, true);
-    if (call) return fixZeroTimeout(f, src, call);
+    if (call) return fixZeroTimeout(src, call);
     return unfixed('loop not found');
   },
 };

@@ -132,6 +132,7 @@ export async function fixFile({ abs, rel, finding, findings }: FileTask): Promis
             fixStatus: 'unfixed',
             reason: 'the fixed file would not parse',
             fix: undefined,
+            replacements: undefined,
           });
       return undefined;
     }

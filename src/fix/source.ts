@@ -10,7 +10,7 @@ import type { Node, ParsedFile } from '../c/parser.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../types.js';
-import { matchParen } from '../c/preprocess.js';
+import { matchParen, splitArgs } from '../c/preprocess.js';
 import type { Edit } from './edit.js';
 
 /** A fix's result: the edits, the includes they need, and a sentence for the patch description. */
@@ -156,6 +156,11 @@ function isPure(n: Node): boolean {
   return true;
 }
 
+/** `name[SIZE];` (or `name[SIZE][...`): a declaration of `name` as an array with a size. */
+function sizedArrayDeclaration(name: string): RegExp {
+  return new RegExp(`\\b${name}\\s*\\[\\s*[^\\]\\s][^\\]]*\\]\\s*[;\\[]`);
+}
+
 /** Is `stmt` the braceless body of an `if`, `else` or loop (not in a block, `case` or label)? */
 function loneBody(stmt: Node): boolean {
   const t = stmt.parent?.type;
@@ -183,24 +188,6 @@ function unlockFor(lock: { name: string; args: string[] }): string | undefined {
     return `${lock.name.replace(re, unlock)}(${lock.args.slice(0, n).join(', ')});`;
   }
   return undefined;
-}
-
-/** Top-level comma-separated arguments of a call's argument text. */
-function splitArgs(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start));
-  return out;
 }
 
 /** One file being fixed: its text, tree and model, and the layout facts fixes share. */
@@ -370,11 +357,6 @@ export class FixSource {
     }
   }
 
-  /** Is the statement inside `fn` after a lock the function takes and before it releases it? */
-  lockHeldAt(fn: CFunction, at: Node): boolean {
-    return this.locksHeldAt(fn, at).length > 0;
-  }
-
   /** The lock calls before `at` in `fn` not yet released, outermost first (`spin_lock_irqsave(&l, f)`). */
   locksHeldAt(fn: CFunction, at: Node): { name: string; args: string[] }[] {
     const held: { name: string; args: string[] }[] = [];
@@ -476,9 +458,9 @@ export class FixSource {
     }
     const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     if (best) return best[0];
-    const structOf = (type: string) => /^(?:const\s+)?struct\s+(\w+)$/.exec(type.trim())?.[1];
+    const tagOf = (type: string) => /^(?:const\s+)?struct\s+(\w+)$/.exec(type.trim())?.[1];
     for (const p of fn.params) {
-      const tag = structOf(p.type);
+      const tag = tagOf(p.type);
       const head = tag && p.pointerDepth === 1 ? deviceLog(tag, p.name, true) : undefined;
       if (head) return `${head}${tail}`;
     }
@@ -488,7 +470,7 @@ export class FixSource {
       ...[...fn.locals.values()].filter((v) => !fn.params.includes(v) && this.available(fn, v.name, at)),
     ];
     for (const p of vars) {
-      const tag = structOf(p.type);
+      const tag = tagOf(p.type);
       const head = tag && p.pointerDepth === 1 ? this.deviceThrough(tag, `${p.name}->`, 2) : undefined;
       if (head) return `${head}${tail}`;
     }
@@ -498,8 +480,9 @@ export class FixSource {
   /**
    * How to fail at `at` with `errno` the way this function already fails: its goto-cleanup path
    * when one is taken before `at`; else a return of the function's kind (an errno, NULL or
-   * ERR_PTR, IRQ_NONE, false, nothing); inside `loop`, `break` where returning is wrong (a lock
-   * this function took is held, or its return value cannot carry an error).
+   * ERR_PTR, IRQ_NONE, false, nothing), after releasing the locks the function took; inside
+   * `loop`, `break` where returning is wrong (its return value cannot carry an error, or a lock it
+   * holds has no known release).
    */
   failureExit(fn: CFunction, at: Node, errno: string, loop?: Node): FailureExit | string {
     const gotoPath = this.gotoPath(fn, at);
@@ -564,9 +547,9 @@ export class FixSource {
 
   private returnsErrors(fn: CFunction): boolean {
     const values = this.returnValues(fn);
-    if (values.some((v) => /^\(?-\s*E[A-Z0-9]+\)?$/.test(v.trim()))) return true;
-    if (values.some((v) => /^(ret|err|rc|error|retval|status|result|res|rv)$/.test(v.trim()))) return true;
-    return values.every((v) => v.trim() === '0');
+    if (values.some((v) => /^\(?-\s*E[A-Z0-9]+\)?$/.test(v))) return true;
+    if (values.some((v) => /^(ret|err|rc|error|retval|status|result|res|rv)$/.test(v))) return true;
+    return values.every((v) => v === '0');
   }
 
   /**
@@ -659,26 +642,18 @@ export class FixSource {
     if (!/^\s*$/.test(this.source.slice(prevEnd, s)) || !this.source.slice(prevEnd, s).includes('\n'))
       return 'the body shares a line with its if/loop';
     const outer = this.tidy(this.indentAt(this.start(parent)));
-    const indent = this.indentAt(s);
     const edits: Edit[] = [{ start: prevEnd, end: this.lineStart(s), text: ' {\n' + before }];
     if (replacement) edits.push({ start: s, end: this.end(stmt), text: replacement });
-    // `}` closes the new block; an `else` that follows moves up beside it (`} else`).
+    // `}` closes the new block; an `else` (or a do-while's `while`) that follows moves up beside
+    // it (`} else`, `} while`).
     const next = stmt.nextSibling;
     const after = this.end(stmt);
-    if (
-      parent.type === 'if_statement' &&
-      next?.type === 'else_clause' &&
-      /^\s*$/.test(this.source.slice(after, this.start(next)))
-    )
-      edits.push({ start: after, end: this.start(next), text: `\n${outer}} ` });
-    else if (
-      parent.type === 'do_statement' &&
-      next &&
-      /^\s*$/.test(this.source.slice(after, this.start(next)))
-    )
-      edits.push({ start: after, end: this.start(next), text: `\n${outer}} ` });
+    const joins =
+      (parent.type === 'if_statement' && next?.type === 'else_clause') ||
+      (parent.type === 'do_statement' && !!next);
+    if (joins && /^\s*$/.test(this.source.slice(after, this.start(next!))))
+      edits.push({ start: after, end: this.start(next!), text: `\n${outer}} ` });
     else edits.push({ start: after, end: after, text: `\n${outer}}` });
-    void indent;
     return edits;
   }
 
@@ -814,7 +789,7 @@ export class FixSource {
       const known = this.model.structs.get(outer)?.get(field);
       if (known) return sized(known);
       const body = this.structBody(outer);
-      if (body) return new RegExp(`\\b${field}\\s*\\[\\s*[^\\]\\s][^\\]]*\\]\\s*[;\\[]`).test(body);
+      if (body) return sizedArrayDeclaration(field).test(body);
     }
     // The struct is unknown: every declaration of the member name must be a sized array.
     const decls = [...this.model.structs.values()].map((m) => m.get(field)).filter((v) => !!v);
@@ -865,7 +840,7 @@ export class FixSource {
    */
   headerMemberIsArray(name: string): boolean {
     const texts = this.headers();
-    const array = new RegExp(`\\b${name}\\s*\\[\\s*[^\\]\\s][^\\]]*\\]\\s*[;\\[]`);
+    const array = sizedArrayDeclaration(name);
     const pointer = new RegExp(`\\*\\s*${name}\\s*[;,)]`);
     return texts.some((t) => array.test(t)) && !texts.some((t) => pointer.test(t));
   }

@@ -10,7 +10,9 @@
  * `DEVICE_ATTR_RW`, `SIMPLE_DEV_PM_OPS`, ...) and lines of code.
  */
 import { getParser } from '../c/parser.js';
-import { matchParen, prepareKernelC } from '../c/preprocess.js';
+import { matchParen, prepareKernelC, splitArgs } from '../c/preprocess.js';
+
+export { splitArgs };
 import { unwrapDeclarator } from '../c/model.js';
 import { Query, type Language, type Node } from 'web-tree-sitter';
 
@@ -140,25 +142,6 @@ export const MACRO_NAME_RE =
   /^(?:module_init|module_exit|module_param\w*|\w*PM_OPS\w*|\w*DEVICE_ATTR\w*|DRIVER_ATTR\w*|CLASS_ATTR\w*|BUS_ATTR\w*|BIN_ATTR\w*|DEFINE_SHOW_ATTRIBUTE|DEFINE_SHOW_STORE_ATTRIBUTE|DEFINE_SEQ_ATTRIBUTE|DEFINE_SIMPLE_ATTRIBUTE\w*|DEFINE_DEBUGFS_ATTRIBUTE\w*|DEFINE_PROC_SHOW_ATTRIBUTE|module_\w+_driver|builtin_\w+_driver|module_driver|DECLARE_WORK|DECLARE_DELAYED_WORK|DECLARE_TASKLET\w*|DEFINE_TIMER|\w*_initcall|ATTRIBUTE_GROUPS|EXPORT_SYMBOL\w*)$/;
 /** A name followed by `(` at the start of a line (after `static`/`const`): where kernel macros stand. */
 const LINE_CALL_RE = /^[ \t]*(?:static[ \t]+)?(?:const[ \t]+)?([A-Za-z_]\w*)[ \t]*\(/gm;
-
-/** Split a macro's argument text at top-level commas. */
-export function splitArgs(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '{' || c === '[') depth++;
-    else if (c === ')' || c === '}' || c === ']') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  const tail = text.slice(start).trim();
-  if (tail || out.length) out.push(tail);
-  return out;
-}
 
 function lineAt(starts: number[], offset: number): number {
   let lo = 0;
