@@ -35,17 +35,30 @@ export const taintedPointerFix: Fixer = {
     const off = isOffsetExpr(ptr);
     if (off) {
       const base = stripParens(off.base);
-      if (!src.pure(off.offset) || !src.pure(base) || !src.isSizedArray(fn, base))
+      if (!src.pure(off.offset, true) || !src.pure(base))
         return unfixed('the buffer the offset points into has no size the code can check against');
       const o = src.text(off.offset);
       const b = src.text(base);
+      if (src.isSizedArray(fn, base))
+        return guardBefore(
+          f,
+          src,
+          use,
+          `${operand(o, off.offset)} >= ARRAY_SIZE(${b})`,
+          'invalid offset from the device',
+          `${o} against ARRAY_SIZE(${b})`,
+          off.offset,
+        );
+      // A buffer the driver allocated: its allocated count is the bound.
+      const count = src.allocatedCount(base) ?? src.elementCount(fn, base, use);
+      if (!count) return unfixed('the buffer the offset points into has no size the code can check against');
       return guardBefore(
         f,
         src,
         use,
-        `${operand(o, off.offset)} >= ARRAY_SIZE(${b})`,
+        `${operand(o, off.offset)} >= ${operand(count)}`,
         'invalid offset from the device',
-        `${o} against ARRAY_SIZE(${b})`,
+        `${o} against the allocated count ${count}`,
         off.offset,
       );
     }

@@ -7,8 +7,8 @@
 import { callArgs, callName } from '../analysis/taint.js';
 import { descendants, type CFunction, type FileModel } from '../c/model.js';
 import type { Node, ParsedFile } from '../c/parser.js';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../types.js';
 import { matchParen, splitArgs } from '../c/preprocess.js';
 import type { Edit } from './edit.js';
@@ -44,8 +44,11 @@ export function describeExit(exit: FailureExit, stopped: string): string {
     .at(-1)!
     .replace(/^return\s*/, '')
     .replace(/;$/, '');
-  const release = exit.lines.length > 1 ? 'releases the lock it took, then ' : '';
-  return `${release}returns${ret ? ` ${ret}` : ''}${why}`;
+  const release = exit.lines.slice(0, -1).some((l) => UNLOCK.test(l.replace(/\(.*$/, '')))
+    ? 'releases the lock it took, then '
+    : '';
+  const drop = exit.lines.some((l) => /^dev_kfree_skb_any\(/.test(l)) ? 'drops the packet and ' : '';
+  return `${release}${drop}returns${ret ? ` ${ret}` : ''}${why}`;
 }
 
 /** How a failure leaves the function at some point: the statements to write, and why this way. */
@@ -150,9 +153,18 @@ function filesBeside(file: string, ext: string): { path: string; text: string }[
   return files;
 }
 
-function isPure(n: Node): boolean {
-  for (const d of descendants(n, new Set(['call_expression', 'update_expression', 'assignment_expression'])))
-    if (d.type !== 'call_expression' || !/^[A-Z][A-Z0-9_]*$/.test(callName(d))) return false;
+/** Calls that only compute a value from their argument: byte-order conversions. */
+const PURE_CALLS = /^(?:(?:le|be)(?:16|32|64)_to_cpu|cpu_to_(?:le|be)(?:16|32|64)|swab(?:16|32|64))$/;
+
+function isPure(n: Node, conversions: boolean): boolean {
+  for (const d of descendants(
+    n,
+    new Set(['call_expression', 'update_expression', 'assignment_expression']),
+  )) {
+    if (d.type !== 'call_expression') return false;
+    const name = callName(d);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name) && !(conversions && PURE_CALLS.test(name))) return false;
+  }
   return true;
 }
 
@@ -200,6 +212,8 @@ export class FixSource {
   private readonly declaredAt = new Set<number>();
   private readonly scratches = new Map<CFunction, { type: string; name: string; block: Node }[]>();
   private readonly members = new Map<string, { type: string; name: string; pointer: boolean }[]>();
+  /** Bound checks the fixes have put before statements, so that later uses in the same run of statements share one. */
+  readonly guards: { test: string; stmt: Node; line: number }[] = [];
 
   constructor(
     readonly parsed: ParsedFile,
@@ -217,6 +231,7 @@ export class FixSource {
       taken: new Map([...this.taken].map(([k, v]) => [k, new Set(v)])),
       declaredAt: new Set(this.declaredAt),
       scratches: new Map([...this.scratches].map(([k, v]) => [k, [...v]])),
+      guards: this.guards.length,
     };
   }
 
@@ -226,7 +241,9 @@ export class FixSource {
       taken: FixSource['taken'];
       declaredAt: Set<number>;
       scratches: FixSource['scratches'];
+      guards: number;
     };
+    this.guards.length = m.guards;
     this.taken.clear();
     for (const [k, v] of m.taken) this.taken.set(k, v);
     this.declaredAt.clear();
@@ -362,6 +379,11 @@ export class FixSource {
     const held: { name: string; args: string[] }[] = [];
     for (const c of fn.calls) {
       if (c.node.startIndex >= at.startIndex) break;
+      // Only calls in the blocks around `at` count: a branch that unlocks and returns
+      // (`if (full) { spin_unlock(&l); return -EBUSY; }`) does not release the lock here.
+      let block: Node | null = c.node.parent;
+      while (block && block.type !== 'compound_statement') block = block.parent;
+      if (block && !(block.startIndex <= at.startIndex && at.endIndex <= block.endIndex)) continue;
       if (LOCK.test(c.name)) held.push({ name: c.name, args: c.args.map((a) => this.text(a)) });
       else if (UNLOCK.test(c.name) && held.length) held.pop();
     }
@@ -492,7 +514,7 @@ export class FixSource {
       loop
         ? { lines: ['break;'], kind: 'break', explain: why }
         : `${why} and it has no error path to jump to`;
-    const exit = this.plainExit(fn, errno, breakOut, loop);
+    const exit = this.plainExit(fn, errno, breakOut, loop, at);
     const held = this.locksHeldAt(fn, at);
     if (!held.length || typeof exit === 'string' || exit.kind !== 'return') return exit;
     // Release what this function took, innermost first, then fail.
@@ -507,6 +529,7 @@ export class FixSource {
     errno: string,
     breakOut: (why: string) => FailureExit | string,
     loop?: Node,
+    at?: Node,
   ): FailureExit | string {
     const rt = fn.returnType.replace(/\b(static|inline|__always_inline|noinline|extern|const)\b/g, '').trim();
     if (fn.returnsPointer) {
@@ -535,7 +558,57 @@ export class FixSource {
     // Older drivers fail with -1: keep their convention.
     if (ERRNO_TYPES.test(rt) && this.returnValues(fn).some((v) => /^\(?-\s*1\)?$/.test(v)))
       return { lines: ['return -1;'], kind: 'return' };
+    // A transmit routine that cannot send a packet drops it: freed, counted as sent (NETDEV_TX_OK).
+    const drop = rt === 'netdev_tx_t' && at ? this.dropPacket(fn, at) : undefined;
+    if (drop) return drop;
+    // A clock's recalc_rate reports 0 when it cannot tell the rate (include/linux/clk-provider.h).
+    if (/^unsigned long$/.test(rt) && this.isRecalcRate(fn))
+      return {
+        lines: ['return 0;'],
+        kind: 'return',
+        explain: 'a clock that cannot tell its rate reports 0, as clk_ops.recalc_rate documents',
+      };
     return breakOut(`its ${rt || 'return'} value cannot carry an error`);
+  }
+
+  /**
+   * `dev_kfree_skb_any(skb); return NETDEV_TX_OK;` in an `ndo_start_xmit` (a `netdev_tx_t`
+   * function taking the `struct sk_buff *`), when nothing before `at` has handed the packet on
+   * or mapped it (a call given the skb, or any DMA mapping): dropping it then leaks nothing.
+   */
+  private dropPacket(fn: CFunction, at: Node): FailureExit | undefined {
+    const skb = fn.params.find((p) => /^struct\s+sk_buff$/.test(p.type.trim()) && p.pointerDepth === 1);
+    if (!skb) return undefined;
+    const mentions = new RegExp(`\\b${skb.name}\\b`);
+    const harmless =
+      /^(memcpy|skb_copy_bits|skb_copy_from_linear_data(_offset)?|skb_(headlen|is_gso|shinfo|get_queue_mapping|transport_offset|checksum_start_offset|tail_pointer)|(eth|ip|ipv6|tcp|udp)_hdr|netdev_priv|netdev_get_tx_queue|netif_\w+|spin_(un)?lock\w*|(le|be)\d+_to_cpu|cpu_to_(le|be)\d+|(read|write)[bwlq](_relaxed)?|io(read|write)\d+)$/;
+    for (const c of fn.calls) {
+      if (c.node.startIndex >= at.startIndex) break;
+      if (/map/.test(c.name) && !harmless.test(c.name)) return undefined;
+      if (!harmless.test(c.name) && c.args.some((a) => mentions.test(this.text(a)))) return undefined;
+    }
+    // Stored somewhere (`ring[i] = skb`): it is no longer this function's to free.
+    for (const a of fn.index.of('assignment_expression'))
+      if (
+        a.startIndex < at.startIndex &&
+        new RegExp(`^(\\([^()]*\\)\\s*)?${skb.name}$`).test(this.text(a.childForFieldName('right')!).trim())
+      )
+        return undefined;
+    return {
+      lines: [`dev_kfree_skb_any(${skb.name});`, 'return NETDEV_TX_OK;'],
+      kind: 'return',
+    };
+  }
+
+  /** Is `fn` a clock's `recalc_rate` (`unsigned long f(struct clk_hw *hw, unsigned long parent_rate)`)? */
+  private isRecalcRate(fn: CFunction): boolean {
+    const [hw, rate] = fn.params;
+    if (fn.params.length !== 2 || !hw || !rate) return false;
+    if (!/^(const\s+)?struct\s+clk_hw$/.test(hw.type.trim()) || hw.pointerDepth !== 1) return false;
+    if (!/^unsigned long$/.test(rate.type.trim()) || rate.pointerDepth !== 0) return false;
+    return (
+      /recalc_rate$/.test(fn.name) || new RegExp(`\\.recalc_rate\\s*=\\s*${fn.name}\\b`).test(this.source)
+    );
   }
 
   /** Does an int function report errors by return value (a `-E...`, an error variable, or only 0)? */
@@ -723,18 +796,312 @@ export class FixSource {
     return { name, edit };
   }
 
-  /** Is an expression free of side effects and calls (except constant macros), so it may be evaluated again? */
-  pure(n: Node): boolean {
-    return isPure(n);
+  /**
+   * Is an expression free of side effects and calls (except constant macros), so it may be
+   * evaluated again? With `conversions`, byte-order conversions (`le16_to_cpu(x)`) count as pure too.
+   */
+  pure(n: Node, conversions = false): boolean {
+    return isPure(n, conversions);
   }
 
-  /** The text of `struct tag { ... }`'s body, from this file or the headers beside it. */
+  /** The text of `struct tag { ... }`'s body, from this file, the headers beside it or the headers it includes. */
   structBody(tag: string): string | undefined {
     const body = new RegExp(`\\bstruct\\s+${tag}\\s*\\{([\\s\\S]*?)\\n\\}`);
-    for (const t of [this.source, ...this.headers()]) {
+    for (const t of [this.source, ...this.headers(), ...this.includedHeaders()]) {
       const m = body.exec(t);
       if (m) return m[1];
     }
+    return undefined;
+  }
+
+  /** The headers this file includes by name (`<linux/mtd/sh_flctl.h>` in the kernel's include/), read once. */
+  private included?: string[];
+  private includedHeaders(): string[] {
+    if (this.included) return this.included;
+    this.included = [];
+    const dir = dirname(this.parsed.path);
+    let root: string | undefined;
+    for (let d = dir; d !== dirname(d); d = dirname(d))
+      if (existsSync(join(d, 'include', 'linux', 'kernel.h'))) {
+        root = d;
+        break;
+      }
+    const re = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm;
+    const seen = new Set<string>();
+    // The file's includes, and those of the driver's own headers it includes (one level down).
+    const own = filesBeside(this.parsed.path, '.h');
+    const from = [
+      this.source,
+      ...own.filter((h) => this.source.includes(basename(h.path))).map((h) => h.text),
+    ];
+    for (const text of from)
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const path = m[1] === '"' ? join(dir, m[2]!) : root ? join(root, 'include', m[2]!) : undefined;
+        if (!path || dirname(path) === dir || seen.has(path)) continue; // beside: already read
+        seen.add(path);
+        try {
+          this.included.push(readFileSync(path, 'latin1'));
+        } catch {
+          // not there (generated, or another architecture's)
+        }
+      }
+    return this.included;
+  }
+
+  /**
+   * How many elements the object `base` points to, as an expression valid at `at`, from how the
+   * driver allocates it: a local pointer allocated in this function (`gct = kmalloc_array(n, ...)`,
+   * the count's variables not changed since), a local that aliases a member
+   * (`u8 *map = vdev->pci_config_map;`), or a member every assignment of which, in this driver's
+   * files, is NULL, an allocation (`kcalloc(n, ...)`, `kzalloc(n * sizeof(*p), ...)`, a byte
+   * buffer's `kmalloc(size, ...)`), a local that was allocated so, or the return of a function of
+   * the driver that returns only NULL or such an allocation of a constant size. The count must be
+   * a constant or a path from the same owner (rewritten onto the use's owner).
+   */
+  elementCount(fn: CFunction, base: Node, at: Node): string | undefined {
+    const n = unparen(base);
+    if (n.type === 'identifier') {
+      if (fn.params.some((p) => p.name === n.text)) return undefined;
+      const v = fn.locals.get(n.text);
+      if (!v || v.pointerDepth !== 1 || v.arrayDims.length) return undefined;
+      const values = this.valuesOf(fn, n.text);
+      if (values.length !== 1 || values[0]!.startIndex >= at.startIndex) return undefined;
+      const value = unparen(values[0]!);
+      const elem = v.type;
+      const alloc = this.allocationCount(this.text(value), elem, n.text);
+      if (alloc) return this.unchangedBetween(fn, alloc, value, at) ? alloc : undefined;
+      if (value.type === 'field_expression') {
+        const owner = value.childForFieldName('argument')!;
+        if (!this.unchangedBetween(fn, this.text(owner), value, at)) return undefined;
+        return this.memberCount(fn, value, elem);
+      }
+      return undefined;
+    }
+    if (n.type === 'field_expression') {
+      const tag = this.structOf(fn, n.childForFieldName('argument')!);
+      const field = n.childForFieldName('field')?.text;
+      const elem = tag && field ? this.memberType(tag, field) : undefined;
+      return elem ? this.memberCount(fn, n, elem) : undefined;
+    }
+    return undefined;
+  }
+
+  /** The values a local is given in `fn`: its initialiser and the right sides of its `=` assignments. */
+  private valuesOf(fn: CFunction, name: string): Node[] {
+    const out: Node[] = [];
+    const local = fn.locals.get(name);
+    const init = local?.node.type === 'init_declarator' ? local.node.childForFieldName('value') : null;
+    if (init) out.push(init);
+    for (const a of fn.index.of('assignment_expression'))
+      if (a.childForFieldName('left')?.text === name) {
+        if (a.child(1)?.type !== '=') return [];
+        out.push(a.childForFieldName('right')!);
+      }
+    for (const u of fn.index.of('update_expression'))
+      if (u.childForFieldName('argument')?.text === name) return [];
+    if (new RegExp(`&\\s*${name}\\b(?!\\s*(\\[|->|\\.))`).test(this.text(fn.body))) return [];
+    return out;
+  }
+
+  /**
+   * Are the paths `expr` reads left alone between `from` and `at`: none of them, nor a variable or
+   * member they go through, is assigned, incremented or has its address taken (`vbt.panel_count`
+   * changes with `vbt = ...`, `&vbt` or `vbt.panel_count = ...`, not with `vbt.other = ...`)?
+   */
+  private unchangedBetween(fn: CFunction, expr: string, from: Node, at: Node): boolean {
+    const paths = [
+      ...new Set(expr.replace(/\s+/g, '').match(/(?<![\w.>])[A-Za-z_]\w*((->|\.)\w+)*/g) ?? []),
+    ].filter((r) => !/^[A-Z_][A-Z0-9_]*$/.test(r) && r !== 'sizeof');
+    const between = this.source.slice(this.end(from), this.start(at));
+    const targets: string[] = [];
+    const write =
+      /(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)*)\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)|(?:\+\+|--|&)\s*\(?\s*([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)*)/g;
+    for (const m of between.matchAll(write)) targets.push((m[1] ?? m[2]!).replace(/\s+/g, ''));
+    for (const p of paths) {
+      const root = /^\w+/.exec(p)![0];
+      if (!fn.locals.has(root) && !fn.params.some((q) => q.name === root) && !this.model.globals.has(root))
+        return false;
+      if (targets.some((t) => t === p || p.startsWith(`${t}->`) || p.startsWith(`${t}.`))) return false;
+    }
+    return true;
+  }
+
+  /** The declared element type of member `field` of `struct tag` (`u8` for `u8 *vconfig;`). */
+  memberType(tag: string, field: string): string | undefined {
+    const known = this.model.structs.get(tag)?.get(field);
+    if (known) return known.pointerDepth === 1 ? known.type : undefined;
+    const body = this.structBody(tag);
+    const m = body
+      ? new RegExp(
+          `(?:^|[;{]|\\n)\\s*((?:const\\s+|volatile\\s+)*(?:struct\\s+|unsigned\\s+|signed\\s+)?\\w+)\\s*\\*\\s*(?:__\\w+\\s+)*${field}\\s*;`,
+        ).exec(body)
+      : undefined;
+    return m?.[1]?.replace(/\s+/g, ' ').trim();
+  }
+
+  /** The count of `P->field` (or `P.field`) from every assignment of the member in this driver's files. */
+  private memberCount(fn: CFunction, member: Node, elem: string): string | undefined {
+    const field = member.childForFieldName('field')?.text;
+    const ownerNode = member.childForFieldName('argument')!;
+    const owner = this.text(ownerNode).replace(/\s+/g, '');
+    if (!field) return undefined;
+    const ownerTag = this.structOf(fn, ownerNode);
+    const re = new RegExp(`([\\w>.\\[\\]-]*\\w)\\s*(->|\\.)\\s*${field}\\s*=(?!=)`, 'g');
+    const counts = new Set<string>();
+    for (const text of [this.source, ...this.siblings()])
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const from = m.index + m[0].length;
+        const end = endOfExpression(text, from);
+        if (end < 0) return undefined;
+        const rhs = text.slice(from, end).replace(/\s+/g, ' ').trim();
+        if (/^(\(\s*void\s*\*\s*\)\s*)?(NULL|0)$/.test(rhs)) continue;
+        const count = this.assignedCount(text, m.index, rhs, elem, field);
+        if (!count) return undefined;
+        const site = m[1]!.replace(/\s+/g, '');
+        const siteRe = site.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+        if (/^[A-Z0-9_x+*() -]+$/.test(count)) counts.add(count);
+        else if (new RegExp(`^\\(?${siteRe}(->|\\.)[\\w.>-]+\\)?$`).test(count)) {
+          // A path from the allocating site: the same variable, or one of the same struct type.
+          if (site === owner) counts.add(count);
+          else if (
+            /^\w+$/.test(site) &&
+            ownerTag &&
+            m[2] === '->' &&
+            declaredStruct(text, m.index, site) === ownerTag &&
+            /^[\w>.-]+$/.test(owner)
+          )
+            counts.add(count.replace(new RegExp(`^(\\(?)${siteRe}`), `$1${owner}`));
+          else return undefined;
+        } else return undefined;
+      }
+    return counts.size === 1 ? [...counts][0] : undefined;
+  }
+
+  /**
+   * The count of what `rhs` (assigned at `at` in `text`) points to: an allocation, a local of the
+   * same function that was allocated (its count's locals replaced by their initialisers), or a
+   * call of the driver's function that returns constant-size allocations.
+   */
+  private assignedCount(
+    text: string,
+    at: number,
+    rhs: string,
+    elem: string,
+    field: string,
+  ): string | undefined {
+    const direct = this.allocationCount(rhs, elem, field);
+    if (direct) return direct;
+    const fnStart = Math.max(0, text.lastIndexOf('\n}', at));
+    const body = text.slice(fnStart, at);
+    if (/^\w+$/.test(rhs)) {
+      // `x->m = buf;` after `buf = kmalloc(n, ...);` in the same function.
+      const assigns = [...body.matchAll(new RegExp(`(?<![\\w.>])${rhs}\\s*=(?!=)\\s*`, 'g'))];
+      const last = assigns.at(-1);
+      if (!last) return undefined;
+      const from = fnStart + last.index + last[0].length;
+      const end = endOfExpression(text, from);
+      if (end < 0) return undefined;
+      const count = this.allocationCount(text.slice(from, end).replace(/\s+/g, ' ').trim(), elem, rhs);
+      if (!count) return undefined;
+      // Locals of that function in the count are replaced by their initialisers (`pdev` → `vdev->pdev`).
+      return count.replace(/(?<![\w.>])([a-z_]\w*)(?=\s*(->|\.))/g, (id) => {
+        const init = new RegExp(`\\*\\s*${id}\\s*=\\s*([\\w>.-]+)\\s*;`).exec(body);
+        return init ? init[1]! : id;
+      });
+    }
+    const call = /^(\w+)\s*\(/.exec(rhs);
+    if (call && matchParen(rhs, call[0].length - 1) === rhs.length - 1)
+      return this.returnedAllocation(call[1]!, elem);
+    return undefined;
+  }
+
+  /** A function of the driver that returns only NULL or a local allocated with one constant count. */
+  private returnedAllocation(name: string, elem: string): string | undefined {
+    for (const text of [this.source, ...this.siblings()]) {
+      const def = new RegExp(`\\b${name}\\s*\\([^;{)]*\\)\\s*\\{`).exec(text);
+      if (!def) continue;
+      const open = def.index + def[0].length - 1;
+      const close = matchBrace(text, open);
+      if (close < 0) return undefined;
+      const body = text.slice(open, close);
+      const counts = new Set<string>();
+      for (const r of body.matchAll(/\breturn\s+([^;]*);/g)) {
+        const v = r[1]!.trim();
+        if (v === 'NULL') continue;
+        if (!/^\w+$/.test(v)) return undefined;
+        for (const a of body.matchAll(new RegExp(`(?<![\\w.>])${v}\\s*=(?!=)\\s*`, 'g'))) {
+          const from = a.index + a[0].length;
+          const end = endOfExpression(body, from);
+          const value = body.slice(from, end).replace(/\s+/g, ' ').trim();
+          if (value === 'NULL') continue;
+          const c = this.allocationCount(value, elem, v);
+          if (!c || !/^[A-Z0-9_x+*() -]+$/.test(c)) return undefined;
+          counts.add(c);
+        }
+      }
+      return counts.size === 1 ? [...counts][0] : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The element count of an allocation's text: `kcalloc(n, ...)` → `n`; a byte size
+   * (`kmalloc(size, ...)`, `dma_alloc_coherent(dev, size, ...)`) → `n` when it is
+   * `n * sizeof(<the element>)`, or the size itself for a buffer of bytes.
+   */
+  private allocationCount(text: string, elem: string, name: string): string | undefined {
+    const m = /^(?:\([^()]*\)\s*)?(\w+)\s*\(/.exec(text);
+    if (!m || matchParen(text, m[0].length - 1) !== text.length - 1) return undefined;
+    const args = splitArgs(text.slice(m[0].length, text.length - 1)).map((a) =>
+      a.replace(/\s+/g, ' ').trim(),
+    );
+    const fnName = m[1]!;
+    const counted: Record<string, number> = {
+      kcalloc: 0,
+      kcalloc_node: 0,
+      kmalloc_array: 0,
+      kmalloc_array_node: 0,
+      kvcalloc: 0,
+      kvmalloc_array: 0,
+      vcalloc: 0,
+      vmalloc_array: 0,
+      devm_kcalloc: 1,
+      devm_kmalloc_array: 1,
+    };
+    const sized: Record<string, number> = {
+      kmalloc: 0,
+      kzalloc: 0,
+      kmalloc_node: 0,
+      kzalloc_node: 0,
+      kvmalloc: 0,
+      kvzalloc: 0,
+      vmalloc: 0,
+      vzalloc: 0,
+      vmalloc_32: 0,
+      devm_kmalloc: 1,
+      devm_kzalloc: 1,
+      dma_alloc_coherent: 1,
+      dmam_alloc_coherent: 1,
+    };
+    if (fnName in counted) return args[counted[fnName]!] || undefined;
+    if (!(fnName in sized)) return undefined;
+    const size = args[sized[fnName]!];
+    if (!size) return undefined;
+    const ofElem = (s: string) => {
+      const t = s.replace(/^\(|\)$/g, '').trim();
+      const deref = /^\*\s*\(?\s*([\w>.-]+)\s*\)?$/.exec(t);
+      if (deref) return new RegExp(`(^|->|\\.)${name}$`).test(deref[1]!);
+      return t.replace(/\s+/g, ' ') === elem.replace(/\s+/g, ' ');
+    };
+    const a = /^(.+?)\s*\*\s*sizeof\s*(\(.*\))$/.exec(size);
+    if (a && matchParen(a[2]!, 0) === a[2]!.length - 1 && ofElem(a[2]!)) return a[1]!.trim();
+    const b = /^sizeof\s*(\([^()]*(?:\([^()]*\))?[^()]*\))\s*\*\s*(.+)$/.exec(size);
+    if (b && ofElem(b[1]!)) return b[2]!.trim();
+    if (
+      /^(const\s+)?(u8|__u8|uint8_t|unsigned char|char|signed char|s8|__s8)$/.test(elem.trim()) &&
+      !/\bsizeof\b/.test(size)
+    )
+      return size;
     return undefined;
   }
 
@@ -922,6 +1289,36 @@ export class FixSource {
     const last = group[group.length - 1]!;
     return { start: last.end + 1, end: last.end + 1, text: line };
   }
+}
+
+/** The end of the expression that starts at `from` in `text`: the `;`, `,` or unmatched `)` after it (-1 if none). */
+function endOfExpression(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    } else if ((c === ';' || c === ',') && depth === 0) return i;
+  }
+  return depth === 0 ? text.length : -1;
+}
+
+/** The `}` that closes the `{` at `open` (-1 if none). */
+function matchBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The struct tag `name` is declared with last before `at` in `text` (`struct foo *name`). */
+function declaredStruct(text: string, at: number, name: string): string | undefined {
+  const decls = [...text.slice(0, at).matchAll(new RegExp(`\\bstruct\\s+(\\w+)\\s*\\*\\s*${name}\\b`, 'g'))];
+  return decls.at(-1)?.[1];
 }
 
 /** The call's name, its arguments' texts, and whether it is a plain identifier call. */

@@ -44,11 +44,11 @@ describe('driverscope fix (CLI)', () => {
     const r = run(['fix', 'drivers', '--out', 'patches', '--no-progress'], dir);
     expect(r.code).toBe(1); // two findings cannot be fixed
     const files = readdirSync(join(dir, 'patches')).sort();
-    expect(files).toEqual(['0001-data.patch', '0002-poll.patch', '0003-silent.patch']);
-    expect(readFileSync(join(dir, 'patches', files[1]!), 'utf8')).toMatch(
+    expect(files).toEqual(['0001-bounds.patch', '0002-data.patch', '0003-poll.patch', '0004-silent.patch']);
+    expect(readFileSync(join(dir, 'patches', files[2]!), 'utf8')).toMatch(
       /^diff --git a\/drivers\/poll\.c b\/drivers\/poll\.c$/m,
     );
-    expect(r.stdout).toMatch(/^26 findings, 24 fixed \(92\.3%\), 3 patches/);
+    expect(r.stdout).toMatch(/^34 findings, 32 fixed \(94\.1%\), 4 patches/);
     expect(r.stdout).toMatch(
       /tainted-index: the array size is not known from its declaration or its allocation/,
     );
@@ -110,7 +110,7 @@ describe('driverscope fix (CLI)', () => {
     cpSync(join(dir, 'drivers'), join(dir, 'more'), { recursive: true });
     const one = run(['fix', '--stdout', '--jobs', '1', 'drivers', 'more'], dir);
     const two = run(['fix', '--stdout', '--jobs', '2', 'drivers', 'more'], dir);
-    expect(one.stdout.match(/^diff --git/gm)).toHaveLength(6);
+    expect(one.stdout.match(/^diff --git/gm)).toHaveLength(8);
     expect(two.stdout).toBe(one.stdout);
   });
 

@@ -32,7 +32,7 @@ function fixOf(name: string): Promise<FixRunResult> {
 const diffOf = (text: string) => text.slice(text.indexOf('diff --git'));
 
 describe('fix: exact patches', () => {
-  for (const name of ['poll.c', 'data.c', 'silent.c']) {
+  for (const name of ['poll.c', 'data.c', 'silent.c', 'bounds.c']) {
     it(`${name} gets the expected patch`, async () => {
       const r = await fixOf(name);
       expect(r.patches).toHaveLength(1);
@@ -93,6 +93,26 @@ describe('fix: what each finding gets', () => {
     );
   });
 
+  it('bounds indexes by what the driver allocated, reads a device index once, and fails as callbacks do', async () => {
+    const r = await fixOf('bounds.c');
+    const byFn = (name: string) => r.findings.filter((f) => f.function === name);
+    expect(r.findings.every((f) => f.fixStatus === 'fixed')).toBe(true);
+    // A member assigned a local allocated with a size from the same owner.
+    expect(byFn('bd_cfg')[0]!.fix).toMatch(/against the allocated count priv->pdev->cfg_size/);
+    // A member assigned the return of the driver's function that allocates a constant size.
+    expect(byFn('bd_rom')[0]!.fix).toMatch(/against the allocated count 65536/);
+    // The second use is covered by the first check: one check for both.
+    expect(byFn('bd_rom')[1]!.fix).toMatch(/is covered by the check of ptr/);
+    expect(r.patches[0]!.text.match(/ptr >= 65536/g)).toHaveLength(1);
+    // A signed index is also checked against 0.
+    expect(r.patches[0]!.text).toMatch(/if \(slot < 0 \|\| slot >= priv->nslots\)/);
+    expect(byFn('bd_error')[0]!.fix).toMatch(/read once into idx/);
+    expect(byFn('bd_recalc_rate')[0]!.fix).toMatch(/returns 0/);
+    expect(byFn('bd_xmit')[0]!.fix).toMatch(
+      /releases the lock it took, then drops the packet and returns NETDEV_TX_OK/,
+    );
+  });
+
   it('writes a commit message that says what the device could do and what changed', async () => {
     const r = await fixOf('silent.c');
     const text = r.patches[0]!.text;
@@ -110,7 +130,7 @@ describe('fix: the patches apply and remove the findings', () => {
     execFileSync('git', ['init', '-q'], { cwd: dir });
     const before = await runCheck({ paths: [dir], cache: false, jobs: 1 });
     const unfixed: string[] = [];
-    for (const name of ['poll.c', 'data.c', 'silent.c']) {
+    for (const name of ['poll.c', 'data.c', 'silent.c', 'bounds.c']) {
       const r = await fixOf(name);
       const patch = join(tmp, `${name}.patch`);
       writeFileSync(patch, r.patches[0]!.text);
@@ -121,7 +141,7 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(26);
+    expect(before.findings.length).toBe(34);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });
