@@ -555,6 +555,12 @@ export class FixSource {
     if (rt === 'bool') return { lines: ['return false;'], kind: 'return' };
     if (ERRNO_TYPES.test(rt) && this.returnsErrors(fn))
       return { lines: [`return ${errno};`], kind: 'return' };
+    if (ERRNO_TYPES.test(rt) && this.answersYesNo(fn))
+      return {
+        lines: ['return 0;'],
+        kind: 'return',
+        explain: 'its int is a yes/no answer, so the answer is no',
+      };
     // Older drivers fail with -1: keep their convention.
     if (ERRNO_TYPES.test(rt) && this.returnValues(fn).some((v) => /^\(?-\s*1\)?$/.test(v)))
       return { lines: ['return -1;'], kind: 'return' };
@@ -621,8 +627,42 @@ export class FixSource {
   private returnsErrors(fn: CFunction): boolean {
     const values = this.returnValues(fn);
     if (values.some((v) => /^\(?-\s*E[A-Z0-9]+\)?$/.test(v))) return true;
+    // A yes/no answer in an int (`int ret = 0; ... ret = 1; return ret;`) carries no errno.
+    if (this.answersYesNo(fn)) return false;
     if (values.some((v) => /^(ret|err|rc|error|retval|status|result|res|rv)$/.test(v))) return true;
     return values.every((v) => v === '0');
+  }
+
+  /** Every return is 0, 1 or a {@link isFlag flag}, and some can be 1: an int used as a boolean. */
+  private answersYesNo(fn: CFunction): boolean {
+    const values = this.returnValues(fn);
+    return (
+      values.length > 0 &&
+      values.every((v) => /^[01]$/.test(v) || this.isFlag(fn, v)) &&
+      values.some((v) => v !== '0')
+    );
+  }
+
+  /**
+   * A local only ever set to 0 or 1 (its initialiser and every assignment), and set to 1
+   * somewhere: the function answers yes or no with it.
+   */
+  private isFlag(fn: CFunction, name: string): boolean {
+    if (!/^[A-Za-z_]\w*$/.test(name) || !fn.locals.has(name)) return false;
+    const values: string[] = [];
+    for (const d of fn.index.of('init_declarator')) {
+      const id = d.childForFieldName('declarator');
+      const v = d.childForFieldName('value');
+      if (id?.type === 'identifier' && id.text === name && v) values.push(this.text(v).trim());
+    }
+    for (const a of fn.index.of('assignment_expression')) {
+      if (this.text(a.childForFieldName('left')!).trim() !== name) continue;
+      if (a.child(1)?.type !== '=') return false;
+      values.push(this.text(a.childForFieldName('right')!).trim());
+    }
+    for (const u of fn.index.of('update_expression'))
+      if (this.text(u).replace(/[+-]/g, '').trim() === name) return false;
+    return values.includes('1') && values.every((v) => /^[01]$/.test(v));
   }
 
   /**
