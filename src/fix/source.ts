@@ -555,12 +555,22 @@ export class FixSource {
     if (rt === 'bool') return { lines: ['return false;'], kind: 'return' };
     if (ERRNO_TYPES.test(rt) && this.returnsErrors(fn))
       return { lines: [`return ${errno};`], kind: 'return' };
-    if (ERRNO_TYPES.test(rt) && this.answersYesNo(fn))
+    const flag = ERRNO_TYPES.test(rt) ? this.answersYesNo(fn) : undefined;
+    if (flag) {
+      // Right before `return flag;`, stopping the loop answers with what was done so far.
+      const next = loop?.nextNamedSibling;
+      if (next?.type === 'return_statement' && this.text(next.namedChild(0) ?? next).trim() === flag)
+        return {
+          lines: ['break;'],
+          kind: 'break',
+          explain: `a return would lose the answer in ${flag}, which the function gives next`,
+        };
       return {
         lines: ['return 0;'],
         kind: 'return',
-        explain: 'its int is a yes/no answer, so the answer is no',
+        explain: `its int is a yes/no answer (${flag}), so the answer is no`,
       };
+    }
     // Older drivers fail with -1: keep their convention.
     if (ERRNO_TYPES.test(rt) && this.returnValues(fn).some((v) => /^\(?-\s*1\)?$/.test(v)))
       return { lines: ['return -1;'], kind: 'return' };
@@ -633,14 +643,15 @@ export class FixSource {
     return values.every((v) => v === '0');
   }
 
-  /** Every return is 0, 1 or a {@link isFlag flag}, and some can be 1: an int used as a boolean. */
-  private answersYesNo(fn: CFunction): boolean {
+  /**
+   * Every return hands back one {@link isFlag flag} that starts at 0 and is set to 1 when the
+   * work is done (`int handled = 0; ... handled = 1; return handled;`): an int used as yes/no.
+   * Literal 0/1 returns alone say nothing (`return 1` is success in some drivers, failure in others).
+   */
+  private answersYesNo(fn: CFunction): string | undefined {
     const values = this.returnValues(fn);
-    return (
-      values.length > 0 &&
-      values.every((v) => /^[01]$/.test(v) || this.isFlag(fn, v)) &&
-      values.some((v) => v !== '0')
-    );
+    const flag = values[0];
+    return flag && values.every((v) => v === flag) && this.isFlag(fn, flag) ? flag : undefined;
   }
 
   /**
@@ -650,6 +661,7 @@ export class FixSource {
   private isFlag(fn: CFunction, name: string): boolean {
     if (!/^[A-Za-z_]\w*$/.test(name) || !fn.locals.has(name)) return false;
     const values: string[] = [];
+    // The declaration's initialiser comes first (it must be 0: "not done").
     for (const d of fn.index.of('init_declarator')) {
       const id = d.childForFieldName('declarator');
       const v = d.childForFieldName('value');
@@ -662,7 +674,7 @@ export class FixSource {
     }
     for (const u of fn.index.of('update_expression'))
       if (this.text(u).replace(/[+-]/g, '').trim() === name) return false;
-    return values.includes('1') && values.every((v) => /^[01]$/.test(v));
+    return values[0] === '0' && values.includes('1') && values.every((v) => /^[01]$/.test(v));
   }
 
   /**
