@@ -557,13 +557,12 @@ export class FixSource {
       return { lines: [`return ${errno};`], kind: 'return' };
     const flag = ERRNO_TYPES.test(rt) ? this.answersYesNo(fn) : undefined;
     if (flag) {
-      // Right before `return flag;`, stopping the loop answers with what was done so far.
-      const next = loop?.nextNamedSibling;
-      if (next?.type === 'return_statement' && this.text(next.namedChild(0) ?? next).trim() === flag)
+      // In a loop, stopping keeps the answer so far and whatever the function does after the loop.
+      if (loop)
         return {
           lines: ['break;'],
           kind: 'break',
-          explain: `a return would lose the answer in ${flag}, which the function gives next`,
+          explain: `its int is a yes/no answer in ${flag}, which stopping keeps`,
         };
       return {
         lines: ['return 0;'],

@@ -109,9 +109,9 @@ describe('fix: what each finding gets', () => {
     expect(byFn('bd_error')[0]!.fix).toMatch(/read once into idx/);
     // An int used as yes/no answers no, never a truthy -EIO.
     expect(byFn('bd_rom_flag')[0]!.fix).toMatch(/returns 0 \(its int is a yes\/no answer \(done\)/);
-    // ... and a loop right before `return handled;` stops, so the answer says what was done.
+    // ... and a loop stops, keeping the answer so far and what the function does after the loop.
     expect(byFn('bd_handle_events')[0]!.fix).toMatch(
-      /stops waiting \(it cannot return: a return would lose the answer in handled, which the function gives next\)/,
+      /stops waiting \(it cannot return: its int is a yes\/no answer in handled, which stopping keeps\)/,
     );
     expect(byFn('bd_recalc_rate')[0]!.fix).toMatch(/returns 0/);
     expect(byFn('bd_xmit')[0]!.fix).toMatch(
