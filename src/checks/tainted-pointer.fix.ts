@@ -49,16 +49,19 @@ export const taintedPointerFix: Fixer = {
           `${o} against ARRAY_SIZE(${b})`,
           off.offset,
         );
-      // A buffer the driver allocated: its allocated count is the bound.
+      // A buffer the driver allocated: its allocated count is the bound; else the size the
+      // buffer's struct states beside it (`buf->va` with `buf->size`).
       const count = src.allocatedCount(base) ?? src.elementCount(fn, base, use);
-      if (!count) return unfixed('the buffer the offset points into has no size the code can check against');
+      const stated = count ? undefined : src.statedSize(fn, base);
+      const bound = count ?? stated;
+      if (!bound) return unfixed('the buffer the offset points into has no size the code can check against');
       return guardBefore(
         f,
         src,
         use,
-        `${operand(o, off.offset)} >= ${operand(count)}`,
+        `${operand(o, off.offset)} >= ${operand(bound)}`,
         'invalid offset from the device',
-        `${o} against the allocated count ${count}`,
+        count ? `${o} against the allocated count ${count}` : `${o} against the buffer's size ${bound}`,
         off.offset,
       );
     }

@@ -879,23 +879,31 @@ export class FixSource {
       }
     const re = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm;
     const seen = new Set<string>();
-    // The file's includes, and those of the driver's own headers it includes (one level down).
+    // The file's includes, and those of the driver's own headers it includes (one level down);
+    // then the quoted includes of the headers read, relative to each (a driver's `"../common/x.h"`).
     const own = filesBeside(this.parsed.path, '.h');
-    const from = [
+    let from = [
       this.source,
       ...own.filter((h) => this.source.includes(basename(h.path))).map((h) => h.text),
-    ];
-    for (const text of from)
-      for (let m = re.exec(text); m; m = re.exec(text)) {
-        const path = m[1] === '"' ? join(dir, m[2]!) : root ? join(root, 'include', m[2]!) : undefined;
-        if (!path || dirname(path) === dir || seen.has(path)) continue; // beside: already read
-        seen.add(path);
-        try {
-          this.included.push(readFileSync(path, 'latin1'));
-        } catch {
-          // not there (generated, or another architecture's)
+    ].map((text) => ({ text, dir }));
+    for (let depth = 0; depth < 3 && from.length; depth++) {
+      const next: { text: string; dir: string }[] = [];
+      for (const { text, dir: at } of from)
+        for (const m of text.matchAll(re)) {
+          if (m[1] === '<' && depth > 0) continue;
+          const path = m[1] === '"' ? join(at, m[2]!) : root ? join(root, 'include', m[2]!) : undefined;
+          if (!path || dirname(path) === dir || seen.has(path)) continue; // beside: already read
+          seen.add(path);
+          try {
+            const t = readFileSync(path, 'latin1');
+            this.included.push(t);
+            next.push({ text: t, dir: dirname(path) });
+          } catch {
+            // not there (generated, or another architecture's)
+          }
         }
-      }
+      from = next;
+    }
     return this.included;
   }
 
@@ -1154,6 +1162,38 @@ export class FixSource {
     )
       return size;
     return undefined;
+  }
+
+  /**
+   * The size a buffer struct states for its data: `X->va` where `struct T` has exactly one pointer
+   * member, `va`, to bytes (`void *`, `u8 *`, `char *`), beside an integer member `size` or `len`
+   * (`struct mtk_vcodec_mem { size_t size; void *va; dma_addr_t dma_addr; }`) → `X->size`.
+   */
+  statedSize(fn: CFunction, base: Node): string | undefined {
+    const n = unparen(base);
+    if (n.type !== 'field_expression') return undefined;
+    const owner = n.childForFieldName('argument')!;
+    const field = n.childForFieldName('field')?.text;
+    const tag = this.structOf(fn, owner);
+    const body = tag && field ? this.structBody(tag) : undefined;
+    if (!body || /[{}]/.test(body)) return undefined;
+    const members = body
+      .replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ')
+      .split(';')
+      .map((d) => /^\s*((?:const\s+|unsigned\s+|signed\s+|struct\s+)*\w+)\s*(\**)\s*(\w+)\s*$/.exec(d))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => ({ type: m[1]!.replace(/\s+/g, ' '), pointer: m[2]!.length > 0, name: m[3]! }));
+    const pointers = members.filter((m) => m.pointer);
+    if (pointers.length !== 1 || pointers[0]!.name !== field) return undefined;
+    if (!/^(const )?(void|u8|__u8|uint8_t|char|unsigned char)$/.test(pointers[0]!.type)) return undefined;
+    const size = members.find(
+      (m) =>
+        !m.pointer &&
+        /^(size|len)$/.test(m.name) &&
+        /^(size_t|u32|__u32|u64|__u64|uint32_t|unsigned int|unsigned long|int|long|ssize_t)$/.test(m.type),
+    );
+    const op = n.child(1)?.type === '.' ? '.' : '->';
+    return size ? `${this.text(owner)}${op}${size.name}` : undefined;
   }
 
   /** The struct tag of an expression's value (`priv`, `priv->hw`, `tbl[i]`), when declared as one. */

@@ -107,6 +107,8 @@ describe('fix: what each finding gets', () => {
     // A signed index is also checked against 0.
     expect(r.patches[0]!.text).toMatch(/if \(slot < 0 \|\| slot >= priv->nslots\)/);
     expect(byFn('bd_error')[0]!.fix).toMatch(/read once into idx/);
+    // A buffer struct's one byte pointer beside its `size`: the stated size bounds the offset.
+    expect(byFn('bd_append')[0]!.fix).toMatch(/used against the buffer's size buf->size/);
     // An int used as yes/no answers no, never a truthy -EIO.
     expect(byFn('bd_rom_flag')[0]!.fix).toMatch(/returns 0 \(its int is a yes\/no answer \(done\)/);
     // ... and a loop stops, keeping the answer so far and what the function does after the loop.
@@ -147,7 +149,7 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(36);
+    expect(before.findings.length).toBe(37);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });
