@@ -992,7 +992,7 @@ export class FixSource {
     const body = this.structBody(tag);
     const m = body
       ? new RegExp(
-          `(?:^|[;{]|\\n)\\s*((?:const\\s+|volatile\\s+)*(?:struct\\s+|unsigned\\s+|signed\\s+)?\\w+)\\s*\\*\\s*(?:__\\w+\\s+)*${field}\\s*;`,
+          `(?:^|[;{]|\\n)\\s*((?:const\\s+|volatile\\s+)*(?:struct\\s+|unsigned\\s+|signed\\s+)?\\w+)\\s*(?:__\\w+\\s*)*\\*\\s*(?:__\\w+\\s+)*${field}\\s*;`,
         ).exec(body)
       : undefined;
     return m?.[1]?.replace(/\s+/g, ' ').trim();
@@ -1001,24 +1001,38 @@ export class FixSource {
   /** The count of `P->field` (or `P.field`) from every assignment of the member in this driver's files. */
   private memberCount(fn: CFunction, member: Node, elem: string): string | undefined {
     const field = member.childForFieldName('field')?.text;
-    const ownerNode = member.childForFieldName('argument')!;
+    return field ? this.countOfMember(fn, member.childForFieldName('argument')!, field, elem, 0) : undefined;
+  }
+
+  private countOfMember(
+    fn: CFunction,
+    ownerNode: Node,
+    field: string,
+    elem: string,
+    depth: number,
+  ): string | undefined {
     const owner = this.text(ownerNode).replace(/\s+/g, '');
-    if (!field) return undefined;
     const ownerTag = this.structOf(fn, ownerNode);
     const re = new RegExp(`([\\w>.\\[\\]-]*\\w)\\s*(->|\\.)\\s*${field}\\s*=(?!=)`, 'g');
     const counts = new Set<string>();
-    for (const text of [this.source, ...this.siblings()])
+    for (const text of [this.source, ...this.siblings()].map(codeText))
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const from = m.index + m[0].length;
         const end = endOfExpression(text, from);
         if (end < 0) return undefined;
         const rhs = text.slice(from, end).replace(/\s+/g, ' ').trim();
         if (/^(\(\s*void\s*\*\s*\)\s*)?(NULL|0)$/.test(rhs)) continue;
-        const count = this.assignedCount(text, m.index, rhs, elem, field);
-        if (!count) return undefined;
         const site = m[1]!.replace(/\s+/g, '');
         const siteRe = site.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+        // `x->bmmio = (u8 __iomem *)x->lmmio;`: the same owner's other member, counted the same way.
+        const alias = new RegExp(`^(?:\\([^()]*\\)\\s*)?${siteRe}\\s*(?:->|\\.)\\s*(\\w+)$`).exec(rhs);
+        const count =
+          alias && site === owner && depth < 2
+            ? this.countOfMember(fn, ownerNode, alias[1]!, elem, depth + 1)
+            : this.assignedCount(text, m.index, rhs, elem, field);
+        if (!count) return undefined;
         if (/^[A-Z0-9_x+*() -]+$/.test(count)) counts.add(count);
+        else if (site === owner && rootedAt(count, site)) counts.add(count);
         else if (new RegExp(`^\\(?${siteRe}(->|\\.)[\\w.>-]+\\)?$`).test(count)) {
           // A path from the allocating site: the same variable, or one of the same struct type.
           if (site === owner) counts.add(count);
@@ -1141,8 +1155,24 @@ export class FixSource {
       devm_kzalloc: 1,
       dma_alloc_coherent: 1,
       dmam_alloc_coherent: 1,
+      ioremap: 1,
+      ioremap_wc: 1,
+      ioremap_uc: 1,
+      ioremap_cache: 1,
+      devm_ioremap: 2,
+      devm_ioremap_wc: 2,
+      devm_ioremap_uc: 2,
     };
     if (fnName in counted) return args[counted[fnName]!] || undefined;
+    // A mapped PCI BAR is as long as the BAR (`pci_iomap(pdev, bar, 0)` maps all of it).
+    const bar = /^(pci_ioremap_bar|pci_ioremap_wc_bar|pci_iomap|pci_iomap_wc)$/.test(fnName)
+      ? fnName.startsWith('pci_iomap') && args[2] && args[2] !== '0'
+        ? args[2]
+        : args[0] && args[1]
+          ? `pci_resource_len(${args[0]}, ${args[1]})`
+          : undefined
+      : undefined;
+    if (bar) return BYTES.test(elem.trim()) ? bar : undefined;
     if (!(fnName in sized)) return undefined;
     const size = args[sized[fnName]!];
     if (!size) return undefined;
@@ -1156,11 +1186,7 @@ export class FixSource {
     if (a && matchParen(a[2]!, 0) === a[2]!.length - 1 && ofElem(a[2]!)) return a[1]!.trim();
     const b = /^sizeof\s*(\([^()]*(?:\([^()]*\))?[^()]*\))\s*\*\s*(.+)$/.exec(size);
     if (b && ofElem(b[1]!)) return b[2]!.trim();
-    if (
-      /^(const\s+)?(u8|__u8|uint8_t|unsigned char|char|signed char|s8|__s8)$/.test(elem.trim()) &&
-      !/\bsizeof\b/.test(size)
-    )
-      return size;
+    if (BYTES.test(elem.trim()) && !/\bsizeof\b/.test(size)) return size;
     return undefined;
   }
 
@@ -1383,6 +1409,29 @@ export class FixSource {
 }
 
 /** The end of the expression that starts at `from` in `text`: the `;`, `,` or unmatched `)` after it (-1 if none). */
+const codeTexts = new Map<string, string>();
+/** `text` with comments and string literals blanked (same length): assignments in code only. */
+function codeText(text: string): string {
+  let t = codeTexts.get(text);
+  if (t === undefined) {
+    t = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"/g, (m) => m.replace(/[^\n]/g, ' '));
+    if (codeTexts.size > 64) codeTexts.clear();
+    codeTexts.set(text, t);
+  }
+  return t;
+}
+
+/** Element types a byte count counts (GNU C's `void *` arithmetic included). */
+const BYTES = /^(const\s+)?(u8|__u8|uint8_t|unsigned char|char|signed char|s8|__s8|void)$/;
+
+/** Every variable path `expr` reads starts at `site` (`pci_resource_len(dev->pci, 0)` at `dev`). */
+function rootedAt(expr: string, site: string): boolean {
+  const roots = [...expr.matchAll(/(?<![\w.>])([A-Za-z_]\w*)\b(?!\s*\()/g)]
+    .map((m) => m[1]!)
+    .filter((r) => !/^[A-Z_][A-Z0-9_]*$/.test(r) && r !== 'sizeof');
+  return roots.length > 0 && roots.every((r) => r === site);
+}
+
 function endOfExpression(text: string, from: number): number {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
@@ -1427,8 +1476,14 @@ export function operand(text: string, n?: Node): string {
     ? /^(identifier|field_expression|subscript_expression|call_expression|number_literal|parenthesized_expression|sizeof_expression)$/.test(
         n.type,
       )
-    : /^[\w.>-]+$/.test(text) && !/-$/.test(text);
+    : (/^[\w.>-]+$/.test(text) && !/-$/.test(text)) || isCallText(text);
   return simple ? text : `(${text})`;
+}
+
+/** `name(...)` and nothing else. */
+function isCallText(text: string): boolean {
+  const m = /^\w+\s*\(/.exec(text);
+  return !!m && matchParen(text, m[0].length - 1) === text.length - 1;
 }
 
 /** `(x)` → `x` (parentheses only; casts stay). */

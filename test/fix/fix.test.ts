@@ -109,6 +109,10 @@ describe('fix: what each finding gets', () => {
     expect(byFn('bd_error')[0]!.fix).toMatch(/read once into idx/);
     // A buffer struct's one byte pointer beside its `size`: the stated size bounds the offset.
     expect(byFn('bd_append')[0]!.fix).toMatch(/used against the buffer's size buf->size/);
+    // A byte alias of a whole mapped BAR: the BAR's length.
+    expect(byFn('bd_card_desc')[0]!.fix).toMatch(
+      /off against the allocated count pci_resource_len\(card->pci, 0\)/,
+    );
     // An int used as yes/no answers no, never a truthy -EIO.
     expect(byFn('bd_rom_flag')[0]!.fix).toMatch(/returns 0 \(its int is a yes\/no answer \(done\)/);
     // ... and a loop stops, keeping the answer so far and what the function does after the loop.
@@ -149,7 +153,7 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(37);
+    expect(before.findings.length).toBe(38);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });
