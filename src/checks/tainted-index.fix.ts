@@ -11,6 +11,12 @@ import type { Fixer } from '../fix/source.js';
 import type { Edit } from '../fix/edit.js';
 import type { Finding } from '../types.js';
 
+/** What an assignment, increment or initialised declaration writes. */
+function writtenBy(a: Node): Node | null {
+  if (a.type === 'update_expression') return a.childForFieldName('argument');
+  return a.childForFieldName(a.type === 'init_declarator' ? 'declarator' : 'left');
+}
+
 /** Is a variable the index reads assigned inside `stmt` before `use` (then a check before `stmt` sees another value)? */
 export function assignedBefore(stmt: Node, use: Node, expr: Node): boolean {
   const names = new Set(descendants(expr, new Set(['identifier'])).map((i) => i.text));
@@ -22,12 +28,7 @@ export function assignedBefore(stmt: Node, use: Node, expr: Node): boolean {
     // `x = tbl[i];`: the store happens after its right side is read.
     const right = a.childForFieldName(a.type === 'init_declarator' ? 'value' : 'right');
     if (right && right.startIndex <= use.startIndex && use.endIndex <= right.endIndex) continue;
-    const target =
-      a.type === 'update_expression'
-        ? a.childForFieldName('argument')
-        : a.type === 'init_declarator'
-          ? a.childForFieldName('declarator')
-          : a.childForFieldName('left');
+    const target = writtenBy(a);
     const ids = target ? descendants(target, new Set(['identifier'])) : [];
     if (target?.type === 'identifier') ids.push(target);
     if (ids.some((i) => names.has(i.text))) return true;
@@ -76,12 +77,7 @@ function coveredBy(src: FixSource, earlier: Node, later: Node, checked: Node): b
       s,
       new Set(['assignment_expression', 'update_expression', 'init_declarator']),
     )) {
-      const target =
-        a.type === 'update_expression'
-          ? a.childForFieldName('argument')
-          : a.type === 'init_declarator'
-            ? a.childForFieldName('declarator')
-            : a.childForFieldName('left');
+      const target = writtenBy(a);
       // The variable written (`p` of `p->a[i].b = ...`; the indexes inside are only read).
       let root = target;
       while (root && root.type !== 'identifier') {
