@@ -136,6 +136,44 @@ function cannotHold(cond: Node, ctx: CheckContext): boolean {
   }
 }
 
+/** A search: its "not found" (0, NULL) is an answer about the device, not a failure of it. */
+const SEARCH = /(^|_)(find|lookup|search|locate)(_|$)/;
+
+/**
+ * `if (!cap)` or `if (cap == 0)` where `cap` holds a search's result (`cap =
+ * pci_find_capability(...)`): the device does not have what was looked for.
+ */
+function isNotFoundTest(cond: Node, ctx: CheckContext): boolean {
+  const s = stripParens(cond);
+  let v: Node | null | undefined;
+  if (s.type === 'unary_expression' && s.child(0)?.type === '!') v = s.childForFieldName('argument');
+  else if (s.type === 'binary_expression' && s.child(1)?.type === '==') {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if (r?.text === '0' || r?.text === 'NULL') v = l;
+    else if (l?.text === '0' || l?.text === 'NULL') v = r;
+  }
+  const name = v ? stripParens(v) : undefined;
+  if (name?.type !== 'identifier') return false;
+  const fromSearch = (value: Node | null | undefined) => {
+    const x = value ? stripParens(value) : undefined;
+    return x?.type === 'call_expression' && SEARCH.test(callName(x));
+  };
+  const index = ctx.fn.fn.index;
+  let assigned = false;
+  for (const a of index.of('assignment_expression')) {
+    if (a.childForFieldName('left')?.text !== name.text) continue;
+    if (!fromSearch(a.childForFieldName('right'))) return false;
+    assigned = true;
+  }
+  for (const d of index.of('init_declarator')) {
+    if (d.childForFieldName('declarator')?.text !== name.text) continue;
+    if (!fromSearch(d.childForFieldName('value'))) return false;
+    assigned = true;
+  }
+  return assigned;
+}
+
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
   return (
@@ -175,6 +213,8 @@ export const silentFailure: Check = {
       if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;
       // A range check the value's bound already satisfies cannot fail.
       if (cannotHold(cond, ctx)) continue;
+      // A search that found nothing: the device lacks the capability, it is not failing.
+      if (isNotFoundTest(cond, ctx)) continue;
       const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
       if (!failure) continue;
       ctx.report({

@@ -19,7 +19,7 @@ import {
 } from '../analysis/control.js';
 import { accessPath, stripParens } from '../analysis/paths.js';
 import { callName } from '../analysis/taint.js';
-import { descendants } from '../c/model.js';
+import { descendants, evalConstant } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Check, CheckContext } from './check.js';
@@ -51,9 +51,11 @@ export const silentTimeout: Check = {
     for (const loop of ctx.fn.touchesDevice ? ctx.fn.cfg.loops : []) {
       const exits = loopExits(loop, ctx.fn.fn.index);
       const taintOf = (n: Node) => ctx.taintOf(n);
+      // A constant loop condition (`while (1)`) never exits: it is not a wait on the device (a
+      // loop computing a prescaler until it fits is then not a poll at all).
       const deviceExits = exits.filter((e) =>
         e.kind === 'condition'
-          ? deviceCanHold(e.node, true, taintOf)
+          ? evalConstant(e.node.text) === undefined && deviceCanHold(e.node, true, taintOf)
           : e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
       );
       const boundExits = exits.filter((e) => !deviceExits.includes(e));

@@ -213,8 +213,42 @@ static int f(struct device *dev, void __iomem *base, struct info *info)
 	return 0;
 }`,
     },
+    {
+      name: 'a while (1) loop that computes a prescaler, with no device read in it',
+      code: `static int apply(void __iomem *base, u64 rate, u64 period_ns)
+{
+	u32 prescale = 0;
+	u64 period;
+	u32 ctrl = readl(base);
+	while (1) {
+		period = div64_u64(rate * period_ns, 1000000000ULL * (prescale + 1));
+		if (period <= 0xffff)
+			break;
+		if (++prescale > 0x3f)
+			return -EINVAL;
+	}
+	writel(ctrl | prescale, base);
+	return 0;
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a while (1) wait on the device whose counter gives up silently',
+      code: `static int f(void __iomem *base)
+{
+	int n = 1000;
+	while (1) {
+		if (readl(base) & 0x1)
+			break;
+		if (--n == 0)
+			return -ETIMEDOUT;
+		udelay(1);
+	}
+	return 0;
+}`,
+      errors: [{ line: 7, message: /-ETIMEDOUT/ }],
+    },
     {
       name: 'a counter loop whose timeout returns silently',
       code: `static int f(void __iomem *base)
