@@ -484,6 +484,7 @@ interface CFunctionLike {
   name: string;
   isStatic: boolean;
   index: NodeIndex;
+  body: Node;
 }
 
 /** What a caller's branch on a failed call does: log, hand an error on, answer with a value, or none. */

@@ -164,6 +164,31 @@ export function findFieldWidths(
     }
   }
   for (const c of clash) out.delete(c);
+  // A field handle allocated from a REG_FIELD has its width: `data->reg_gain =
+  // devm_regmap_field_alloc(dev, map, foo_reg_field_gain);`, also through a macro that pastes the
+  // names (`#define FOO_FIELD(n) data->reg_##n = devm_regmap_field_alloc(.., foo_reg_field_##n)`).
+  const link = (handle: string, from: string) => {
+    const w = out.get(from);
+    if (w === undefined || clash.has(handle)) return;
+    if (out.has(handle) && out.get(handle) !== w) {
+      clash.add(handle);
+      out.delete(handle);
+    } else out.set(handle, w);
+  };
+  const alloc = /(?:->|\.)\s*(\w+)\s*=\s*(?:devm_)?regmap_field_alloc\s*\([^;]*?,\s*&?\s*(\w+)\s*\)/g;
+  const macro =
+    /^[ \t]*#[ \t]*define[ \t]+(\w+)\(\s*(\w+)\s*\)([^\n]*?(?:->|\.)\s*(\w*)\s*##\s*\2\s*(\w*)\s*=\s*(?:devm_)?regmap_field_alloc\s*\([^;]*?,\s*&?\s*(\w*)\s*##\s*\2\s*(\w*)\s*\))/gm;
+  for (const text of out.size ? texts : []) {
+    if (!text.includes('regmap_field_alloc')) continue;
+    for (const m of text.matchAll(alloc)) link(m[1]!, m[2]!);
+    if (!text.includes('##')) continue;
+    const joined = text.replace(/\\\n/g, ' ');
+    for (const m of joined.matchAll(macro)) {
+      const [, name, , , pre, post, fromPre, fromPost] = m;
+      for (const u of joined.matchAll(new RegExp(`\\b${name}\\(\\s*(\\w+)\\s*\\)`, 'g')))
+        link(`${pre}${u[1]}${post}`, `${fromPre}${u[1]}${fromPost}`);
+    }
+  }
   return out;
 }
 
@@ -353,6 +378,7 @@ function completeModule(
     texts,
     unparsed,
   );
+  context.callSites = sites;
   context.callerLogged = callerLogged(sites, context.summaries, findCoreLogged(texts));
   const own = findAnswerCodes(texts);
   for (const [name, codes] of testedCodes(sites, context.summaries))
