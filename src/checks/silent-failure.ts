@@ -13,7 +13,7 @@
 import { benignWith, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { callArgs, callName } from '../analysis/taint.js';
-import { evalConstant } from '../c/model.js';
+import { descendants, evalConstant } from '../c/model.js';
 import { arrayDeclOf } from './tainted-index.js';
 import type { Node } from '../c/parser.js';
 import type { Check, CheckContext } from './check.js';
@@ -174,6 +174,72 @@ function isNotFoundTest(cond: Node, ctx: CheckContext): boolean {
   return assigned;
 }
 
+const ARITH_HELPERS =
+  /^(ffs|fls|__ffs|__fls|ffz|ilog2|order_base_2|roundup_pow_of_two|rounddown_pow_of_two|min|max|min_t|max_t|clamp|clamp_t|clamp_val|abs|DIV_ROUND_UP|DIV_ROUND_CLOSEST|div_u64|do_div)$/;
+
+/**
+ * Does `cond` test a variable that holds the caller's argument on some path: a parameter the
+ * function only sometimes replaces with device data (`if (mps < rq) rq = mps;`), or a local given
+ * such a value (`firstbit = ffs(rq)`, `crit_temp = temp` in one case and a register in another)?
+ * Then the test validates the caller's request against the device, as a test of the argument does.
+ */
+function holdsArgument(cond: Node, ctx: CheckContext): boolean {
+  const fn = ctx.fn.fn;
+  const params = new Set(fn.params.map((p) => p.name).filter((n): n is string => !!n));
+  if (params.size === 0) return false;
+  const body = fn.body;
+  // Assignments to a plain variable: `v = e` (not `v |= e`) and `T v = e`.
+  const assigns = new Map<string, { value: Node; stmt: Node }[]>();
+  const add = (name: string, value: Node | null, stmt: Node) => {
+    if (!value) return;
+    const list = assigns.get(name) ?? [];
+    list.push({ value, stmt });
+    assigns.set(name, list);
+  };
+  for (const a of fn.index.of('assignment_expression')) {
+    const l = a.childForFieldName('left');
+    if (l?.type === 'identifier' && a.child(1)?.type === '=') add(l.text, a.childForFieldName('right'), a);
+  }
+  for (const d of fn.index.of('init_declarator')) {
+    const n = d.childForFieldName('declarator');
+    if (n?.type === 'identifier') add(n.text, d.childForFieldName('value'), d);
+  }
+  // The variables whose value `e` carries: not a call's arguments (a read's address), except the
+  // arithmetic helpers (`ffs(rq)`, `min(a, b)`); not the base of `p->f`, `p[i]`, `*p`.
+  const ids = (e: Node) =>
+    descendants(e, new Set(['identifier']))
+      .filter((i) => {
+        if (/^(field_expression|subscript_expression|pointer_expression)$/.test(i.parent?.type ?? ''))
+          return false;
+        for (let p = i.parent; p && p.id !== e.parent?.id; p = p.parent)
+          if (p.type === 'call_expression' && !ARITH_HELPERS.test(callName(p))) return false;
+        return true;
+      })
+      .map((i) => i.text);
+  const argumentOnSomePath = (v: string, depth: number): boolean => {
+    if (params.has(v)) {
+      // Every assignment is conditional: the caller's value survives on the other path.
+      return (assigns.get(v) ?? []).every(({ stmt }) => {
+        for (let p = stmt.parent; p && p.id !== body.id; p = p.parent)
+          if (/^(if|while|for|do|switch|case)_statement$|^else_clause$/.test(p.type)) return true;
+        return false;
+      });
+    }
+    if (depth === 0) return false;
+    return (assigns.get(v) ?? []).some(({ value }) =>
+      ids(value).some((x) => argumentOnSomePath(x, depth - 1)),
+    );
+  };
+  // A plain variable's value, not the base of `p->f`, `p[i]` or `*p` (device memory a caller points to).
+  const value = (i: Node) =>
+    !/^(field_expression|subscript_expression|pointer_expression|call_expression)$/.test(
+      i.parent?.type ?? '',
+    );
+  return descendants(cond, new Set(['identifier'])).some(
+    (i) => value(i) && !!ctx.taintOf(i) && argumentOnSomePath(i.text, 2),
+  );
+}
+
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
   return (
@@ -207,7 +273,7 @@ export const silentFailure: Check = {
       // `ret < 0` tests an errno, whatever returned it; a bus helper's bare `if (ret)` too.
       if (isErrnoTest(cond) || (t.source.errorCodes && cond.type === 'identifier')) continue;
       // A parameter check on a value a caller passed in is argument validation, not a device fault.
-      if (t.viaArgument) continue;
+      if (t.viaArgument || holdsArgument(cond, ctx)) continue;
       // NULL tests of pointers, and conditions that also ask about software state (a requested
       // mode, a command), are validation, not the device failing.
       if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;

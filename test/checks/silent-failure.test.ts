@@ -412,8 +412,73 @@ static int foo_find_capability(struct pci_dev *dev, int id)
 	return pos;
 }`,
     },
+    {
+      name: "a caller's request clamped by a device limit on one path, then validated",
+      code: `static int set_readrq(struct pci_dev *dev, int rq)
+{
+	u16 v;
+	int firstbit;
+	if (dev->flags & 1) {
+		int mps;
+		pcie_capability_read_word(dev, 0x8, &v);
+		mps = 128 << (v & 7);
+		if (mps < rq)
+			rq = mps;
+	}
+	firstbit = ffs(rq);
+	if (firstbit < 8)
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
+      name: "a user's threshold compared with the other threshold read from the device",
+      code: `static int write_temp(struct i2c_client *client, u32 attr, long temp)
+{
+	int crit_temp, hyst_temp;
+	switch (attr) {
+	case 1:
+		hyst_temp = i2c_smbus_read_byte_data(client, 0x10);
+		if (hyst_temp < 0)
+			return hyst_temp;
+		crit_temp = temp;
+		break;
+	default:
+		crit_temp = i2c_smbus_read_byte_data(client, 0x11);
+		if (crit_temp < 0)
+			return crit_temp;
+		hyst_temp = temp;
+		break;
+	}
+	if (crit_temp < hyst_temp)
+		return -EINVAL;
+	return i2c_smbus_write_byte_data(client, 0x10, temp);
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a parameter always replaced by a register value before the test',
+      code: `static int check(void __iomem *base, u32 status)
+{
+	status = readl(base + 0x10);
+	if (status & 0x4)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: "a register read at the caller's address: the address is not the value tested",
+      code: `static int check(struct foo *p, unsigned int off)
+{
+	u32 st = readl(p->base + off);
+	if (st & 0x4)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
     {
       name: 'a .write callback of another structure is not the FPGA core',
       code: `static int foo_write(struct foo *priv, const char *buf, size_t count)
