@@ -7,8 +7,9 @@
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
  * reported, nor are codes a callback's contract makes answers (-EINVAL from a `pin_config_get` or
  * `get_direction` callback: "disabled", "no direction"); nor is passing on a bus helper's own error
- * (`if (ret < 0) return ret;`). A static function whose every caller logs its failure (or passes it
- * to a caller that does) is not silent either.
+ * (`if (ret < 0) return ret;`). A module function whose every caller logs its failure, answers it
+ * with a value of its own, or passes it to a caller that does, is not silent either; nor is a search
+ * that found nothing, or a test of the caller's own argument.
  */
 import { benignWith, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
@@ -178,10 +179,14 @@ const ARITH_HELPERS =
   /^(ffs|fls|__ffs|__fls|ffz|ilog2|order_base_2|roundup_pow_of_two|rounddown_pow_of_two|min|max|min_t|max_t|clamp|clamp_t|clamp_val|abs|DIV_ROUND_UP|DIV_ROUND_CLOSEST|div_u64|do_div)$/;
 
 /**
- * Does `cond` test a variable that holds the caller's argument on some path: a parameter the
- * function only sometimes replaces with device data (`if (mps < rq) rq = mps;`), or a local given
- * such a value (`firstbit = ffs(rq)`, `crit_temp = temp` in one case and a register in another)?
- * Then the test validates the caller's request against the device, as a test of the argument does.
+ * Is `cond` a range test (`<`, `<=`, `>`, `>=`, several joined by `&&`/`||`) whose every side on
+ * device data also holds the caller's argument on some path: a parameter the function only sometimes
+ * replaces with device data (`if (mps < rq) rq = mps;`), transforms (`value /= cell_count`), or a
+ * local given such a value (`firstbit = ffs(rq)`, `crit_temp = temp` in one case and a register in
+ * another)? Then the test validates the caller's request against the device, as a test of the
+ * argument does. A side that is device data alone (`block_size > length`: the device asks for more
+ * than is left), a bit test or an equality (`reg_val != limit`: a read-back that does not match what
+ * was written) is still the device's.
  */
 function holdsArgument(cond: Node, ctx: CheckContext): boolean {
   const fn = ctx.fn.fn;
@@ -204,13 +209,17 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
     const n = d.childForFieldName('declarator');
     if (n?.type === 'identifier') add(n.text, d.childForFieldName('value'), d);
   }
+  // A plain variable's value, not the base of `p->f`, `p[i]` or `*p` (device memory a caller points to).
+  const isValue = (i: Node) =>
+    !/^(field_expression|subscript_expression|pointer_expression|call_expression)$/.test(
+      i.parent?.type ?? '',
+    );
   // The variables whose value `e` carries: not a call's arguments (a read's address), except the
-  // arithmetic helpers (`ffs(rq)`, `min(a, b)`); not the base of `p->f`, `p[i]`, `*p`.
+  // arithmetic helpers (`ffs(rq)`, `min(a, b)`).
   const ids = (e: Node) =>
     descendants(e, new Set(['identifier']))
       .filter((i) => {
-        if (/^(field_expression|subscript_expression|pointer_expression)$/.test(i.parent?.type ?? ''))
-          return false;
+        if (!isValue(i)) return false;
         for (let p = i.parent; p && p.id !== e.parent?.id; p = p.parent)
           if (p.type === 'call_expression' && !ARITH_HELPERS.test(callName(p))) return false;
         return true;
@@ -218,11 +227,15 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
       .map((i) => i.text);
   const argumentOnSomePath = (v: string, depth: number): boolean => {
     if (params.has(v)) {
-      // Every assignment is conditional: the caller's value survives on the other path.
+      // Replaced only under an `if` or a `case`: the caller's value survives on the other path. A
+      // re-read in a loop (`while (v & GO) v = readl(...)`) leaves the device's value.
       return (assigns.get(v) ?? []).every(({ stmt }) => {
-        for (let p = stmt.parent; p && p.id !== body.id; p = p.parent)
-          if (/^(if|while|for|do|switch|case)_statement$|^else_clause$/.test(p.type)) return true;
-        return false;
+        let conditional = false;
+        for (let p = stmt.parent; p && p.id !== body.id; p = p.parent) {
+          if (/^(while|for|do)_statement$/.test(p.type)) return false;
+          if (/^(if|switch|case)_statement$|^else_clause$/.test(p.type)) conditional = true;
+        }
+        return conditional;
       });
     }
     if (depth === 0) return false;
@@ -230,21 +243,32 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
       ids(value).some((x) => argumentOnSomePath(x, depth - 1)),
     );
   };
-  // A plain variable's value, not the base of `p->f`, `p[i]` or `*p` (device memory a caller points to).
-  const value = (i: Node) =>
-    !/^(field_expression|subscript_expression|pointer_expression|call_expression)$/.test(
-      i.parent?.type ?? '',
-    );
-  return descendants(cond, new Set(['identifier'])).some(
-    (i) => value(i) && !!ctx.taintOf(i) && argumentOnSomePath(i.text, 2),
-  );
+  const carries = (side: Node) => !ctx.taintOf(side) || ids(side).some((x) => argumentOnSomePath(x, 2));
+  const test = (n: Node): boolean => {
+    const s = stripParens(n);
+    if (s.type !== 'binary_expression') return false;
+    const op = s.child(1)?.type ?? '';
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if (!l || !r) return false;
+    if (op === '&&' || op === '||') return test(l) && test(r);
+    if (!['<', '<=', '>', '>='].includes(op)) return false;
+    return (!!ctx.taintOf(l) || !!ctx.taintOf(r)) && carries(l) && carries(r);
+  };
+  return test(cond);
 }
 
+/** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
-  return (
-    s.type === 'binary_expression' && s.child(1)?.type === '<' && s.childForFieldName('right')?.text === '0'
-  );
+  if (s.type !== 'binary_expression') return false;
+  const op = s.child(1)?.type;
+  if (op === '||' || op === '&&') {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    return !!l && !!r && isErrnoTest(l) && isErrnoTest(r);
+  }
+  return op === '<' && s.childForFieldName('right')?.text === '0';
 }
 
 export const silentFailure: Check = {

@@ -455,8 +455,62 @@ static int foo_find_capability(struct pci_dev *dev, int id)
 	return i2c_smbus_write_byte_data(client, 0x10, temp);
 }`,
     },
+    {
+      name: 'two bus reads whose errno is tested at once',
+      code: `static ssize_t fec_show(struct i2c_client *c, char *buf)
+{
+	int a = i2c_smbus_read_byte_data(c, 0x3e);
+	int b = i2c_smbus_read_byte_data(c, 0x30);
+	if (a < 0 || b < 0)
+		return -EIO;
+	return sprintf(buf, "%d\\n", (a & 1) | (b & 2));
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a read-back that does not match what was written (the expected value mixes a parameter)',
+      code: `static int set_trans(void __iomem *mmio, u64 size)
+{
+	u64 base = ioread64(mmio) & ~0xfffULL;
+	u64 limit = base + size;
+	u64 reg_val;
+	iowrite64(limit, mmio + 8);
+	reg_val = ioread64(mmio + 8);
+	if (reg_val != limit)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 8, message: /-EIO/ }],
+    },
+    {
+      name: "the device asks for more than is left of the caller's length",
+      code: `static int feed(void __iomem *regs, const u8 *data, size_t length)
+{
+	u32 block_size;
+	while (length) {
+		block_size = ioread32(regs);
+		if (block_size > length)
+			return -EOVERFLOW;
+		length -= block_size;
+	}
+	return 0;
+}`,
+      errors: [{ line: 6, message: /-EOVERFLOW/ }],
+    },
+    {
+      name: 'an error bit of a parameter re-read in a loop until the device is idle',
+      code: `static int write_wait(void __iomem *reg, u32 ar)
+{
+	iowrite32be(ar, reg);
+	while (ar & 0x80000000)
+		ar = ioread32be(reg);
+	if (ar & 0x40000000)
+		return -EINVAL;
+	return 0;
+}`,
+      errors: [{ line: 6, message: /-EINVAL/ }],
+    },
     {
       name: 'a parameter always replaced by a register value before the test',
       code: `static int check(void __iomem *base, u32 status)
