@@ -124,11 +124,34 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     const p = accessPath(u.childForFieldName('argument')!);
     if (p) out.add(p);
   }
+  // Plain assignments and initialisers in the loop, by path: `bit = size >> 1`, `unsigned b = s / 2`.
+  const defs = new Map<string, Node[]>();
+  const define = (p: string | undefined, e: Node | null) => {
+    if (!p || !e) return;
+    const list = defs.get(p) ?? [];
+    list.push(e);
+    defs.set(p, list);
+  };
+  for (const a of within(index.of('assignment_expression'), loop))
+    if (a.child(1)?.type === '=')
+      define(accessPath(a.childForFieldName('left')!), a.childForFieldName('right'));
+  for (const d of within(index.of('init_declarator'), loop)) {
+    const n = d.childForFieldName('declarator');
+    if (n?.type === 'identifier') define(n.text, d.childForFieldName('value'));
+  }
+  const noCall = (e: Node) => descendants(e, new Set(['call_expression'])).length === 0;
   for (const a of within(index.of('assignment_expression'), loop)) {
     const op = a.child(1)?.type ?? '';
     const p = accessPath(a.childForFieldName('left')!);
     if (!p) continue;
-    const selfRef = op === '=' && mentions(a.childForFieldName('right')!, new Set([p]));
+    const rhs = a.childForFieldName('right')!;
+    // `size = bit` where the loop computed `bit = size >> 1`: the new value comes from the old
+    // through a temporary.
+    const viaTemp = () => {
+      const q = accessPath(stripParens(rhs));
+      return !!q && q !== p && !!defs.get(q)?.some((e) => noCall(e) && mentions(e, new Set([p])));
+    };
+    const selfRef = op === '=' && (mentions(rhs, new Set([p])) || viaTemp());
     // `for (u = size; u > 1; u >>= 1)`: the initialiser runs once; it is not a reload.
     if (loop.type === 'for_statement' && loop.childForFieldName('initializer')?.id === a.id) continue;
     // `x += n`, `mask ^= bit`, `x = x - n`, `x = (x + 1) % N`: the new value comes from the old.
@@ -137,6 +160,10 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
   }
   // A value reloaded in the loop (`val &= ~M; ...; val = readl(r);`) does not move toward an exit.
   for (const p of reloaded) out.delete(p);
+  // A value the loop computes from a counter by arithmetic alone moves with it (`bit = size >> 1`
+  // while `size` halves); one computed with a call (`readl(base + 4 * i)`) does not.
+  for (const [q, es] of defs)
+    if (!out.has(q) && es.length === 1 && noCall(es[0]!) && mentions(es[0]!, out)) out.add(q);
   return out;
 }
 

@@ -379,6 +379,7 @@ function completeModule(
     unparsed,
   );
   context.callSites = sites;
+  context.i2cAdapter = texts.some((t) => /\bstruct\s+i2c_algorithm\b/.test(t));
   context.callerLogged = callerLogged(sites, context.summaries, findCoreLogged(texts));
   const own = findAnswerCodes(texts);
   for (const [name, codes] of testedCodes(sites, context.summaries))

@@ -100,6 +100,8 @@ export interface ModuleContext {
   callerLogged?: Set<string>;
   /** The module's direct calls, by callee, and which functions only direct calls reach. */
   callSites?: CallSites;
+  /** The module is an I2C adapter (it defines a `struct i2c_algorithm`). */
+  i2cAdapter?: boolean;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
   regionFieldRe?: RegExp;
 }

@@ -259,6 +259,19 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
 }
 
 /** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
+/**
+ * A test of an I2C NACK (`regval & COMPLETION_MNAKX`, `!i2c_slave_did_ack(adap)`): in an I2C
+ * adapter, "no device acknowledged" is an answer the I2C core's callers expect — probing an address
+ * gets it routinely — and bus drivers report it by its code without logging
+ * (Documentation/i2c/fault-codes.rst).
+ */
+const NACK = /(^|_)(N_?ACK|NAKX?|MNAKX?|NACKED)(_|$)|(^|_)did_ack$|(^|_)(no|got)_ack$/i;
+
+function isNackTest(cond: Node, ctx: CheckContext): boolean {
+  if (!ctx.module.i2cAdapter) return false;
+  return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => NACK.test(i.text));
+}
+
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
   if (s.type !== 'binary_expression') return false;
@@ -305,6 +318,8 @@ export const silentFailure: Check = {
       if (cannotHold(cond, ctx)) continue;
       // A search that found nothing: the device lacks the capability, it is not failing.
       if (isNotFoundTest(cond, ctx)) continue;
+      // No I2C device acknowledged: the adapter's answer, not a failure.
+      if (isNackTest(cond, ctx)) continue;
       const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
       if (!failure) continue;
       ctx.report({

@@ -466,8 +466,44 @@ static int foo_find_capability(struct pci_dev *dev, int id)
 	return sprintf(buf, "%d\\n", (a & 1) | (b & 2));
 }`,
     },
+    {
+      name: 'an I2C adapter answering a NACK by its code (probing hits it routinely)',
+      code: `static int xfer_one(struct foo *i2c, u8 addr)
+{
+	u8 regval;
+	writeb(addr << 1, i2c->base);
+	regval = readb(i2c->base + 4);
+	if (regval & COMPLETION_MNAKX)
+		return -ETIMEDOUT;
+	return 0;
+}
+static int foo_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+{
+	struct foo *i2c = i2c_get_adapdata(adap);
+	int i, ret = 0;
+	for (i = 0; i < num; i++) {
+		ret = xfer_one(i2c, msgs[i].addr);
+		if (ret < 0)
+			return ret;
+	}
+	return num;
+}
+static const struct i2c_algorithm foo_algo = { .master_xfer = foo_xfer };`,
+    },
   ],
   invalid: [
+    {
+      name: 'a NACK from its own chip in a driver that is not an I2C adapter is a failure',
+      code: `static int aux_read(void __iomem *base)
+{
+	u32 status = readl(base + 0x10);
+	if (status & SLV0_NACK)
+		return -EIO;
+	return 0;
+}
+static const struct foo_ops ops = { .read = aux_read };`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
     {
       name: 'a read-back that does not match what was written (the expected value mixes a parameter)',
       code: `static int set_trans(void __iomem *mmio, u64 size)
