@@ -139,7 +139,10 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     const n = d.childForFieldName('declarator');
     if (n?.type === 'identifier') define(n.text, d.childForFieldName('value'));
   }
-  const noCall = (e: Node) => descendants(e, new Set(['call_expression'])).length === 0;
+  // Arithmetic alone: no call (`readl(base + 4 * i)`), no element or pointee read (`ring[i]`).
+  const noCall = (e: Node) =>
+    descendants(e, new Set(['call_expression', 'subscript_expression'])).length === 0 &&
+    !descendants(e, new Set(['pointer_expression'])).some((x) => x.child(0)?.type === '*');
   for (const a of within(index.of('assignment_expression'), loop)) {
     const op = a.child(1)?.type ?? '';
     const p = accessPath(a.childForFieldName('left')!);
@@ -161,7 +164,8 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
   // A value reloaded in the loop (`val &= ~M; ...; val = readl(r);`) does not move toward an exit.
   for (const p of reloaded) out.delete(p);
   // A value the loop computes from a counter by arithmetic alone moves with it (`bit = size >> 1`
-  // while `size` halves); one computed with a call (`readl(base + 4 * i)`) does not.
+  // while `size` halves); one computed with a call (`readl(base + 4 * i)`) or read from a table
+  // (`ring[i]`) does not.
   for (const [q, es] of defs)
     if (!out.has(q) && es.length === 1 && noCall(es[0]!) && mentions(es[0]!, out)) out.add(q);
   return out;

@@ -18,7 +18,7 @@ import {
   unloggedFailure,
   within,
 } from '../analysis/control.js';
-import { accessPath, stripParens } from '../analysis/paths.js';
+import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
@@ -28,7 +28,7 @@ import { TIMEOUT_ARG } from './infinite-poll.js';
 
 const PATH_NODES = new Set(['identifier', 'field_expression', 'subscript_expression', 'pointer_expression']);
 
-/** Paths the loop assigns (`v = readl(...)`, `v |= ...`, `v++`) or hands to a call by address (`&v`). */
+/** Paths the loop assigns (`v = readl(...)`, `v |= ...`, `v++`) or hands to a call (`&v`, an array). */
 function assignedIn(loop: Node, index: NodeIndex): Set<string> {
   const out = new Set<string>();
   for (const a of within(index.of('assignment_expression'), loop)) {
@@ -43,13 +43,14 @@ function assignedIn(loop: Node, index: NodeIndex): Set<string> {
     const n = d.childForFieldName('declarator');
     if (n?.type === 'identifier') out.add(n.text);
   }
+  // Handed to a call: `&v`, or an array or pointer (`regmap_raw_read(map, reg, rpt, n)` fills `rpt`).
   for (const c of within(index.of('call_expression'), loop))
     for (const a of callArgs(c)) {
       const s = stripParens(a);
-      if (s.type === 'pointer_expression' && s.child(0)?.type === '&') {
-        const p = accessPath(s.childForFieldName('argument')!);
-        if (p) out.add(p);
-      }
+      const target =
+        s.type === 'pointer_expression' && s.child(0)?.type === '&' ? s.childForFieldName('argument') : s;
+      const p = target ? accessPath(target) : undefined;
+      if (p) out.add(p);
     }
   return out;
 }
@@ -93,12 +94,13 @@ export const silentTimeout: Check = {
       // A wait re-reads the device: some device exit tests a call, device memory, or a value the
       // loop assigns. A search of a table for a value read once before the loop is not a wait.
       const assigned = assignedIn(loop.node, ctx.fn.fn.index);
+      const assignedRoots = new Set([...assigned].map(rootOf));
       const rereads = (c: Node) =>
         descendants(c, new Set(['call_expression'])).length > 0 ||
         ctx.taintOf(c)?.source.kind === 'region' ||
         descendants(c, PATH_NODES).some((n) => {
           const p = accessPath(n);
-          return !!p && assigned.has(p) && !!ctx.taintOf(n);
+          return !!p && (assigned.has(p) || assignedRoots.has(rootOf(p))) && !!ctx.taintOf(n);
         });
       if (
         !deviceExits.some((e) =>

@@ -263,6 +263,26 @@ static int get_freq(struct regmap *map, int *freq)
   ],
   invalid: [
     {
+      name: 'a wait that re-reads the device into a buffer handed to a call',
+      code: `static int read_channel(struct regmap *map, int channel, ktime_t timeout)
+{
+	u8 rpt[3];
+	int ret;
+	while (true) {
+		ret = regmap_raw_read(map, 0x50, rpt, sizeof(rpt));
+		if (ret)
+			return ret;
+		if ((rpt[0] & 0xf) == channel)
+			break;
+		if (ktime_compare(ktime_get(), timeout) > 0)
+			return -ETIMEDOUT;
+		usleep_range(100, 200);
+	}
+	return rpt[1];
+}`,
+      errors: [{ line: 11, message: /-ETIMEDOUT/ }],
+    },
+    {
       name: 'a counter loop re-reading the device whose timeout returns silently',
       code: `static int wait_idle(void __iomem *base)
 {
