@@ -124,11 +124,37 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     const p = accessPath(u.childForFieldName('argument')!);
     if (p) out.add(p);
   }
+  // Plain assignments and initialisers in the loop, by path: `bit = size >> 1`, `unsigned b = s / 2`.
+  const defs = new Map<string, Node[]>();
+  const define = (p: string | undefined, e: Node | null) => {
+    if (!p || !e) return;
+    const list = defs.get(p) ?? [];
+    list.push(e);
+    defs.set(p, list);
+  };
+  for (const a of within(index.of('assignment_expression'), loop))
+    if (a.child(1)?.type === '=')
+      define(accessPath(a.childForFieldName('left')!), a.childForFieldName('right'));
+  for (const d of within(index.of('init_declarator'), loop)) {
+    const n = d.childForFieldName('declarator');
+    if (n?.type === 'identifier') define(n.text, d.childForFieldName('value'));
+  }
+  // Arithmetic alone: no call (`readl(base + 4 * i)`), no element or pointee read (`ring[i]`).
+  const noCall = (e: Node) =>
+    descendants(e, new Set(['call_expression', 'subscript_expression'])).length === 0 &&
+    !descendants(e, new Set(['pointer_expression'])).some((x) => x.child(0)?.type === '*');
   for (const a of within(index.of('assignment_expression'), loop)) {
     const op = a.child(1)?.type ?? '';
     const p = accessPath(a.childForFieldName('left')!);
     if (!p) continue;
-    const selfRef = op === '=' && mentions(a.childForFieldName('right')!, new Set([p]));
+    const rhs = a.childForFieldName('right')!;
+    // `size = bit` where the loop computed `bit = size >> 1`: the new value comes from the old
+    // through a temporary.
+    const viaTemp = () => {
+      const q = accessPath(stripParens(rhs));
+      return !!q && q !== p && !!defs.get(q)?.some((e) => noCall(e) && mentions(e, new Set([p])));
+    };
+    const selfRef = op === '=' && (mentions(rhs, new Set([p])) || viaTemp());
     // `for (u = size; u > 1; u >>= 1)`: the initialiser runs once; it is not a reload.
     if (loop.type === 'for_statement' && loop.childForFieldName('initializer')?.id === a.id) continue;
     // `x += n`, `mask ^= bit`, `x = x - n`, `x = (x + 1) % N`: the new value comes from the old.
@@ -137,6 +163,11 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
   }
   // A value reloaded in the loop (`val &= ~M; ...; val = readl(r);`) does not move toward an exit.
   for (const p of reloaded) out.delete(p);
+  // A value the loop computes from a counter by arithmetic alone moves with it (`bit = size >> 1`
+  // while `size` halves); one computed with a call (`readl(base + 4 * i)`) or read from a table
+  // (`ring[i]`) does not.
+  for (const [q, es] of defs)
+    if (!out.has(q) && es.length === 1 && noCall(es[0]!) && mentions(es[0]!, out)) out.add(q);
   return out;
 }
 
@@ -459,12 +490,55 @@ function resultVariable(call: Node): string | undefined {
   return undefined;
 }
 
-type SiteFate = 'logged' | 'propagated' | 'dropped';
+type SiteFate = 'logged' | 'propagated' | 'answered' | 'dropped';
+
+/**
+ * A value a caller returns instead of the failure it tested, that is neither an error nor success:
+ * a default (`return 1843200;`, the base clock when a capability test fails) or a named answer
+ * (`return IRQ_NONE;`). A bare `return;`, `return 0` or `false` (the failure swallowed as success),
+ * an errno, a variable or a call are not answers.
+ */
+function isAnswerValue(n: Node): boolean {
+  const s = stripParens(n);
+  // `return 1;` is how many int-as-boolean helpers say "failed": not an answer.
+  if (s.type === 'number_literal') return !/^(0+|0[xX]0+|1)[uUlL]*$/.test(s.text);
+  if (s.type === 'identifier')
+    return (
+      /^[A-Z][A-Z0-9_]*$/.test(s.text) &&
+      !/^E[A-Z0-9_]+$/.test(s.text) &&
+      !/FAIL|ERR|BAD|ABORT|TIMEOUT|TIMED_OUT|BUSY|INVALID|RESET/.test(s.text)
+    );
+  return false;
+}
 
 interface CFunctionLike {
   name: string;
   isStatic: boolean;
   index: NodeIndex;
+  body: Node;
+}
+
+/** What a caller's branch on a failed call does: log, hand an error on, answer with a value, or none. */
+function branchFate(
+  branch: Node,
+  caller: CFunctionLike,
+  summaries: Map<string, { logs: boolean }>,
+): SiteFate {
+  if (logs(branch, caller.index, summaries)) return 'logged';
+  const stmts = branch.type === 'compound_statement' ? branch.namedChildren : [branch];
+  for (const s of stmts) {
+    if (!s) continue;
+    if (s.type === 'goto_statement') {
+      const tail = labelTail(caller.index, s.childForFieldName('label')?.text ?? '');
+      if (tail.some((t) => logs(t, caller.index, summaries))) return 'logged';
+      return 'propagated';
+    }
+    if (s.type === 'return_statement') {
+      const v = s.namedChild(0);
+      return !v ? 'dropped' : isAnswerValue(v) ? 'answered' : 'propagated';
+    }
+  }
+  return 'dropped';
 }
 
 /** What a caller does when the call fails: logs it, hands it on to its own caller, or neither. */
@@ -475,20 +549,7 @@ function callSiteFate(
 ): SiteFate {
   const stmt = statementOf(call);
   if (!stmt) return 'dropped';
-  const handled = (branch: Node): SiteFate => {
-    if (logs(branch, caller.index, summaries)) return 'logged';
-    const stmts = branch.type === 'compound_statement' ? branch.namedChildren : [branch];
-    for (const s of stmts) {
-      if (!s) continue;
-      if (s.type === 'goto_statement') {
-        const tail = labelTail(caller.index, s.childForFieldName('label')?.text ?? '');
-        if (tail.some((t) => logs(t, caller.index, summaries))) return 'logged';
-        return 'propagated';
-      }
-      if (s.type === 'return_statement') return s.namedChild(0) ? 'propagated' : 'dropped';
-    }
-    return 'dropped';
-  };
+  const handled = (branch: Node) => branchFate(branch, caller, summaries);
   // `return f(...);`
   if (stmt.type === 'return_statement') return 'propagated';
   // `if (f(...))`, `if ((ret = f(...)) < 0)`
@@ -520,11 +581,32 @@ const COMMENTS_AND_STRINGS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(
 /** Direct calls of a module's static functions, and which are also used other than by a call. */
 export interface CallSites {
   sites: Map<string, { call: Node; caller: CFunctionLike }[]>;
-  /** Static functions called somewhere in the module and used only by direct calls. */
+  /**
+   * Functions called somewhere in the module and used only by direct calls: static ones, and
+   * non-static ones the module declares for itself (a prototype in its own files or local headers)
+   * and does not export.
+   */
   directOnly: Set<string>;
 }
 
-export function callSites(fns: readonly CFunctionLike[], texts: readonly string[]): CallSites {
+/**
+ * Names given a prototype in the text (`int foo_isr(struct foo *);`, `extern void bar(void);`): a
+ * type before the name, a parameter list, a `;`. A statement (`return f(x);`, `else g();`) is not one.
+ */
+const PROTOTYPE =
+  /^[ \t]*(?!return\b|else\b|case\b|goto\b|do\b)(?:extern\s+)?[A-Za-z_][\w \t*]*?[\s*]([A-Za-z_]\w*)\s*\([^;{}=]*\)\s*;/gm;
+
+function prototyped(texts: readonly string[], want: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const t of texts) for (const m of t.matchAll(PROTOTYPE)) if (want.has(m[1]!)) out.add(m[1]!);
+  return out;
+}
+
+export function callSites(
+  fns: readonly CFunctionLike[],
+  texts: readonly string[],
+  unparsed: readonly string[] = [],
+): CallSites {
   const sites = new Map<string, { call: Node; caller: CFunctionLike }[]>();
   for (const g of fns) {
     for (const c of g.index.of('call_expression')) {
@@ -536,7 +618,15 @@ export function callSites(fns: readonly CFunctionLike[], texts: readonly string[
     }
   }
   const directOnly = new Set<string>();
-  for (const f of fns) if (f.isStatic && sites.has(f.name)) directOnly.add(f.name);
+  // A non-static function the module declares itself: its callers are the module's, unless it is
+  // exported (`EXPORT_SYMBOL(f)` is a use other than a call) or declared in a kernel-wide header,
+  // which the module's texts do not hold.
+  // The module's files left unparsed may call it too: then its callers are not all seen.
+  const nonStatic = new Set(fns.filter((f) => !f.isStatic && sites.has(f.name)).map((f) => f.name));
+  const declared = nonStatic.size ? prototyped(texts, nonStatic) : new Set<string>();
+  for (const name of [...declared])
+    if (unparsed.some((t) => t.includes(name) && new RegExp(`\\b${name}\\b`).test(t))) declared.delete(name);
+  for (const f of fns) if (sites.has(f.name) && (f.isStatic || declared.has(f.name))) directOnly.add(f.name);
   if (directOnly.size === 0) return { sites, directOnly };
   // Names used other than as `name(`: installed in a structure or passed as a pointer.
   for (const t of texts)
@@ -566,13 +656,68 @@ export function callerLogged(
     memo.set(name, false); // a recursive cycle proves nothing
     const ok = cs.sites.get(name)!.every(({ call, caller }) => {
       const fate = callSiteFate(call, caller, summaries);
-      return fate === 'logged' || (fate === 'propagated' && logged(caller.name, depth + 1));
+      return (
+        fate === 'logged' || fate === 'answered' || (fate === 'propagated' && logged(caller.name, depth + 1))
+      );
     });
     memo.set(name, ok);
     return ok;
   };
   const out = new Set<string>(coreLogged);
   for (const name of cs.directOnly) if (logged(name, 0)) out.add(name);
+  return out;
+}
+
+/** `v == -ESPIPE` or `-ESPIPE == v`: the code tested, if the test is of `v`. */
+function testedCode(cond: Node, v: string): string | undefined {
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression' || s.child(1)?.type !== '==') return undefined;
+  const l = s.childForFieldName('left');
+  const r = s.childForFieldName('right');
+  if (!l || !r) return undefined;
+  for (const [a, b] of [
+    [l, r],
+    [r, l],
+  ] as const) {
+    const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(b.text.trim());
+    if (m && accessPath(stripParens(a)) === v) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * Codes every caller expects: at each call site the result is tested for the code by name
+ * (`if (err == -ESPIPE) break;`, bcma's "end of the table") and that branch neither hands an error
+ * on nor fails. Such a code is part of the function's answer, not a failure nobody reports.
+ */
+export function testedCodes(
+  cs: CallSites,
+  summaries: Map<string, { logs: boolean }>,
+): Map<string, ReadonlySet<string>> {
+  const out = new Map<string, ReadonlySet<string>>();
+  for (const name of cs.directOnly) {
+    let common: Set<string> | undefined;
+    for (const { call, caller } of cs.sites.get(name)!) {
+      const v = resultVariable(call);
+      const codes = new Set<string>();
+      if (v)
+        for (const ifs of caller.index.of('if_statement')) {
+          if (ifs.startIndex < call.endIndex) continue;
+          const cond = ifs.childForFieldName('condition');
+          const then = ifs.childForFieldName('consequence');
+          const code = cond && then ? testedCode(cond, v) : undefined;
+          if (
+            code &&
+            branchFate(then!, caller, summaries) !== 'propagated' &&
+            !failureIn(then!, NO_BENIGN_ERRORS)
+          )
+            codes.add(code);
+        }
+      common = common ? new Set([...common].filter((c) => codes.has(c))) : codes;
+      if (!common.size) break;
+    }
+    if (common?.size) out.set(name, common);
+  }
   return out;
 }
 
@@ -596,7 +741,7 @@ export function inheritAnswers(
     let common: Set<string> | undefined;
     for (const { call, caller } of cs.sites.get(name)!) {
       const fate = callSiteFate(call, caller, summaries);
-      if (fate === 'logged') continue;
+      if (fate === 'logged' || fate === 'answered') continue;
       const a = fate === 'propagated' ? answers(caller.name, depth + 1) : undefined;
       if (!a) {
         common = undefined;

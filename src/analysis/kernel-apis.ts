@@ -37,4 +37,21 @@ export const ANSWER_CODES: Readonly<Record<string, readonly string[]>> = {
  * (drivers/spi/spi.c), and the thermal core's thermal_zone_recheck() prints "Temperature check
  * failed (%d)" when a zone's `get_temp` fails (drivers/thermal/thermal_core.c).
  */
-export const CORE_LOGGED_CALLBACKS: readonly string[] = ['probe', 'transfer_one', 'get_temp'];
+export const CORE_LOGGED_CALLBACKS: readonly string[] = ['probe', 'transfer_one', 'get_temp', 'read_time'];
+
+/**
+ * The same for callbacks whose field names are too common to trust alone (`.write`): counted only
+ * when installed in an initialiser of the named structure (structure → fields). The RTC core's
+ * __rtc_read_time() logs a failed `read_time` ("read_time: fail to read: %d", drivers/rtc/interface.c,
+ * dev_dbg like the drivers' own debug lines; rtc_hctosys() adds a dev_err at boot) — that field is
+ * distinctive and listed above. The FPGA manager core logs each failed programming step with the
+ * manager's device (drivers/fpga/fpga-mgr.c: "Error preparing FPGA for writing", "Error while writing
+ * image data to FPGA", "Error after writing image data to FPGA", "Error while parsing FPGA image
+ * header"). rtw89's core (drivers/net/wireless/realtek/rtw89/core.c, mac.c) is the caller of its chip
+ * modules' `pwr_on_func`, and every path that powers on logs "failed to power on" (`pwr_off_func`
+ * failures are dropped there, so it is not listed).
+ */
+export const CORE_LOGGED_STRUCT_CALLBACKS: Readonly<Record<string, readonly string[]>> = {
+  fpga_manager_ops: ['parse_header', 'write_init', 'write', 'write_sg', 'write_complete'],
+  rtw89_chip_ops: ['pwr_on_func'],
+};

@@ -7,11 +7,17 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
-import { callerLogged, callSites, inheritAnswers } from './control.js';
+import { callerLogged, callSites, inheritAnswers, testedCodes } from './control.js';
 import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
-import { ANSWER_CODES, CORE_LOGGED_CALLBACKS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import {
+  ANSWER_CODES,
+  CORE_LOGGED_CALLBACKS,
+  CORE_LOGGED_STRUCT_CALLBACKS,
+  LOGGING,
+  TIMEOUT_CALLS,
+} from './kernel-apis.js';
 import {
   analyseFunction,
   type FunctionSummary,
@@ -100,10 +106,35 @@ const coreLoggedRe = new RegExp(
   'g',
 );
 
-/** Functions installed as callbacks whose core logs their failures (`.transfer_one = foo_xfer,`). */
+const structCallbackRe = new RegExp(
+  `\\bstruct\\s+(${Object.keys(CORE_LOGGED_STRUCT_CALLBACKS).join('|')})\\s+\\w+\\s*(?:\\[[^\\]]*\\]\\s*)?=\\s*\\{`,
+  'g',
+);
+
+/**
+ * Functions installed as callbacks whose core logs their failures (`.transfer_one = foo_xfer,`, or
+ * `.write = foo_write` inside a `struct fpga_manager_ops ... = { }` initialiser).
+ */
 export function findCoreLogged(texts: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const text of texts) for (const m of text.matchAll(coreLoggedRe)) out.add(m[1]!);
+  for (const text of texts) {
+    for (const m of text.matchAll(coreLoggedRe)) out.add(m[1]!);
+    for (const m of text.matchAll(structCallbackRe)) {
+      // The initialiser's text, to its closing brace.
+      let depth = 0;
+      let end = m.index + m[0].length - 1;
+      for (; end < text.length; end++) {
+        if (text[end] === '{') depth++;
+        else if (text[end] === '}' && --depth === 0) break;
+      }
+      const fields = CORE_LOGGED_STRUCT_CALLBACKS[m[1]!]!.join('|');
+      const body = text.slice(m.index, end + 1);
+      for (const f of body.matchAll(
+        new RegExp(`\\.\\s*(?:${fields})\\s*=\\s*&?\\s*([A-Za-z_]\\w*)\\s*[,;}]`, 'g'),
+      ))
+        out.add(f[1]!);
+    }
+  }
   return out;
 }
 
@@ -133,6 +164,31 @@ export function findFieldWidths(
     }
   }
   for (const c of clash) out.delete(c);
+  // A field handle allocated from a REG_FIELD has its width: `data->reg_gain =
+  // devm_regmap_field_alloc(dev, map, foo_reg_field_gain);`, also through a macro that pastes the
+  // names (`#define FOO_FIELD(n) data->reg_##n = devm_regmap_field_alloc(.., foo_reg_field_##n)`).
+  const link = (handle: string, from: string) => {
+    const w = out.get(from);
+    if (w === undefined || clash.has(handle)) return;
+    if (out.has(handle) && out.get(handle) !== w) {
+      clash.add(handle);
+      out.delete(handle);
+    } else out.set(handle, w);
+  };
+  const alloc = /(?:->|\.)\s*(\w+)\s*=\s*(?:devm_)?regmap_field_alloc\s*\([^;]*?,\s*&?\s*(\w+)\s*\)/g;
+  const macro =
+    /^[ \t]*#[ \t]*define[ \t]+(\w+)\(\s*(\w+)\s*\)([^\n]*?(?:->|\.)\s*(\w*)\s*##\s*\2\s*(\w*)\s*=\s*(?:devm_)?regmap_field_alloc\s*\([^;]*?,\s*&?\s*(\w*)\s*##\s*\2\s*(\w*)\s*\))/gm;
+  for (const text of out.size ? texts : []) {
+    if (!text.includes('regmap_field_alloc')) continue;
+    for (const m of text.matchAll(alloc)) link(m[1]!, m[2]!);
+    if (!text.includes('##')) continue;
+    const joined = text.replace(/\\\n/g, ' ');
+    for (const m of joined.matchAll(macro)) {
+      const [, name, , , pre, post, fromPre, fromPost] = m;
+      for (const u of joined.matchAll(new RegExp(`\\b${name}\\(\\s*(\\w+)\\s*\\)`, 'g')))
+        link(`${pre}${u[1]}${post}`, `${fromPre}${u[1]}${fromPost}`);
+    }
+  }
   return out;
 }
 
@@ -208,7 +264,11 @@ function orderBottomUp(units: Unit[]): Unit[] {
 /** The summary pass of a module, which {@link ModuleSummaryPass.complete} turns into the full analysis. */
 export interface ModuleSummaryPass extends ModuleAnalysis {
   /** The full analysis of the same input: the top-down pass, reusing this pass's results. */
-  complete(): ModuleAnalysis;
+  /**
+   * `unparsed`: the text of the module's files left unparsed (they cannot reach device data), where
+   * callers of the module's non-static functions may still sit.
+   */
+  complete(unparsed?: readonly string[]): ModuleAnalysis;
 }
 
 /** CFGs by function: pure in the body, so shared by every pass over a module (and widening rounds). */
@@ -297,7 +357,8 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   return {
     functions: summaryPass.map(([, ft]) => ft),
     context,
-    complete: () => completeModule(context, units, texts, bottomUp, summaryPass, cfgOf),
+    complete: (unparsed = []) =>
+      completeModule(context, units, texts, bottomUp, summaryPass, cfgOf, unparsed),
   };
 }
 
@@ -309,14 +370,21 @@ function completeModule(
   bottomUp: readonly Unit[],
   summaryPass: readonly [Unit, FunctionTaint][],
   cfgOf: (u: Unit) => ReturnType<typeof buildCfg>,
+  unparsed: readonly string[],
 ): ModuleAnalysis {
   // Who logs for whom, and which codes are answers: only the checks of the final pass ask.
   const sites = callSites(
     units.map((u) => u.fn),
     texts,
+    unparsed,
   );
+  context.callSites = sites;
+  context.i2cAdapter = texts.some((t) => /\bstruct\s+i2c_algorithm\b/.test(t));
   context.callerLogged = callerLogged(sites, context.summaries, findCoreLogged(texts));
-  context.answerCodes = inheritAnswers(sites, context.summaries, findAnswerCodes(texts));
+  const own = findAnswerCodes(texts);
+  for (const [name, codes] of testedCodes(sites, context.summaries))
+    own.set(name, new Set([...(own.get(name) ?? []), ...codes]));
+  context.answerCodes = inheritAnswers(sites, context.summaries, own);
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];
   const firstPass = new Map<Unit, FunctionTaint>();

@@ -18,6 +18,7 @@ import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
 import { fieldOf, memoByNode, operatorOf, typeOf, type Node, type ParsedFile } from '../c/parser.js';
 import type { TraceStep } from '../types.js';
+import type { CallSites } from './control.js';
 import { readApplies, type DeviceReadApi, type DeviceReadTable, type ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
 
@@ -97,6 +98,10 @@ export interface ModuleContext {
   fieldWidths?: Map<string, number>;
   /** Static functions whose failures every caller logs (or hands on to a caller that logs). */
   callerLogged?: Set<string>;
+  /** The module's direct calls, by callee, and which functions only direct calls reach. */
+  callSites?: CallSites;
+  /** The module is an I2C adapter (it defines a `struct i2c_algorithm`). */
+  i2cAdapter?: boolean;
   /** Matches any of the region fields in text (a cheap "can see device memory" test). */
   regionFieldRe?: RegExp;
 }

@@ -7,13 +7,14 @@
  * "retry" or "not supported" (-EAGAIN, -EBUSY, -EOPNOTSUPP, ...) are normal control flow and not
  * reported, nor are codes a callback's contract makes answers (-EINVAL from a `pin_config_get` or
  * `get_direction` callback: "disabled", "no direction"); nor is passing on a bus helper's own error
- * (`if (ret < 0) return ret;`). A static function whose every caller logs its failure (or passes it
- * to a caller that does) is not silent either.
+ * (`if (ret < 0) return ret;`). A module function whose every caller logs its failure, answers it
+ * with a value of its own, or passes it to a caller that does, is not silent either; nor is a search
+ * that found nothing, or a test of the caller's own argument.
  */
 import { benignWith, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { callArgs, callName } from '../analysis/taint.js';
-import { evalConstant } from '../c/model.js';
+import { descendants, evalConstant } from '../c/model.js';
 import { arrayDeclOf } from './tainted-index.js';
 import type { Node } from '../c/parser.js';
 import type { Check, CheckContext } from './check.js';
@@ -136,11 +137,151 @@ function cannotHold(cond: Node, ctx: CheckContext): boolean {
   }
 }
 
+/** A search: its "not found" (0, NULL) is an answer about the device, not a failure of it. */
+const SEARCH = /(^|_)(find|lookup|search|locate)(_|$)/;
+
+/**
+ * `if (!cap)` or `if (cap == 0)` where `cap` holds a search's result (`cap =
+ * pci_find_capability(...)`): the device does not have what was looked for.
+ */
+function isNotFoundTest(cond: Node, ctx: CheckContext): boolean {
+  const s = stripParens(cond);
+  let v: Node | null | undefined;
+  if (s.type === 'unary_expression' && s.child(0)?.type === '!') v = s.childForFieldName('argument');
+  else if (s.type === 'binary_expression' && s.child(1)?.type === '==') {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if (r?.text === '0' || r?.text === 'NULL') v = l;
+    else if (l?.text === '0' || l?.text === 'NULL') v = r;
+  }
+  const name = v ? stripParens(v) : undefined;
+  if (name?.type !== 'identifier') return false;
+  const fromSearch = (value: Node | null | undefined) => {
+    const x = value ? stripParens(value) : undefined;
+    return x?.type === 'call_expression' && SEARCH.test(callName(x));
+  };
+  const index = ctx.fn.fn.index;
+  let assigned = false;
+  for (const a of index.of('assignment_expression')) {
+    if (a.childForFieldName('left')?.text !== name.text) continue;
+    if (!fromSearch(a.childForFieldName('right'))) return false;
+    assigned = true;
+  }
+  for (const d of index.of('init_declarator')) {
+    if (d.childForFieldName('declarator')?.text !== name.text) continue;
+    if (!fromSearch(d.childForFieldName('value'))) return false;
+    assigned = true;
+  }
+  return assigned;
+}
+
+const ARITH_HELPERS =
+  /^(ffs|fls|__ffs|__fls|ffz|ilog2|order_base_2|roundup_pow_of_two|rounddown_pow_of_two|min|max|min_t|max_t|clamp|clamp_t|clamp_val|abs|DIV_ROUND_UP|DIV_ROUND_CLOSEST|div_u64|do_div)$/;
+
+/**
+ * Is `cond` a range test (`<`, `<=`, `>`, `>=`, several joined by `&&`/`||`) whose every side on
+ * device data also holds the caller's argument on some path: a parameter the function only sometimes
+ * replaces with device data (`if (mps < rq) rq = mps;`), transforms (`value /= cell_count`), or a
+ * local given such a value (`firstbit = ffs(rq)`, `crit_temp = temp` in one case and a register in
+ * another)? Then the test validates the caller's request against the device, as a test of the
+ * argument does. A side that is device data alone (`block_size > length`: the device asks for more
+ * than is left), a bit test or an equality (`reg_val != limit`: a read-back that does not match what
+ * was written) is still the device's.
+ */
+function holdsArgument(cond: Node, ctx: CheckContext): boolean {
+  const fn = ctx.fn.fn;
+  const params = new Set(fn.params.map((p) => p.name).filter((n): n is string => !!n));
+  if (params.size === 0) return false;
+  const body = fn.body;
+  // Assignments to a plain variable: `v = e` (not `v |= e`) and `T v = e`.
+  const assigns = new Map<string, { value: Node; stmt: Node }[]>();
+  const add = (name: string, value: Node | null, stmt: Node) => {
+    if (!value) return;
+    const list = assigns.get(name) ?? [];
+    list.push({ value, stmt });
+    assigns.set(name, list);
+  };
+  for (const a of fn.index.of('assignment_expression')) {
+    const l = a.childForFieldName('left');
+    if (l?.type === 'identifier' && a.child(1)?.type === '=') add(l.text, a.childForFieldName('right'), a);
+  }
+  for (const d of fn.index.of('init_declarator')) {
+    const n = d.childForFieldName('declarator');
+    if (n?.type === 'identifier') add(n.text, d.childForFieldName('value'), d);
+  }
+  // A plain variable's value, not the base of `p->f`, `p[i]` or `*p` (device memory a caller points to).
+  const isValue = (i: Node) =>
+    !/^(field_expression|subscript_expression|pointer_expression|call_expression)$/.test(
+      i.parent?.type ?? '',
+    );
+  // The variables whose value `e` carries: not a call's arguments (a read's address), except the
+  // arithmetic helpers (`ffs(rq)`, `min(a, b)`).
+  const ids = (e: Node) =>
+    descendants(e, new Set(['identifier']))
+      .filter((i) => {
+        if (!isValue(i)) return false;
+        for (let p = i.parent; p && p.id !== e.parent?.id; p = p.parent)
+          if (p.type === 'call_expression' && !ARITH_HELPERS.test(callName(p))) return false;
+        return true;
+      })
+      .map((i) => i.text);
+  const argumentOnSomePath = (v: string, depth: number): boolean => {
+    if (params.has(v)) {
+      // Replaced only under an `if` or a `case`: the caller's value survives on the other path. A
+      // re-read in a loop (`while (v & GO) v = readl(...)`) leaves the device's value.
+      return (assigns.get(v) ?? []).every(({ stmt }) => {
+        let conditional = false;
+        for (let p = stmt.parent; p && p.id !== body.id; p = p.parent) {
+          if (/^(while|for|do)_statement$/.test(p.type)) return false;
+          if (/^(if|switch|case)_statement$|^else_clause$/.test(p.type)) conditional = true;
+        }
+        return conditional;
+      });
+    }
+    if (depth === 0) return false;
+    return (assigns.get(v) ?? []).some(({ value }) =>
+      ids(value).some((x) => argumentOnSomePath(x, depth - 1)),
+    );
+  };
+  const carries = (side: Node) => !ctx.taintOf(side) || ids(side).some((x) => argumentOnSomePath(x, 2));
+  const test = (n: Node): boolean => {
+    const s = stripParens(n);
+    if (s.type !== 'binary_expression') return false;
+    const op = s.child(1)?.type ?? '';
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    if (!l || !r) return false;
+    if (op === '&&' || op === '||') return test(l) && test(r);
+    if (!['<', '<=', '>', '>='].includes(op)) return false;
+    return (!!ctx.taintOf(l) || !!ctx.taintOf(r)) && carries(l) && carries(r);
+  };
+  return test(cond);
+}
+
+/** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
+/**
+ * A test of an I2C NACK (`regval & COMPLETION_MNAKX`, `!i2c_slave_did_ack(adap)`): in an I2C
+ * adapter, "no device acknowledged" is an answer the I2C core's callers expect — probing an address
+ * gets it routinely — and bus drivers report it by its code without logging
+ * (Documentation/i2c/fault-codes.rst).
+ */
+const NACK = /(^|_)(N_?ACK|NAKX?|MNAKX?|NACKED)(_|$)|(^|_)did_ack$|(^|_)(no|got)_ack$/i;
+
+function isNackTest(cond: Node, ctx: CheckContext): boolean {
+  if (!ctx.module.i2cAdapter) return false;
+  return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => NACK.test(i.text));
+}
+
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
-  return (
-    s.type === 'binary_expression' && s.child(1)?.type === '<' && s.childForFieldName('right')?.text === '0'
-  );
+  if (s.type !== 'binary_expression') return false;
+  const op = s.child(1)?.type;
+  if (op === '||' || op === '&&') {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    return !!l && !!r && isErrnoTest(l) && isErrnoTest(r);
+  }
+  return op === '<' && s.childForFieldName('right')?.text === '0';
 }
 
 export const silentFailure: Check = {
@@ -169,12 +310,16 @@ export const silentFailure: Check = {
       // `ret < 0` tests an errno, whatever returned it; a bus helper's bare `if (ret)` too.
       if (isErrnoTest(cond) || (t.source.errorCodes && cond.type === 'identifier')) continue;
       // A parameter check on a value a caller passed in is argument validation, not a device fault.
-      if (t.viaArgument) continue;
+      if (t.viaArgument || holdsArgument(cond, ctx)) continue;
       // NULL tests of pointers, and conditions that also ask about software state (a requested
       // mode, a command), are validation, not the device failing.
       if (isNullTest(cond) || comparesWithSoftware(cond, (n) => !!ctx.taintOf(n))) continue;
       // A range check the value's bound already satisfies cannot fail.
       if (cannotHold(cond, ctx)) continue;
+      // A search that found nothing: the device lacks the capability, it is not failing.
+      if (isNotFoundTest(cond, ctx)) continue;
+      // No I2C device acknowledged: the adapter's answer, not a failure.
+      if (isNackTest(cond, ctx)) continue;
       const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
       if (!failure) continue;
       ctx.report({

@@ -16,13 +16,44 @@ import {
   progressPaths,
   testsPaths,
   unloggedFailure,
+  within,
 } from '../analysis/control.js';
-import { accessPath, stripParens } from '../analysis/paths.js';
-import { callName } from '../analysis/taint.js';
-import { descendants } from '../c/model.js';
+import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
+import { callArgs, callName } from '../analysis/taint.js';
+import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Check, CheckContext } from './check.js';
+import { TIMEOUT_ARG } from './infinite-poll.js';
+
+const PATH_NODES = new Set(['identifier', 'field_expression', 'subscript_expression', 'pointer_expression']);
+
+/** Paths the loop assigns (`v = readl(...)`, `v |= ...`, `v++`) or hands to a call (`&v`, an array). */
+function assignedIn(loop: Node, index: NodeIndex): Set<string> {
+  const out = new Set<string>();
+  for (const a of within(index.of('assignment_expression'), loop)) {
+    const p = accessPath(a.childForFieldName('left')!);
+    if (p) out.add(p);
+  }
+  for (const u of within(index.of('update_expression'), loop)) {
+    const p = accessPath(u.childForFieldName('argument')!);
+    if (p) out.add(p);
+  }
+  for (const d of within(index.of('init_declarator'), loop)) {
+    const n = d.childForFieldName('declarator');
+    if (n?.type === 'identifier') out.add(n.text);
+  }
+  // Handed to a call: `&v`, or an array or pointer (`regmap_raw_read(map, reg, rpt, n)` fills `rpt`).
+  for (const c of within(index.of('call_expression'), loop))
+    for (const a of callArgs(c)) {
+      const s = stripParens(a);
+      const target =
+        s.type === 'pointer_expression' && s.child(0)?.type === '&' ? s.childForFieldName('argument') : s;
+      const p = target ? accessPath(target) : undefined;
+      if (p) out.add(p);
+    }
+  return out;
+}
 
 const TIME_TEST = /\b(jiffies|time_(after|before)\w*|ktime_\w+|time_is_\w+)\b/;
 
@@ -51,13 +82,32 @@ export const silentTimeout: Check = {
     for (const loop of ctx.fn.touchesDevice ? ctx.fn.cfg.loops : []) {
       const exits = loopExits(loop, ctx.fn.fn.index);
       const taintOf = (n: Node) => ctx.taintOf(n);
+      // A constant loop condition (`while (1)`) never exits: it is not a wait on the device (a
+      // loop computing a prescaler until it fits is then not a poll at all).
       const deviceExits = exits.filter((e) =>
         e.kind === 'condition'
-          ? deviceCanHold(e.node, true, taintOf)
+          ? evalConstant(e.node.text) === undefined && deviceCanHold(e.node, true, taintOf)
           : e.guards.some((g) => deviceCanHold(g.cond, !g.polarity, taintOf)),
       );
       const boundExits = exits.filter((e) => !deviceExits.includes(e));
       if (deviceExits.length === 0 || boundExits.length === 0) continue;
+      // A wait re-reads the device: some device exit tests a call, device memory, or a value the
+      // loop assigns. A search of a table for a value read once before the loop is not a wait.
+      const assigned = assignedIn(loop.node, ctx.fn.fn.index);
+      const assignedRoots = new Set([...assigned].map(rootOf));
+      const rereads = (c: Node) =>
+        descendants(c, new Set(['call_expression'])).length > 0 ||
+        ctx.taintOf(c)?.source.kind === 'region' ||
+        descendants(c, PATH_NODES).some((n) => {
+          const p = accessPath(n);
+          return !!p && (assigned.has(p) || assignedRoots.has(rootOf(p))) && !!ctx.taintOf(n);
+        });
+      if (
+        !deviceExits.some((e) =>
+          (e.kind === 'condition' ? [e.node] : e.guards.map((g) => g.cond)).some(rereads),
+        )
+      )
+        continue;
       const t = deviceExits
         .map((e) => ctx.taintOf(e.node) ?? e.guards.map((g) => ctx.taintOf(g.cond)).find(Boolean))
         .find(Boolean);
@@ -107,6 +157,9 @@ export const silentTimeout: Check = {
     for (const call of ctx.fn.fn.index.of('call_expression')) {
       const name = callName(call);
       if (!POLL_HELPER.test(name)) continue;
+      // `timeout_us == 0` never times out (infinite-poll reports that): `ret` is only a read's error.
+      const timeoutArg = callArgs(call)[TIMEOUT_ARG[name] ?? callArgs(call).length - 1];
+      if (timeoutArg && evalConstant(timeoutArg.text) === 0) continue;
       const assign = call.parent;
       if (assign?.type !== 'assignment_expression' && assign?.type !== 'init_declarator') continue;
       const lhs =

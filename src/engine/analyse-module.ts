@@ -179,7 +179,7 @@ export async function analyseSources(
     result.unparsed = readable.length - done.size;
     if (files.length === 0 || !pass) return result;
     // No file was added since the last summary pass (or the rounds ran out): it covers `files`.
-    const analysis = pass.complete();
+    const analysis = pass.complete(readable.filter((r) => !done.has(r.path)).map((r) => r.text));
     // A per-file budget for the checks: a pathological file is reported and the rest goes on.
     const spent = new Map<string, number>();
     const overBudget = new Set<string>();

@@ -189,8 +189,38 @@ static void f(struct sq *sq, void __iomem *base)
 	return readl_poll_timeout(base + 8, v, v & 1, 10, 1000);
 }`,
     },
+    {
+      name: 'a loop whose size halves through a temporary until the mask matches (bounded)',
+      code: `static void io_quirk(struct pci_dev *dev)
+{
+	u32 devres, mask, size = 16;
+	pci_read_config_dword(dev, 0x40, &devres);
+	mask = (devres >> 16) & 15;
+	for (;;) {
+		unsigned int bit = size >> 1;
+		if ((bit & mask) == bit)
+			break;
+		size = bit;
+	}
+	pci_write_config_dword(dev, 0x44, size);
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a value computed with a read from a moving offset is not a bound',
+      code: `static void scan(void __iomem *base)
+{
+	u32 i = 0, v;
+	for (;;) {
+		v = readl(base + 4 * i);
+		if (v & 0x1)
+			break;
+		i = i;
+	}
+}`,
+      errors: [{ line: 4 }],
+    },
     {
       name: 'while (readl() & BUSY) with no bound',
       code: `static void f(void __iomem *base)

@@ -47,8 +47,49 @@ static void f(struct kiq *kiq)
 	BUG_ON(!ring->funcs->emit);
 }`,
     },
+    {
+      name: 'BUG_ON(x == 0) on an argument every caller passes only when non-zero',
+      code: `static void cmd_isr(struct host *h, u16 intmask)
+{
+	BUG_ON(intmask == 0);
+	h->last = intmask;
+}
+static void data_isr(struct host *h, u16 intmask)
+{
+	BUG_ON(!intmask);
+	h->last = intmask;
+}
+static irqreturn_t isr(int irq, void *dev_id)
+{
+	struct host *h = dev_id;
+	u16 st = readw(h->base + 0x10);
+	if (st & 0x00ff)
+		cmd_isr(h, st & 0x00ff);
+	if ((st & 0xff00) != 0)
+		data_isr(h, st & 0xff00);
+	return IRQ_HANDLED;
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'BUG_ON(x == 0) on an argument one caller passes untested',
+      code: `static void cmd_isr(struct host *h, u16 intmask)
+{
+	BUG_ON(intmask == 0);
+	h->last = intmask;
+}
+static irqreturn_t isr(int irq, void *dev_id)
+{
+	struct host *h = dev_id;
+	u16 st = readw(h->base + 0x10);
+	if (st & 0x00ff)
+		cmd_isr(h, st & 0x00ff);
+	cmd_isr(h, st & 0xff00);
+	return IRQ_HANDLED;
+}`,
+      errors: [{ line: 3, message: /BUG_ON/ }],
+    },
     {
       name: 'a field inside a DMA descriptor reached through its address',
       code: `struct desc { u32 status; };

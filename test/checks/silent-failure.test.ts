@@ -293,8 +293,412 @@ static int f(struct device *dev, void __iomem *base)
 	return 0;
 }`,
     },
+    {
+      name: 'a code every caller tests for by name and takes as an answer (end of a table)',
+      code: `static int next_entry(void __iomem *rom, u32 *ent)
+{
+	u32 v = readl(rom);
+	if (v == 0xf)
+		return -ESPIPE;
+	*ent = v;
+	return 0;
+}
+static int scan(struct device *dev, void __iomem *rom)
+{
+	u32 ent;
+	int err;
+	while (1) {
+		err = next_entry(rom, &ent);
+		if (err == -ESPIPE)
+			break;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+static const struct foo_ops ops = { .scan = scan };`,
+    },
+    {
+      name: 'a capability test whose caller picks a default value when it fails',
+      code: `static int quirk_test(void __iomem *base)
+{
+	writeb(0x40, base);
+	if ((readb(base) & 0xc0) != 0x40)
+		return -EINVAL;
+	return 0;
+}
+static int quirk_clock(void __iomem *base)
+{
+	if (quirk_test(base) < 0)
+		return 1843200;
+	return 14745600;
+}
+static const struct foo_ops ops = { .clock = quirk_clock };`,
+    },
+    {
+      name: 'a module function declared in its own header, whose only caller (an ISR) answers IRQ_HANDLED',
+      code: `int foo_mb_isr(struct foo *hw)
+{
+	u32 cause = readl(hw->base + 0x10);
+	if (!(cause & 0x2))
+		return -EINVAL;
+	writel(0x2, hw->base + 0x10);
+	return 0;
+}`,
+      headers: ['int foo_mb_isr(struct foo *hw);\n'],
+      others: {
+        'drivers/test/isr.c': `static irqreturn_t foo_isr(int irq, void *dev_id)
+{
+	struct foo *hw = dev_id;
+	int rv;
+	if (!readl(hw->base + 0x20))
+		return IRQ_NONE;
+	rv = foo_mb_isr(hw);
+	if (rv == 0 && !hw->pending) {
+		hw->pending = 1;
+		return IRQ_HANDLED;
+	}
+	return IRQ_HANDLED;
+}
+static int foo_setup(struct foo *hw)
+{
+	return request_irq(hw->irq, foo_isr, 0, "foo", hw);
+}`,
+      },
+    },
+    {
+      name: 'an RTC read_time callback (the RTC core logs the failure)',
+      code: `static int foo_rtc_read_time(struct device *dev, struct rtc_time *tm)
+{
+	struct foo *rtc = dev_get_drvdata(dev);
+	if (readl(rtc->base + 0x4) & 0x1)
+		return -EINVAL;
+	return 0;
+}
+static const struct rtc_class_ops foo_rtc_ops = {
+	.read_time = foo_rtc_read_time,
+};`,
+    },
+    {
+      name: 'an FPGA manager write_complete callback (the FPGA manager core logs the failure)',
+      code: `static int foo_write_complete(struct fpga_manager *mgr, struct fpga_image_info *info)
+{
+	struct foo *priv = mgr->priv;
+	if ((readb(priv->base) & 0x2) != 0x2)
+		return -ETIMEDOUT;
+	return 0;
+}
+static const struct fpga_manager_ops foo_ops = {
+	.state = foo_state,
+	.write_complete = foo_write_complete,
+};`,
+    },
+    {
+      name: 'a search that finds nothing: the device lacks the capability',
+      code: `static int foo_get_max(struct pci_dev *dev)
+{
+	int cap;
+	u32 stat;
+	cap = foo_find_capability(dev, 7);
+	if (!cap)
+		return -EINVAL;
+	pci_read_config_dword(dev, cap + 4, &stat);
+	return stat & 3;
+}
+static int foo_find_capability(struct pci_dev *dev, int id)
+{
+	u8 pos;
+	pci_read_config_byte(dev, 0x34, &pos);
+	return pos;
+}`,
+    },
+    {
+      name: "a caller's request clamped by a device limit on one path, then validated",
+      code: `static int set_readrq(struct pci_dev *dev, int rq)
+{
+	u16 v;
+	int firstbit;
+	if (dev->flags & 1) {
+		int mps;
+		pcie_capability_read_word(dev, 0x8, &v);
+		mps = 128 << (v & 7);
+		if (mps < rq)
+			rq = mps;
+	}
+	firstbit = ffs(rq);
+	if (firstbit < 8)
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
+      name: "a user's threshold compared with the other threshold read from the device",
+      code: `static int write_temp(struct i2c_client *client, u32 attr, long temp)
+{
+	int crit_temp, hyst_temp;
+	switch (attr) {
+	case 1:
+		hyst_temp = i2c_smbus_read_byte_data(client, 0x10);
+		if (hyst_temp < 0)
+			return hyst_temp;
+		crit_temp = temp;
+		break;
+	default:
+		crit_temp = i2c_smbus_read_byte_data(client, 0x11);
+		if (crit_temp < 0)
+			return crit_temp;
+		hyst_temp = temp;
+		break;
+	}
+	if (crit_temp < hyst_temp)
+		return -EINVAL;
+	return i2c_smbus_write_byte_data(client, 0x10, temp);
+}`,
+    },
+    {
+      name: 'two bus reads whose errno is tested at once',
+      code: `static ssize_t fec_show(struct i2c_client *c, char *buf)
+{
+	int a = i2c_smbus_read_byte_data(c, 0x3e);
+	int b = i2c_smbus_read_byte_data(c, 0x30);
+	if (a < 0 || b < 0)
+		return -EIO;
+	return sprintf(buf, "%d\\n", (a & 1) | (b & 2));
+}`,
+    },
+    {
+      name: 'an I2C adapter answering a NACK by its code (probing hits it routinely)',
+      code: `static int xfer_one(struct foo *i2c, u8 addr)
+{
+	u8 regval;
+	writeb(addr << 1, i2c->base);
+	regval = readb(i2c->base + 4);
+	if (regval & COMPLETION_MNAKX)
+		return -ETIMEDOUT;
+	return 0;
+}
+static int foo_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+{
+	struct foo *i2c = i2c_get_adapdata(adap);
+	int i, ret = 0;
+	for (i = 0; i < num; i++) {
+		ret = xfer_one(i2c, msgs[i].addr);
+		if (ret < 0)
+			return ret;
+	}
+	return num;
+}
+static const struct i2c_algorithm foo_algo = { .master_xfer = foo_xfer };`,
+    },
   ],
   invalid: [
+    {
+      name: 'a NACK from its own chip in a driver that is not an I2C adapter is a failure',
+      code: `static int aux_read(void __iomem *base)
+{
+	u32 status = readl(base + 0x10);
+	if (status & SLV0_NACK)
+		return -EIO;
+	return 0;
+}
+static const struct foo_ops ops = { .read = aux_read };`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a read-back that does not match what was written (the expected value mixes a parameter)',
+      code: `static int set_trans(void __iomem *mmio, u64 size)
+{
+	u64 base = ioread64(mmio) & ~0xfffULL;
+	u64 limit = base + size;
+	u64 reg_val;
+	iowrite64(limit, mmio + 8);
+	reg_val = ioread64(mmio + 8);
+	if (reg_val != limit)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 8, message: /-EIO/ }],
+    },
+    {
+      name: "the device asks for more than is left of the caller's length",
+      code: `static int feed(void __iomem *regs, const u8 *data, size_t length)
+{
+	u32 block_size;
+	while (length) {
+		block_size = ioread32(regs);
+		if (block_size > length)
+			return -EOVERFLOW;
+		length -= block_size;
+	}
+	return 0;
+}`,
+      errors: [{ line: 6, message: /-EOVERFLOW/ }],
+    },
+    {
+      name: 'an error bit of a parameter re-read in a loop until the device is idle',
+      code: `static int write_wait(void __iomem *reg, u32 ar)
+{
+	iowrite32be(ar, reg);
+	while (ar & 0x80000000)
+		ar = ioread32be(reg);
+	if (ar & 0x40000000)
+		return -EINVAL;
+	return 0;
+}`,
+      errors: [{ line: 6, message: /-EINVAL/ }],
+    },
+    {
+      name: 'a parameter always replaced by a register value before the test',
+      code: `static int check(void __iomem *base, u32 status)
+{
+	status = readl(base + 0x10);
+	if (status & 0x4)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: "a register read at the caller's address: the address is not the value tested",
+      code: `static int check(struct foo *p, unsigned int off)
+{
+	u32 st = readl(p->base + off);
+	if (st & 0x4)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a .write callback of another structure is not the FPGA core',
+      code: `static int foo_write(struct foo *priv, const char *buf, size_t count)
+{
+	if ((readb(priv->base) & 0x2) != 0x2)
+		return -EIO;
+	return 0;
+}
+static const struct foo_ops foo_ops = {
+	.write = foo_write,
+};
+static const struct fpga_manager_ops foo_mgr_ops = {
+	.state = foo_state,
+};`,
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
+      name: 'a zero value that is not the result of a search',
+      code: `static int foo_get_max(struct pci_dev *dev)
+{
+	u32 stat;
+	pci_read_config_dword(dev, 0x44, &stat);
+	if (!stat)
+		return -EIO;
+	return stat & 3;
+}`,
+      errors: [{ line: 5, message: /-EIO/ }],
+    },
+    {
+      name: 'a code the caller tests for by name but hands on as a failure',
+      code: `static int next_entry(void __iomem *rom, u32 *ent)
+{
+	u32 v = readl(rom);
+	if (v == 0xf)
+		return -ESPIPE;
+	*ent = v;
+	return 0;
+}
+static int scan(void __iomem *rom)
+{
+	u32 ent;
+	int err = next_entry(rom, &ent);
+	if (err == -ESPIPE)
+		return -EIO;
+	return err;
+}
+static const struct foo_ops ops = { .scan = scan };`,
+      errors: [{ line: 4, message: /-ESPIPE/ }],
+    },
+    {
+      name: 'a failure the caller turns into "failed" (return 1) is still a failure',
+      code: `static int quirk_test(void __iomem *base)
+{
+	if ((readb(base) & 0xc0) != 0x40)
+		return -EINVAL;
+	return 0;
+}
+static int quirk_init(void __iomem *base)
+{
+	if (quirk_test(base) < 0)
+		return 1;
+	return 0;
+}
+static const struct foo_ops ops = { .init = quirk_init };`,
+      errors: [{ line: 3, message: /-EINVAL/ }],
+    },
+    {
+      name: 'an exported function has callers outside the module',
+      code: `int foo_check(struct foo *hw)
+{
+	if (readl(hw->base + 0x10) & 0x2)
+		return -EIO;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(foo_check);
+static int foo_start(struct device *dev, struct foo *hw)
+{
+	if (foo_check(hw)) {
+		dev_err(dev, "check failed\\n");
+		return -EIO;
+	}
+	return 0;
+}`,
+      headers: ['int foo_check(struct foo *hw);\n'],
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
+      name: 'a module function with a caller in a file left unparsed (no device data there)',
+      code: `int foo_mb_isr(struct foo *hw)
+{
+	u32 cause = readl(hw->base + 0x10);
+	if (!(cause & 0x2))
+		return -EINVAL;
+	return 0;
+}
+static int foo_poll(struct device *dev, struct foo *hw)
+{
+	if (foo_mb_isr(hw)) {
+		dev_err(dev, "no mailbox\\n");
+		return -EIO;
+	}
+	return 0;
+}`,
+      headers: ['int foo_mb_isr(struct foo *hw);\n'],
+      others: {
+        'drivers/test/other.c': `void foo_tick(struct foo *hw)
+{
+	foo_mb_isr(hw);
+}`,
+      },
+      errors: [{ line: 4, message: /-EINVAL/ }],
+    },
+    {
+      name: 'a non-static function declared outside the module (a kernel-wide header) keeps its finding',
+      code: `int foo_check(struct foo *hw)
+{
+	if (readl(hw->base + 0x10) & 0x2)
+		return -EIO;
+	return 0;
+}
+static int foo_start(struct device *dev, struct foo *hw)
+{
+	if (foo_check(hw)) {
+		dev_err(dev, "check failed\\n");
+		return -EIO;
+	}
+	return 0;
+}`,
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
     {
       name: 'returns -EIO on a device error bit with no log',
       code: `static int f(void __iomem *base)

@@ -213,8 +213,119 @@ static int f(struct device *dev, void __iomem *base, struct info *info)
 	return 0;
 }`,
     },
+    {
+      name: 'a while (1) loop that computes a prescaler, with no device read in it',
+      code: `static int apply(void __iomem *base, u64 rate, u64 period_ns)
+{
+	u32 prescale = 0;
+	u64 period;
+	u32 ctrl = readl(base);
+	while (1) {
+		period = div64_u64(rate * period_ns, 1000000000ULL * (prescale + 1));
+		if (period <= 0xffff)
+			break;
+		if (++prescale > 0x3f)
+			return -EINVAL;
+	}
+	writel(ctrl | prescale, base);
+	return 0;
+}`,
+    },
+    {
+      name: 'a search of a table for a value read once before the loop is not a wait',
+      code: `static const unsigned int vals[] = { 0, 1, 3, 7 };
+static int get_freq(struct regmap *map, int *freq)
+{
+	unsigned int regval, i;
+	int ret = regmap_read(map, 0x10, &regval);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(vals); i++)
+		if (regval == vals[i])
+			break;
+	if (i == ARRAY_SIZE(vals))
+		return -EINVAL;
+	*freq = i;
+	return 0;
+}`,
+    },
+    {
+      name: 'a poll helper with timeout_us = 0 never times out: its error is a read error',
+      code: `static int enable(struct regmap *map)
+{
+	unsigned int status;
+	int ret = regmap_read_poll_timeout(map, 0x20, status, status & 1, 10, 0);
+	if (ret)
+		return ret;
+	return 0;
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a wait that re-reads the device into a buffer handed to a call',
+      code: `static int read_channel(struct regmap *map, int channel, ktime_t timeout)
+{
+	u8 rpt[3];
+	int ret;
+	while (true) {
+		ret = regmap_raw_read(map, 0x50, rpt, sizeof(rpt));
+		if (ret)
+			return ret;
+		if ((rpt[0] & 0xf) == channel)
+			break;
+		if (ktime_compare(ktime_get(), timeout) > 0)
+			return -ETIMEDOUT;
+		usleep_range(100, 200);
+	}
+	return rpt[1];
+}`,
+      errors: [{ line: 11, message: /-ETIMEDOUT/ }],
+    },
+    {
+      name: 'a counter loop re-reading the device whose timeout returns silently',
+      code: `static int wait_idle(void __iomem *base)
+{
+	unsigned int i;
+	for (i = 0; i < 100; i++) {
+		if (!(readl(base + 0x4) & 0x1))
+			break;
+		udelay(10);
+	}
+	if (i == 100)
+		return -ETIMEDOUT;
+	return 0;
+}`,
+      errors: [{ line: 9, message: /-ETIMEDOUT/ }],
+    },
+    {
+      name: 'a poll helper with a real timeout whose error is passed on silently',
+      code: `static int enable(struct regmap *map)
+{
+	unsigned int status;
+	int ret = regmap_read_poll_timeout(map, 0x20, status, status & 1, 10, 1000);
+	if (ret)
+		return ret;
+	return 0;
+}`,
+      errors: [{ line: 5, message: /regmap_read_poll_timeout/ }],
+    },
+    {
+      name: 'a while (1) wait on the device whose counter gives up silently',
+      code: `static int f(void __iomem *base)
+{
+	int n = 1000;
+	while (1) {
+		if (readl(base) & 0x1)
+			break;
+		if (--n == 0)
+			return -ETIMEDOUT;
+		udelay(1);
+	}
+	return 0;
+}`,
+      errors: [{ line: 7, message: /-ETIMEDOUT/ }],
+    },
     {
       name: 'a counter loop whose timeout returns silently',
       code: `static int f(void __iomem *base)

@@ -295,6 +295,33 @@ static int f(struct priv *p)
 }`,
     },
     {
+      name: 'a regmap field handle allocated from a 2-bit REG_FIELD (through a macro that pastes names)',
+      code: `static const struct reg_field foo_reg_field_gain = REG_FIELD(0x10, 4, 5);
+static const struct reg_field foo_reg_field_it = REG_FIELD(0x10, 0, 3);
+#define FOO_REGFIELD(name) \\
+	do { \\
+		data->reg_##name = devm_regmap_field_alloc(dev, regmap, foo_reg_field_##name); \\
+		if (IS_ERR(data->reg_##name)) \\
+			return PTR_ERR(data->reg_##name); \\
+	} while (0)
+struct foo { struct regmap_field *reg_gain; struct regmap_field *reg_it; struct regmap_field *reg_x; };
+static const int gain_table[4];
+static const int it_table[16];
+static int init(struct device *dev, struct regmap *regmap, struct foo *data)
+{
+	FOO_REGFIELD(gain);
+	data->reg_it = devm_regmap_field_alloc(dev, regmap, foo_reg_field_it);
+	return 0;
+}
+static int f(struct foo *data)
+{
+	unsigned int g, t;
+	regmap_field_read(data->reg_gain, &g);
+	regmap_field_read(data->reg_it, &t);
+	return gain_table[g] + it_table[t];
+}`,
+    },
+    {
       name: 'the top bits of a 32-bit register',
       code: `static const char *names[16];
 static const char *f(void __iomem *base)
@@ -329,6 +356,24 @@ static void f(void __iomem *base)
     },
   ],
   invalid: [
+    {
+      name: 'a regmap field handle allocated from a REG_FIELD wider than the table',
+      code: `static const struct reg_field foo_reg_field_rate = REG_FIELD(0x10, 0, 2);
+struct foo { struct regmap_field *reg_rate; };
+static const int rate_table[7];
+static int init(struct device *dev, struct regmap *regmap, struct foo *data)
+{
+	data->reg_rate = devm_regmap_field_alloc(dev, regmap, foo_reg_field_rate);
+	return 0;
+}
+static int f(struct foo *data)
+{
+	unsigned int r;
+	regmap_field_read(data->reg_rate, &r);
+	return rate_table[r];
+}`,
+      errors: [{ line: 13 }],
+    },
     {
       name: 'register value indexes a static array',
       code: `#define NQ 8
