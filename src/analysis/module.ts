@@ -8,7 +8,7 @@
  */
 import { buildCfg } from '../c/cfg.js';
 import { callerLogged, callSites, inheritAnswers, testedCodes } from './control.js';
-import { evalConstant, type CFunction, type FileModel } from '../c/model.js';
+import { evalConstant, type CFunction, type CVariable, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import {
@@ -34,6 +34,11 @@ export interface ModuleInput {
   /** Accessors and DMA region fields when the caller already found them (else found here). */
   accessors?: Map<string, DeviceReadApi>;
   regionFields?: Map<string, ReadCategory>;
+  /**
+   * The summary pass over a subset of these files (an earlier widening round, same accessors and
+   * region fields): its functions' results are reused where nothing they looked up changed.
+   */
+  previous?: ModuleSummaryPass;
 }
 
 export interface ModuleAnalysis {
@@ -269,7 +274,63 @@ export interface ModuleSummaryPass extends ModuleAnalysis {
    * callers of the module's non-static functions may still sit.
    */
   complete(unparsed?: readonly string[]): ModuleAnalysis;
+  /** Each function's result and what it looked up in the context (for {@link ModuleInput.previous}). */
+  readonly reusable: WeakMap<CFunction, Reusable>;
 }
+
+/**
+ * Lookups a function's summary-pass analysis made in the context: map role, key, `has` (1) or
+ * `get` (0) or `size` (2), answer. Flat, four entries a lookup.
+ */
+type Lookups = unknown[];
+interface Reusable {
+  ft: FunctionTaint;
+  lookups: Lookups;
+}
+
+/** The lookups of the function being analysed in a summary pass (undefined outside). */
+let recording: Lookups | undefined;
+const SIZE = Symbol('size');
+
+/** A context map that records every lookup while {@link recording} is set. */
+class TrackedMap<K, V> extends Map<K, V> {
+  constructor(
+    readonly role: number,
+    entries?: Iterable<readonly [K, V]>,
+  ) {
+    super(entries);
+  }
+  override get(key: K): V | undefined {
+    const v = super.get(key);
+    recording?.push(this.role, key, 0, v);
+    return v;
+  }
+  override has(key: K): boolean {
+    const v = super.has(key);
+    recording?.push(this.role, key, 1, v);
+    return v;
+  }
+  override get size(): number {
+    const v = super.size;
+    recording?.push(this.role, SIZE, 2, v);
+    return v;
+  }
+}
+
+/** Do the context's maps still answer a function's recorded lookups the same way? */
+function sameLookups(lookups: Lookups, maps: readonly Map<unknown, unknown>[]): boolean {
+  for (let i = 0; i < lookups.length; i += 4) {
+    const m = maps[lookups[i] as number]!;
+    const key = lookups[i + 1];
+    const kind = lookups[i + 2];
+    const now =
+      kind === 0 ? Map.prototype.get.call(m, key) : kind === 1 ? Map.prototype.has.call(m, key) : sizeOf(m);
+    if (now !== lookups[i + 3]) return false;
+  }
+  return true;
+}
+const sizeGetter = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+const sizeOf = (m: Map<unknown, unknown>): number => sizeGetter.call(m) as number;
 
 /** CFGs by function: pure in the body, so shared by every pass over a module (and widening rounds). */
 const cfgCache = new WeakMap<CFunction, ReturnType<typeof buildCfg>>();
@@ -285,20 +346,41 @@ export function analyseModule(input: ModuleInput, opts: { summariesOnly?: boolea
 export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   const texts = [...input.files.map((f) => f.parsed.source), ...input.headers];
   let driverWritten: Set<string> | undefined;
-  const context: ModuleContext = {
+  const summaries = new TrackedMap<string, FunctionSummary>(0);
+  const constants = new TrackedMap<string, number>(1, findConstants(texts));
+  const memberMap = new TrackedMap<string, CVariable>(2);
+  const globals = new TrackedMap<string, CVariable>(3);
+  const fresh: ModuleContext = {
     reads: input.reads,
     accessors: input.accessors ?? findAccessors(texts, input.reads),
-    summaries: new Map(),
+    summaries,
     regionFields: input.regionFields ?? findRegionFields(texts, input.reads),
-    globals: new Map(),
-    members: new Map(),
-    constants: findConstants(texts),
+    globals,
+    members: memberMap,
+    constants,
     // Only the checks read it: found on first use, not in every widening round.
     get driverWritten() {
       return (driverWritten ??= findDriverWritten(texts));
     },
   };
-  context.fieldWidths = findFieldWidths(texts, context.constants);
+  const prev = input.previous;
+  // A later widening round: earlier results are reused where every lookup they made answers the
+  // same. Their closures (the checks' `evaluate`, `stateBefore`) hold the context object, so the
+  // same object is kept and its fields replaced.
+  const reuse =
+    prev &&
+    prev.context.reads === fresh.reads &&
+    prev.context.accessors === fresh.accessors &&
+    prev.context.regionFields === fresh.regionFields
+      ? prev.reusable
+      : undefined;
+  const context: ModuleContext = reuse
+    ? Object.defineProperties(prev!.context, Object.getOwnPropertyDescriptors(fresh))
+    : fresh;
+  const fieldWidths = new TrackedMap<string, number>(4, findFieldWidths(texts, context.constants));
+  context.fieldWidths = fieldWidths;
+  const maps: Map<unknown, unknown>[] = [summaries, constants, memberMap, globals, fieldWidths];
+  const reusable = new WeakMap<CFunction, Reusable>();
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
   for (const f of input.files) {
@@ -340,7 +422,23 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   };
   const summaryPass: [Unit, FunctionTaint][] = [];
   for (const u of bottomUp) {
-    const ft = analyseFunction(u.fn, u.parsed, () => cfgOf(u), context);
+    const before = reuse?.get(u.fn);
+    let ft: FunctionTaint;
+    if (before && sameLookups(before.lookups, maps)) {
+      ft = before.ft;
+      reusable.set(u.fn, before);
+    } else {
+      const lookups: Lookups = [];
+      recording = lookups;
+      try {
+        ft = analyseFunction(u.fn, u.parsed, () => cfgOf(u), context);
+        // The callees' facts below are lookups too.
+        for (const c of u.fn.calls) context.summaries.get(c.name);
+      } finally {
+        recording = undefined;
+      }
+      reusable.set(u.fn, { ft, lookups });
+    }
     summaryPass.push([u, ft]);
     const mine = own(u.fn);
     const callees = u.fn.calls
@@ -359,6 +457,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
     context,
     complete: (unparsed = []) =>
       completeModule(context, units, texts, bottomUp, summaryPass, cfgOf, unparsed),
+    reusable,
   };
 }
 

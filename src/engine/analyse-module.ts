@@ -166,7 +166,14 @@ export async function analyseSources(
         await parseOne(r);
       }
       // Summaries are enough to decide which files to add; the full analysis runs once at the end.
-      const analysis = (pass = summariseModule({ files, headers, reads, accessors, regionFields }));
+      const analysis = (pass = summariseModule({
+        files,
+        headers,
+        reads,
+        accessors,
+        regionFields,
+        previous: pass,
+      }));
       const carriers: string[] = [];
       for (const fn of analysis.functions) {
         const s = fn.summary;
