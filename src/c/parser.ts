@@ -96,11 +96,20 @@ export async function parseC(path: string, source: string, timeoutMs = 10_000): 
  */
 export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
   const byTree = new WeakMap<Tree, Map<number, T>>();
+  // The last tree asked about: nearly every question is about the same tree as the one before.
+  let lastTree: Tree | undefined;
+  let lastMap: Map<number, T> | undefined;
   return (n) => {
-    let m = byTree.get(n.tree);
-    if (!m) {
-      m = new Map();
-      byTree.set(n.tree, m);
+    let m: Map<number, T> | undefined;
+    if (n.tree === lastTree) m = lastMap!;
+    else {
+      m = byTree.get(n.tree);
+      if (!m) {
+        m = new Map();
+        byTree.set(n.tree, m);
+      }
+      lastTree = n.tree;
+      lastMap = m;
     }
     let v = m.get(n.id);
     if (v === undefined && !m.has(n.id)) {

@@ -105,6 +105,13 @@ export async function analyseSources(
   const reads = tableFor(opts.extraReads);
   const checks = selectChecks(opts.checks);
   const timeLimitMs = opts.timeLimitMs ?? 30_000;
+  // Asked twice of each file (which to parse, and its stats): the test is a long alternation.
+  const reading = new Map<ModuleSource, boolean>();
+  const readsDevice = (r: ModuleSource & { text: string }) => {
+    let v = reading.get(r);
+    if (v === undefined) reading.set(r, (v = reads.prefilter.test(r.text)));
+    return v;
+  };
   const parseOne = async (r: ModuleSource & { text: string; latin1: boolean }) => {
     const path = r.path;
     let parsed: ParsedFile;
@@ -123,7 +130,7 @@ export async function analyseSources(
       bytes: r.text.length,
       lines: parsed.lines.lineCount,
       errorBytes,
-      readsDevice: reads.prefilter.test(r.text),
+      readsDevice: readsDevice(r),
     });
     try {
       files.push({ parsed, model: buildFileModel(parsed) });
@@ -152,10 +159,7 @@ export async function analyseSources(
     const regionFields = findRegionFields(texts, reads);
     const first = alternation([...accessors.keys(), ...regionFields.keys()]);
     let wanted = readable.filter(
-      (r) =>
-        reads.prefilter.test(r.text) ||
-        POLL_HELPER_CALL.test(r.text) ||
-        (first !== undefined && first.test(r.text)),
+      (r) => readsDevice(r) || POLL_HELPER_CALL.test(r.text) || (first !== undefined && first.test(r.text)),
     );
     const done = new Set<string>();
     // The summary pass of the files parsed so far; the last one is completed into the analysis.
