@@ -435,7 +435,6 @@ export function buildFileModel(file: ParsedFile): FileModel {
   const root = file.tree.rootNode;
   const constants = new Map<string, number>();
   const globals = new Map<string, CVariable>();
-  const initializers: CInitializer[] = [];
   const functions: CFunction[] = [];
   const structs = new Map<string, Map<string, CVariable>>();
   const tops = descendantsTyped(root, TOP, TOP_SKIP);
@@ -460,6 +459,7 @@ export function buildFileModel(file: ParsedFile): FileModel {
     if (node.startIndex >= fnNodes[fi]!.startIndex) indexes[fi]!.add('call_expression', node);
   }
   let fnNo = 0;
+  const declarations: Node[] = [];
   for (const { node: n, type, parentType } of tops) {
     if (type === 'function_definition') {
       const f = functionOf(n, file, constants, indexes[fnNo++]!);
@@ -476,24 +476,43 @@ export function buildFileModel(file: ParsedFile): FileModel {
       structs.set(tag, members);
     } else if (type === 'declaration' && parentType !== 'compound_statement') {
       for (const v of variablesOf(n, constants)) globals.set(v.name, v);
-      const structType = /\bstruct\s+(\w+)/.exec(typeText(n))?.[1] ?? '';
-      for (const d of n.childrenForFieldName('declarator')) {
-        if (d?.type !== 'init_declarator') continue;
-        const value = d.childForFieldName('value');
-        if (value?.type !== 'initializer_list') continue;
-        const u = unwrapDeclarator(d, constants);
-        const fields: CInitializer['fields'] = [];
-        initializerFields(value, '', fields);
-        initializers.push({
-          variable: u?.name ?? '',
-          structType,
-          isArray: (u?.arrayDims.length ?? 0) > 0,
-          fields,
-          node: d,
-          line: file.pos(d).line,
-        });
-      }
+      declarations.push(n);
     }
   }
-  return { file: file.path, functions, globals, initializers, constants, structs };
+  // Initialisers on first use: the check never asks, and a driver's tables are most of its nodes.
+  let initializers: CInitializer[] | undefined;
+  return {
+    file: file.path,
+    functions,
+    globals,
+    get initializers() {
+      return (initializers ??= initializersOf(declarations, file, constants));
+    },
+    constants,
+    structs,
+  };
+}
+
+function initializersOf(declarations: readonly Node[], file: ParsedFile, constants: Map<string, number>) {
+  const out: CInitializer[] = [];
+  for (const n of declarations) {
+    const structType = /\bstruct\s+(\w+)/.exec(typeText(n))?.[1] ?? '';
+    for (const d of n.childrenForFieldName('declarator')) {
+      if (d?.type !== 'init_declarator') continue;
+      const value = d.childForFieldName('value');
+      if (value?.type !== 'initializer_list') continue;
+      const u = unwrapDeclarator(d, constants);
+      const fields: CInitializer['fields'] = [];
+      initializerFields(value, '', fields);
+      out.push({
+        variable: u?.name ?? '',
+        structType,
+        isArray: (u?.arrayDims.length ?? 0) > 0,
+        fields,
+        node: d,
+        line: file.pos(d).line,
+      });
+    }
+  }
+  return out;
 }

@@ -96,7 +96,7 @@ describe('widening rounds reuse summary results', () => {
     // ... and the same facts and findings as a pass that starts from nothing.
     const fresh = summariseModule({ files: [a, b], headers: [], reads, accessors, regionFields });
     expect(second.functions.map(facts)).toEqual(fresh.functions.map(facts));
-    const checks = selectChecks();
+    const checks = selectChecks(undefined);
     const findings = (p: ModuleSummaryPass) => {
       const full = p.complete();
       return full.functions.flatMap((fn) => runChecks(checks, fn, full.context));
