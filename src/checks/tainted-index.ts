@@ -32,6 +32,21 @@ export function arrayDeclOf(base: Node, ctx: CheckContext): CVariable | undefine
   return undefined;
 }
 
+/**
+ * `&tbl[i] == p`: the element's address is computed and compared, nothing is read or written
+ * through it (an address handed on or dereferenced later is still a use).
+ */
+function addressOnlyCompared(sub: Node): boolean {
+  let n = sub;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const addr = n.parent;
+  if (addr?.type !== 'pointer_expression' || addr.child(0)?.type !== '&') return false;
+  let a: Node = addr;
+  while (a.parent?.type === 'parenthesized_expression') a = a.parent;
+  const cmp = a.parent;
+  return cmp?.type === 'binary_expression' && /^(==|!=)$/.test(cmp.child(1)?.type ?? '');
+}
+
 export const taintedIndex: Check = {
   meta: {
     id: 'tainted-index',
@@ -47,7 +62,7 @@ export const taintedIndex: Check = {
       const index = sub.childForFieldName('index');
       const base = sub.childForFieldName('argument');
       if (!index || !base) continue;
-      if (sub.parent?.type === 'sizeof_expression') continue;
+      if (sub.parent?.type === 'sizeof_expression' || addressOnlyCompared(sub)) continue;
       const t = ctx.taintOf(index);
       if (!t || t.checks & CHECK_RANGE || driverOwned(t, ctx)) continue;
       const ip = accessPath(index);

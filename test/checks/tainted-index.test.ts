@@ -3,6 +3,16 @@ import { testCheck } from './tester.js';
 testCheck('tainted-index', {
   valid: [
     {
+      name: 'an element address only compared (nothing read or written through it)',
+      code: `struct pin { int id; };
+struct card { void __iomem *regs; struct pin sma[4]; };
+static int f(struct card *c, void *pin)
+{
+	int idx = ioread32(c->regs);
+	return &c->sma[idx] == pin;
+}`,
+    },
+    {
       name: 'masked below the array size',
       code: `static u32 stats[8];
 static void f(void __iomem *base)
@@ -356,6 +366,17 @@ static void f(void __iomem *base)
     },
   ],
   invalid: [
+    {
+      name: 'an element address handed on is a use',
+      code: `struct pin { int id; };
+struct card { void __iomem *regs; struct pin sma[4]; };
+static struct pin *f(struct card *c)
+{
+	int idx = ioread32(c->regs);
+	return &c->sma[idx];
+}`,
+      errors: [{ line: 6 }],
+    },
     {
       name: 'a regmap field handle allocated from a REG_FIELD wider than the table',
       code: `static const struct reg_field foo_reg_field_rate = REG_FIELD(0x10, 0, 2);
