@@ -6,6 +6,7 @@
 import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
+import { COMMENTS_AND_STRINGS } from '../c/preprocess.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import { accessPath, covers, rootOf, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
@@ -575,8 +576,6 @@ function callSiteFate(
   if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
   return handled(then);
 }
-
-const COMMENTS_AND_STRINGS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
 
 /** Direct calls of a module's static functions, and which are also used other than by a call. */
 export interface CallSites {

@@ -197,6 +197,14 @@ export function splitArgs(text: string): string[] {
   return out;
 }
 
+/** Comments and string and char literals of C text. */
+export const COMMENTS_AND_STRINGS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
+
+/** `text` with its comments and string and char literals blanked (newlines kept: same offsets). */
+export function blankCommentsAndStrings(text: string): string {
+  return text.replace(COMMENTS_AND_STRINGS, (m) => m.replace(/[^\n]/g, ' '));
+}
+
 /** Index of the `)` that closes the `(` at `open`, or -1. Skips strings, chars and comments. */
 export function matchParen(text: string, open: number): number {
   let depth = 0;

@@ -10,7 +10,7 @@ import type { Node, ParsedFile } from '../c/parser.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../types.js';
-import { matchParen, splitArgs } from '../c/preprocess.js';
+import { blankCommentsAndStrings, matchParen, splitArgs } from '../c/preprocess.js';
 import type { Edit } from './edit.js';
 
 /** A fix's result: the edits, the includes they need, and a sentence for the patch description. */
@@ -171,6 +171,13 @@ function isPure(n: Node, conversions: boolean): boolean {
 /** `name[SIZE];` (or `name[SIZE][...`): a declaration of `name` as an array with a size. */
 function sizedArrayDeclaration(name: string): RegExp {
   return new RegExp(`\\b${name}\\s*\\[\\s*[^\\]\\s][^\\]]*\\]\\s*[;\\[]`);
+}
+
+/** The variables an expression reads: its identifiers, less member names (`p` of `p->dev`, not `dev`). */
+function rootIdentifiers(expr: Node): Node[] {
+  return descendants(expr, new Set(['identifier'])).filter(
+    (id) => id.parent?.type !== 'field_expression' || id.parent.childForFieldName('argument')?.id === id.id,
+  );
 }
 
 /** Is `stmt` the braceless body of an `if`, `else` or loop (not in a block, `case` or label)? */
@@ -374,16 +381,27 @@ export class FixSource {
     }
   }
 
-  /** The lock calls before `at` in `fn` not yet released, outermost first (`spin_lock_irqsave(&l, f)`). */
-  locksHeldAt(fn: CFunction, at: Node): { name: string; args: string[] }[] {
-    const held: { name: string; args: string[] }[] = [];
+  /**
+   * The calls before `at` in the blocks around it: what has run on every path to `at`. A branch
+   * that unlocks and returns (`if (full) { spin_unlock(&l); return -EBUSY; }`) does not release
+   * the lock at `at`.
+   */
+  private callsLeadingTo(fn: CFunction, at: Node): CFunction['calls'] {
+    const out: CFunction['calls'] = [];
     for (const c of fn.calls) {
       if (c.node.startIndex >= at.startIndex) break;
-      // Only calls in the blocks around `at` count: a branch that unlocks and returns
-      // (`if (full) { spin_unlock(&l); return -EBUSY; }`) does not release the lock here.
       let block: Node | null = c.node.parent;
       while (block && block.type !== 'compound_statement') block = block.parent;
       if (block && !(block.startIndex <= at.startIndex && at.endIndex <= block.endIndex)) continue;
+      out.push(c);
+    }
+    return out;
+  }
+
+  /** The lock calls before `at` in `fn` not yet released, outermost first (`spin_lock_irqsave(&l, f)`). */
+  locksHeldAt(fn: CFunction, at: Node): { name: string; args: string[] }[] {
+    const held: { name: string; args: string[] }[] = [];
+    for (const c of this.callsLeadingTo(fn, at)) {
       if (LOCK.test(c.name)) held.push({ name: c.name, args: c.args.map((a) => this.text(a)) });
       else if (UNLOCK.test(c.name) && held.length) held.pop();
     }
@@ -394,8 +412,7 @@ export class FixSource {
   atomicAt(fn: CFunction, at: Node): boolean {
     if (/\birqreturn_t\b/.test(fn.returnType)) return true;
     let spin = 0;
-    for (const c of fn.calls) {
-      if (c.node.startIndex >= at.startIndex) break;
+    for (const c of this.callsLeadingTo(fn, at)) {
       if (/^(raw_)?spin_lock|^(read|write)_lock|^local_irq_(save|disable)$/.test(c.name)) spin++;
       else if (/^(raw_)?spin_unlock|^(read|write)_unlock|^local_irq_(restore|enable)$/.test(c.name))
         spin = Math.max(0, spin - 1);
@@ -429,10 +446,7 @@ export class FixSource {
 
   /** Are all the variables an expression reads usable at `at`? */
   private expressionAvailable(fn: CFunction, expr: Node, at: Node): boolean {
-    const roots = descendants(expr, new Set(['identifier'])).filter(
-      (id) => id.parent?.type !== 'field_expression' || id.parent.childForFieldName('argument')?.id === id.id,
-    );
-    return roots.every((id) => this.available(fn, id.text, at));
+    return rootIdentifiers(expr).every((id) => this.available(fn, id.text, at));
   }
 
   /**
@@ -450,11 +464,7 @@ export class FixSource {
         if (where === fn)
           return this.expressionAvailable(fn, arg, at) ? `${err}(${this.text(arg)}, ${tail}` : undefined;
         // Another function's device argument: usable if its variables mean the same here.
-        const ids = descendants(arg, new Set(['identifier'])).filter(
-          (id) =>
-            id.parent?.type !== 'field_expression' || id.parent.childForFieldName('argument')?.id === id.id,
-        );
-        const same = ids.every((id) => {
+        const same = rootIdentifiers(arg).every((id) => {
           const there = where.locals.get(id.text);
           const here = fn.locals.get(id.text);
           return there && here && there.type === here.type && there.pointerDepth === here.pointerDepth;
@@ -626,13 +636,14 @@ export class FixSource {
     );
   }
 
-  /** Does an int function report errors by return value (a `-E...`, an error variable, or only 0)? */
+  /** The text of every value the function returns (`''` for a bare `return;`). */
   private returnValues(fn: CFunction): string[] {
     return fn.index
       .of('return_statement')
       .map((r) => (r.namedChild(0) ? this.text(r.namedChild(0)!).trim() : ''));
   }
 
+  /** Does an int function report errors by return value (a `-E...`, an error variable, or only 0)? */
   private returnsErrors(fn: CFunction): boolean {
     const values = this.returnValues(fn);
     if (values.some((v) => /^\(?-\s*E[A-Z0-9]+\)?$/.test(v))) return true;
@@ -659,20 +670,8 @@ export class FixSource {
    */
   private isFlag(fn: CFunction, name: string): boolean {
     if (!/^[A-Za-z_]\w*$/.test(name) || !fn.locals.has(name)) return false;
-    const values: string[] = [];
-    // The declaration's initialiser comes first (it must be 0: "not done").
-    for (const d of fn.index.of('init_declarator')) {
-      const id = d.childForFieldName('declarator');
-      const v = d.childForFieldName('value');
-      if (id?.type === 'identifier' && id.text === name && v) values.push(this.text(v).trim());
-    }
-    for (const a of fn.index.of('assignment_expression')) {
-      if (this.text(a.childForFieldName('left')!).trim() !== name) continue;
-      if (a.child(1)?.type !== '=') return false;
-      values.push(this.text(a.childForFieldName('right')!).trim());
-    }
-    for (const u of fn.index.of('update_expression'))
-      if (this.text(u).replace(/[+-]/g, '').trim() === name) return false;
+    // Its initialiser first (it must be 0: "not done"), then every `=`; none if it is changed otherwise.
+    const values = this.valuesOf(fn, name).map((v) => this.text(v).trim());
     return values[0] === '0' && values.includes('1') && values.every((v) => /^[01]$/.test(v));
   }
 
@@ -1203,8 +1202,7 @@ export class FixSource {
     const tag = this.structOf(fn, owner);
     const body = tag && field ? this.structBody(tag) : undefined;
     if (!body || /[{}]/.test(body)) return undefined;
-    const members = body
-      .replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ')
+    const members = blankCommentsAndStrings(body)
       .split(';')
       .map((d) => /^\s*((?:const\s+|unsigned\s+|signed\s+|struct\s+)*\w+)\s*(\**)\s*(\w+)\s*$/.exec(d))
       .filter((m): m is RegExpExecArray => !!m)
@@ -1408,13 +1406,12 @@ export class FixSource {
   }
 }
 
-/** The end of the expression that starts at `from` in `text`: the `;`, `,` or unmatched `)` after it (-1 if none). */
 const codeTexts = new Map<string, string>();
-/** `text` with comments and string literals blanked (same length): assignments in code only. */
+/** `text` with comments and literals blanked (same offsets), remembered: assignments are read from code only. */
 function codeText(text: string): string {
   let t = codeTexts.get(text);
   if (t === undefined) {
-    t = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"/g, (m) => m.replace(/[^\n]/g, ' '));
+    t = blankCommentsAndStrings(text);
     if (codeTexts.size > 64) codeTexts.clear();
     codeTexts.set(text, t);
   }
@@ -1432,6 +1429,7 @@ function rootedAt(expr: string, site: string): boolean {
   return roots.length > 0 && roots.every((r) => r === site);
 }
 
+/** The end of the expression that starts at `from` in `text`: the `;`, `,` or unmatched `)` after it (-1 if none). */
 function endOfExpression(text: string, from: number): number {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
