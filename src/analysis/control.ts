@@ -55,6 +55,29 @@ export function within(list: readonly Node[], container: Node): Node[] {
   return list.filter((n) => n.startIndex >= container.startIndex && n.endIndex <= container.endIndex);
 }
 
+/**
+ * `x = e` (a plain `=`) and `T x = e` in a function's index (inside `scope` when given): the values
+ * given each path, in order, with the node that gives them.
+ */
+export function plainAssignments(index: NodeIndex, scope?: Node): Map<string, { value: Node; at: Node }[]> {
+  const out = new Map<string, { value: Node; at: Node }[]>();
+  const add = (path: string | undefined, value: Node | null, at: Node) => {
+    if (!path || !value) return;
+    const list = out.get(path) ?? [];
+    list.push({ value, at });
+    out.set(path, list);
+  };
+  const inScope = (l: Node[]) => (scope ? within(l, scope) : l);
+  for (const a of inScope(index.of('assignment_expression')))
+    if (a.child(1)?.type === '=')
+      add(accessPath(a.childForFieldName('left')!), a.childForFieldName('right'), a);
+  for (const d of inScope(index.of('init_declarator'))) {
+    const n = d.childForFieldName('declarator');
+    if (n?.type === 'identifier') add(n.text, d.childForFieldName('value'), d);
+  }
+  return out;
+}
+
 /** Every way out of a loop: its condition, and break/return/goto statements that leave it. */
 export function loopExits(loop: LoopInfo, index: NodeIndex): LoopExit[] {
   const exits: LoopExit[] = [];
@@ -126,22 +149,9 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     if (p) out.add(p);
   }
   // Plain assignments and initialisers in the loop, by path: `bit = size >> 1`, `unsigned b = s / 2`.
-  const defs = new Map<string, Node[]>();
-  const define = (p: string | undefined, e: Node | null) => {
-    if (!p || !e) return;
-    const list = defs.get(p) ?? [];
-    list.push(e);
-    defs.set(p, list);
-  };
-  for (const a of within(index.of('assignment_expression'), loop))
-    if (a.child(1)?.type === '=')
-      define(accessPath(a.childForFieldName('left')!), a.childForFieldName('right'));
-  for (const d of within(index.of('init_declarator'), loop)) {
-    const n = d.childForFieldName('declarator');
-    if (n?.type === 'identifier') define(n.text, d.childForFieldName('value'));
-  }
+  const defs = plainAssignments(index, loop);
   // Arithmetic alone: no call (`readl(base + 4 * i)`), no element or pointee read (`ring[i]`).
-  const noCall = (e: Node) =>
+  const arithmeticOnly = (e: Node) =>
     descendants(e, new Set(['call_expression', 'subscript_expression'])).length === 0 &&
     !descendants(e, new Set(['pointer_expression'])).some((x) => x.child(0)?.type === '*');
   for (const a of within(index.of('assignment_expression'), loop)) {
@@ -153,7 +163,11 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
     // through a temporary.
     const viaTemp = () => {
       const q = accessPath(stripParens(rhs));
-      return !!q && q !== p && !!defs.get(q)?.some((e) => noCall(e) && mentions(e, new Set([p])));
+      return (
+        !!q &&
+        q !== p &&
+        !!defs.get(q)?.some(({ value }) => arithmeticOnly(value) && mentions(value, new Set([p])))
+      );
     };
     const selfRef = op === '=' && (mentions(rhs, new Set([p])) || viaTemp());
     // `for (u = size; u > 1; u >>= 1)`: the initialiser runs once; it is not a reload.
@@ -168,7 +182,8 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
   // while `size` halves); one computed with a call (`readl(base + 4 * i)`) or read from a table
   // (`ring[i]`) does not.
   for (const [q, es] of defs)
-    if (!out.has(q) && es.length === 1 && noCall(es[0]!) && mentions(es[0]!, out)) out.add(q);
+    if (!out.has(q) && es.length === 1 && arithmeticOnly(es[0]!.value) && mentions(es[0]!.value, out))
+      out.add(q);
   return out;
 }
 

@@ -10,6 +10,7 @@ import { buildCfg } from '../c/cfg.js';
 import { callerLogged, callSites, inheritAnswers, testedCodes } from './control.js';
 import { evalConstant, type CFunction, type CVariable, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
+import { matchBrace } from '../c/preprocess.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import {
   ANSWER_CODES,
@@ -126,14 +127,9 @@ export function findCoreLogged(texts: readonly string[]): Set<string> {
     for (const m of text.matchAll(coreLoggedRe)) out.add(m[1]!);
     for (const m of text.matchAll(structCallbackRe)) {
       // The initialiser's text, to its closing brace.
-      let depth = 0;
-      let end = m.index + m[0].length - 1;
-      for (; end < text.length; end++) {
-        if (text[end] === '{') depth++;
-        else if (text[end] === '}' && --depth === 0) break;
-      }
+      const close = matchBrace(text, m.index + m[0].length - 1);
       const fields = CORE_LOGGED_STRUCT_CALLBACKS[m[1]!]!.join('|');
-      const body = text.slice(m.index, end + 1);
+      const body = text.slice(m.index, close < 0 ? text.length : close + 1);
       for (const f of body.matchAll(
         new RegExp(`\\.\\s*(?:${fields})\\s*=\\s*&?\\s*([A-Za-z_]\\w*)\\s*[,;}]`, 'g'),
       ))

@@ -205,6 +205,16 @@ export function blankCommentsAndStrings(text: string): string {
   return text.replace(COMMENTS_AND_STRINGS, (m) => m.replace(/[^\n]/g, ' '));
 }
 
+/** The `}` that closes the `{` at `open` (-1 if none); braces are counted as they stand. */
+export function matchBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
 /** Index of the `)` that closes the `(` at `open`, or -1. Skips strings, chars and comments. */
 export function matchParen(text: string, open: number): number {
   let depth = 0;

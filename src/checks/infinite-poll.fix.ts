@@ -18,7 +18,7 @@ import type { Node } from '../c/parser.js';
 import type { Edit } from '../fix/edit.js';
 import { describeExit, negate, textWith, unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
 import type { Fixer } from '../fix/source.js';
-import { TIMEOUT_ARG } from './infinite-poll.js';
+import { zeroTimeoutArg } from './infinite-poll.js';
 
 /** Delay primitives: microseconds per call from their arguments, and whether they sleep. */
 const DELAYS: Record<string, { us: (a: number[]) => number; sleeps: boolean }> = {
@@ -428,7 +428,8 @@ function fixLoop(src: FixSource, fn: CFunction, loop: Node): FixOutcome {
 function fixZeroTimeout(src: FixSource, call: Node): FixOutcome {
   const name = callName(call);
   const args = callArgs(call);
-  const idx = TIMEOUT_ARG[name] ?? args.length - 1;
+  const idx = zeroTimeoutArg(call);
+  if (idx === undefined) return unfixed('the timeout of this call is not 0');
   const sleep = evalConstant(args[idx - 1] ? src.text(args[idx - 1]!) : '', src.model.constants);
   const atomic = name.endsWith('_atomic');
   const budget = pollBudgetUs({ us: sleep ?? 0, sleeps: !atomic && !!sleep, any: true }, atomic);

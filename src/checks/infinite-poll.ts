@@ -23,10 +23,11 @@ import { callArgs, callName } from '../analysis/taint.js';
 import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
+import type { Node } from '../c/parser.js';
 import type { Check } from './check.js';
 
 /** Position of `timeout_us` in the iopoll family; the rest take it last. */
-export const TIMEOUT_ARG: Record<string, number> = {
+const TIMEOUT_ARG: Record<string, number> = {
   read_poll_timeout: 4,
   read_poll_timeout_atomic: 4,
   readx_poll_timeout: 5,
@@ -37,6 +38,19 @@ export const TIMEOUT_ARG: Record<string, number> = {
   regmap_read_poll_timeout_atomic: 5,
   regmap_field_read_poll_timeout: 4,
 };
+
+/**
+ * The position of a poll helper call's `timeout_us` when it is 0 — iopoll.h's "no timeout" — or
+ * undefined (another timeout, or not a poll helper).
+ */
+export function zeroTimeoutArg(call: Node): number | undefined {
+  const name = callName(call);
+  if (!POLL_HELPER.test(name)) return undefined;
+  const args = callArgs(call);
+  const idx = TIMEOUT_ARG[name] ?? args.length - 1;
+  const arg = args[idx];
+  return arg && evalConstant(arg.text) === 0 ? idx : undefined;
+}
 
 export const infinitePoll: Check = {
   meta: {
@@ -85,12 +99,9 @@ export const infinitePoll: Check = {
       });
     }
     for (const call of fn.fn.index.of('call_expression')) {
+      const idx = zeroTimeoutArg(call);
+      if (idx === undefined) continue;
       const name = callName(call);
-      if (!POLL_HELPER.test(name)) continue;
-      const args = callArgs(call);
-      const idx = TIMEOUT_ARG[name] ?? args.length - 1;
-      const arg = args[idx];
-      if (!arg || evalConstant(arg.text) !== 0) continue;
       ctx.report({
         node: call,
         message: `${name}() with timeout_us = 0 never times out: a stuck device hangs here`,

@@ -11,7 +11,7 @@
  * with a value of its own, or passes it to a caller that does, is not silent either; nor is a search
  * that found nothing, or a test of the caller's own argument.
  */
-import { benignWith, unloggedFailure } from '../analysis/control.js';
+import { benignWith, plainAssignments, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import { descendants, evalConstant } from '../c/model.js';
@@ -193,22 +193,8 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
   const params = new Set(fn.params.map((p) => p.name).filter((n): n is string => !!n));
   if (params.size === 0) return false;
   const body = fn.body;
-  // Assignments to a plain variable: `v = e` (not `v |= e`) and `T v = e`.
-  const assigns = new Map<string, { value: Node; stmt: Node }[]>();
-  const add = (name: string, value: Node | null, stmt: Node) => {
-    if (!value) return;
-    const list = assigns.get(name) ?? [];
-    list.push({ value, stmt });
-    assigns.set(name, list);
-  };
-  for (const a of fn.index.of('assignment_expression')) {
-    const l = a.childForFieldName('left');
-    if (l?.type === 'identifier' && a.child(1)?.type === '=') add(l.text, a.childForFieldName('right'), a);
-  }
-  for (const d of fn.index.of('init_declarator')) {
-    const n = d.childForFieldName('declarator');
-    if (n?.type === 'identifier') add(n.text, d.childForFieldName('value'), d);
-  }
+  // Values given a variable: `v = e` (not `v |= e`) and `T v = e`.
+  const assigns = plainAssignments(fn.index);
   // A plain variable's value, not the base of `p->f`, `p[i]` or `*p` (device memory a caller points to).
   const isValue = (i: Node) =>
     !/^(field_expression|subscript_expression|pointer_expression|call_expression)$/.test(
@@ -229,9 +215,9 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
     if (params.has(v)) {
       // Replaced only under an `if` or a `case`: the caller's value survives on the other path. A
       // re-read in a loop (`while (v & GO) v = readl(...)`) leaves the device's value.
-      return (assigns.get(v) ?? []).every(({ stmt }) => {
+      return (assigns.get(v) ?? []).every(({ at }) => {
         let conditional = false;
-        for (let p = stmt.parent; p && p.id !== body.id; p = p.parent) {
+        for (let p = at.parent; p && p.id !== body.id; p = p.parent) {
           if (/^(while|for|do)_statement$/.test(p.type)) return false;
           if (/^(if|switch|case)_statement$|^else_clause$/.test(p.type)) conditional = true;
         }
@@ -258,7 +244,6 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
   return test(cond);
 }
 
-/** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
 /**
  * A test of an I2C NACK (`regval & COMPLETION_MNAKX`, `!i2c_slave_did_ack(adap)`): in an I2C
  * adapter, "no device acknowledged" is an answer the I2C core's callers expect — probing an address
@@ -272,6 +257,7 @@ function isNackTest(cond: Node, ctx: CheckContext): boolean {
   return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => NACK.test(i.text));
 }
 
+/** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
   if (s.type !== 'binary_expression') return false;

@@ -24,7 +24,7 @@ import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Check, CheckContext } from './check.js';
-import { TIMEOUT_ARG } from './infinite-poll.js';
+import { zeroTimeoutArg } from './infinite-poll.js';
 
 const PATH_NODES = new Set(['identifier', 'field_expression', 'subscript_expression', 'pointer_expression']);
 
@@ -158,8 +158,7 @@ export const silentTimeout: Check = {
       const name = callName(call);
       if (!POLL_HELPER.test(name)) continue;
       // `timeout_us == 0` never times out (infinite-poll reports that): `ret` is only a read's error.
-      const timeoutArg = callArgs(call)[TIMEOUT_ARG[name] ?? callArgs(call).length - 1];
-      if (timeoutArg && evalConstant(timeoutArg.text) === 0) continue;
+      if (zeroTimeoutArg(call) !== undefined) continue;
       const assign = call.parent;
       if (assign?.type !== 'assignment_expression' && assign?.type !== 'init_declarator') continue;
       const lhs =

@@ -6,7 +6,7 @@
  */
 import { descendants, type CFunction } from '../c/model.js';
 import type { Node } from '../c/parser.js';
-import { describeExit, operand, unfixed, type FixOutcome, type FixSource } from '../fix/source.js';
+import { describeExit, operand, unfixed, unparen, type FixOutcome, type FixSource } from '../fix/source.js';
 import type { Fixer } from '../fix/source.js';
 import type { Edit } from '../fix/edit.js';
 import type { Finding } from '../types.js';
@@ -174,7 +174,7 @@ const SIGNED =
 
 /** The type a temporary holding an index with side effects gets: its cast's, or its device read's. */
 function temporaryType(src: FixSource, index: Node): string | undefined {
-  const n = index.type === 'parenthesized_expression' && index.namedChild(0) ? index.namedChild(0)! : index;
+  const n = unparen(index);
   if (n.type === 'cast_expression') {
     const t = src.text(n.childForFieldName('type')!).replace(/\s+/g, ' ').trim();
     return /^[\w ]+$/.test(t) ? t : undefined;
@@ -258,8 +258,7 @@ export const taintedIndexFix: Fixer = {
       );
     }
     const idx = src.text(index);
-    const plain =
-      index.type === 'parenthesized_expression' && index.namedChild(0) ? index.namedChild(0)! : index;
+    const plain = unparen(index);
     const v =
       plain.type === 'identifier'
         ? (fn.locals.get(plain.text) ?? fn.params.find((p) => p.name === plain.text))

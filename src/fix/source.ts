@@ -10,7 +10,7 @@ import type { Node, ParsedFile } from '../c/parser.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../types.js';
-import { blankCommentsAndStrings, matchParen, splitArgs } from '../c/preprocess.js';
+import { blankCommentsAndStrings, matchBrace, matchParen, splitArgs } from '../c/preprocess.js';
 import type { Edit } from './edit.js';
 
 /** A fix's result: the edits, the includes they need, and a sentence for the patch description. */
@@ -1222,7 +1222,7 @@ export class FixSource {
 
   /** The struct tag of an expression's value (`priv`, `priv->hw`, `tbl[i]`), when declared as one. */
   structOf(fn: CFunction, e: Node): string | undefined {
-    const n = e.type === 'parenthesized_expression' && e.namedChild(0) ? e.namedChild(0)! : e;
+    const n = unparen(e);
     const tagOf = (type: string) => /\bstruct\s+(\w+)/.exec(type)?.[1];
     if (n.type === 'identifier') {
       const v = fn.locals.get(n.text) ?? this.model.globals.get(n.text);
@@ -1249,7 +1249,7 @@ export class FixSource {
    * declared with a size in its struct (the struct found from the base's type).
    */
   isSizedArray(fn: CFunction, base: Node): boolean {
-    const n = base.type === 'parenthesized_expression' && base.namedChild(0) ? base.namedChild(0)! : base;
+    const n = unparen(base);
     // `T a[N]`, or `T a[] = { ... }` (complete, designated or not): ARRAY_SIZE() knows both.
     const sized = (v: { arrayDims: (number | undefined)[]; node: Node } | undefined) =>
       !!v &&
@@ -1443,16 +1443,6 @@ function endOfExpression(text: string, from: number): number {
   return depth === 0 ? text.length : -1;
 }
 
-/** The `}` that closes the `{` at `open` (-1 if none). */
-function matchBrace(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
-
 /** The struct tag `name` is declared with last before `at` in `text` (`struct foo *name`). */
 function declaredStruct(text: string, at: number, name: string): string | undefined {
   const decls = [...text.slice(0, at).matchAll(new RegExp(`\\bstruct\\s+(\\w+)\\s*\\*\\s*${name}\\b`, 'g'))];
@@ -1485,7 +1475,7 @@ function isCallText(text: string): boolean {
 }
 
 /** `(x)` → `x` (parentheses only; casts stay). */
-function unparen(n: Node): Node {
+export function unparen(n: Node): Node {
   let cur = n;
   while (cur.type === 'parenthesized_expression' && cur.namedChildCount === 1) cur = cur.namedChild(0)!;
   return cur;
