@@ -4,7 +4,7 @@
  * and whether it logs.
  */
 import type { LoopInfo } from '../c/cfg.js';
-import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
+import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { COMMENTS_AND_STRINGS } from '../c/preprocess.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
@@ -532,6 +532,7 @@ interface CFunctionLike {
   isStatic: boolean;
   index: NodeIndex;
   body: Node;
+  calls: readonly CCall[];
 }
 
 /** What a caller's branch on a failed call does: log, hand an error on, answer with a value, or none. */
@@ -623,12 +624,11 @@ export function callSites(
 ): CallSites {
   const sites = new Map<string, { call: Node; caller: CFunctionLike }[]>();
   for (const g of fns) {
-    for (const c of g.index.of('call_expression')) {
-      const name = callName(c);
-      if (!name) continue;
-      const list = sites.get(name);
-      if (list) list.push({ call: c, caller: g });
-      else sites.set(name, [{ call: c, caller: g }]);
+    for (const c of g.calls) {
+      if (!c.direct) continue;
+      const list = sites.get(c.name);
+      if (list) list.push({ call: c.node, caller: g });
+      else sites.set(c.name, [{ call: c.node, caller: g }]);
     }
   }
   const directOnly = new Set<string>();
@@ -638,8 +638,11 @@ export function callSites(
   // The module's files left unparsed may call it too: then its callers are not all seen.
   const nonStatic = new Set(fns.filter((f) => !f.isStatic && sites.has(f.name)).map((f) => f.name));
   const declared = nonStatic.size ? prototyped(texts, nonStatic) : new Set<string>();
-  for (const name of [...declared])
-    if (unparsed.some((t) => t.includes(name) && new RegExp(`\\b${name}\\b`).test(t))) declared.delete(name);
+  if (declared.size && unparsed.length) {
+    // One scan of each unparsed file for all the names (a module may declare hundreds).
+    const named = new RegExp(`\\b(?:${[...declared].join('|')})\\b`, 'g');
+    for (const t of unparsed) for (const m of t.matchAll(named)) declared.delete(m[0]);
+  }
   for (const f of fns) if (sites.has(f.name) && (f.isStatic || declared.has(f.name))) directOnly.add(f.name);
   if (directOnly.size === 0) return { sites, directOnly };
   // Names used other than as `name(`: installed in a structure or passed as a pointer. (Only

@@ -6,7 +6,7 @@
  * A path `P` covers `P.x`, `P->x` and `P->*` (a tainted struct taints its fields; tainted buffer
  * contents are stored as "P->*").
  */
-import { memoByNode, type Node } from '../c/parser.js';
+import { memoByNode, operatorFieldOf, type Node } from '../c/parser.js';
 
 export const stripParens = memoByNode((n: Node): Node => {
   let cur = n;
@@ -28,7 +28,7 @@ export const accessPath = memoByNode((node: Node): string | undefined => {
       const field = n.childForFieldName('field')?.text;
       const base = arg ? accessPath(arg) : undefined;
       if (!base || !field) return undefined;
-      const op = n.children.find((c) => c && (c.type === '->' || c.type === '.'))?.type ?? '.';
+      const op = operatorFieldOf(n) === '->' ? '->' : '.';
       return `${base}${op}${field}`;
     }
     case 'subscript_expression': {

@@ -16,7 +16,15 @@ import type { Cfg } from '../c/cfg.js';
 import { reversePostOrder } from '../c/cfg.js';
 import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
-import { fieldOf, memoByNode, operatorOf, typeOf, type Node, type ParsedFile } from '../c/parser.js';
+import {
+  fieldOf,
+  memoByNode,
+  operatorFieldOf,
+  operatorOf,
+  typeOf,
+  type Node,
+  type ParsedFile,
+} from '../c/parser.js';
 import type { TraceStep } from '../types.js';
 import type { CallSites } from './control.js';
 import { readApplies, type DeviceReadApi, type DeviceReadTable, type ReadCategory } from './device-reads.js';
@@ -199,7 +207,7 @@ export const callName = memoByNode((call: Node): string => {
 });
 
 /** `a->b` rather than `a.b`. */
-const isArrow = memoByNode((n: Node): boolean => n.children.some((c) => c?.type === '->'));
+const isArrow = (n: Node): boolean => operatorFieldOf(n) === '->';
 
 const firstNamedChild = memoByNode((n: Node): Node | null => n.namedChild(0));
 

@@ -4,7 +4,7 @@
  * The model keeps tree-sitter nodes: it is valid until the file's tree is disposed.
  */
 import { Query } from 'web-tree-sitter';
-import type { Node, ParsedFile } from './parser.js';
+import { typeOf, type Node, type ParsedFile } from './parser.js';
 
 export interface CVariable {
   name: string;
@@ -263,21 +263,16 @@ export class NodeIndex {
     let l = this.byType.get(type);
     if (l) return l;
     if ((LAZY_INDEXED.has(type) || LAZY_BODY.has(type)) && this.fn && this.root) {
-      // One query for all of them: a query walks the whole function whatever it looks for.
+      // All of them from one walk of the function in wasm (`descendantsOfType` is a plain cursor
+      // walk there, several times cheaper than a query), then one type lookup per node found.
       const fn = this.fn;
-      for (const t of [...LAZY_INDEXED, ...LAZY_BODY]) this.byType.set(t, []);
-      lazyIndexQuery ??= new Query(
-        fn.tree.language,
-        [...LAZY_INDEXED, ...LAZY_BODY].map((t) => `(${t}) @${t}`).join('\n'),
-      );
-      const start = fn.startIndex;
-      const end = fn.endIndex;
+      for (const t of LAZY_TYPES) this.byType.set(t, []);
       const bodyStart = this.root.startIndex;
       const bodyEnd = this.root.endIndex;
-      for (const c of lazyIndexQuery.captures(fn)) {
-        const at = c.node.startIndex;
-        if (LAZY_BODY.has(c.name) ? at >= bodyStart && at < bodyEnd : at >= start && at < end)
-          this.byType.get(c.name)!.push(c.node);
+      for (const n of fn.descendantsOfType(LAZY_TYPES)) {
+        const t = typeOf(n);
+        const at = n.startIndex;
+        if (!LAZY_BODY.has(t) || (at >= bodyStart && at < bodyEnd)) this.byType.get(t)!.push(n);
       }
       return this.byType.get(type)!;
     }
@@ -310,28 +305,48 @@ export const INDEXED_TYPES = [
 const LAZY_INDEXED: ReadonlySet<string> = new Set(INDEXED_TYPES.filter((t) => t !== 'call_expression'));
 /** Other types the checks ask of every function that sees device data: found with the indexed ones. */
 const LAZY_BODY: ReadonlySet<string> = new Set(['field_expression', 'pointer_expression']);
-let callQuery: Query | undefined;
-let lazyIndexQuery: Query | undefined;
+const LAZY_TYPES = [...LAZY_INDEXED, ...LAZY_BODY];
 const typeQueries = new Map<string, Query>();
 
-/** All calls in a file, from one tree-sitter query (in wasm: far cheaper than a walk from JavaScript). */
+/** All calls in a file, from one walk in wasm (far cheaper than a walk from JavaScript). */
 function callNodes(root: Node): Node[] {
-  callQuery ??= new Query(root.tree.language, '(call_expression) @call_expression');
-  return callQuery.captures(root).map((c) => c.node);
+  return root.descendantsOfType('call_expression');
 }
 
 const CALL = new Set(['call_expression']);
 
-export function callsIn(root: Node, index?: NodeIndex): CCall[] {
-  return (index ? index.of('call_expression') : descendants(root, CALL)).map((node) => {
-    const f = node.childForFieldName('function');
-    const type = f?.type;
-    const name =
-      type === 'identifier'
-        ? f!.text
-        : type === 'field_expression'
-          ? (f!.childForFieldName('field')?.text ?? f!.text)
-          : (f?.text ?? '');
+/** A call whose text starts with its callee's name: `name (`. */
+const NAMED_CALL = /([A-Za-z_]\w*)\s*\(/y;
+
+/**
+ * The calls under `root`. `text` is what the tree was parsed from: a call that starts `name(` is
+ * named from it without asking wasm for the callee node, its type and its text (calls are the
+ * model's most numerous nodes). A call sharing its start with another (`f(x)(y)`) is read from the tree.
+ */
+export function callsIn(root: Node, index?: NodeIndex, text?: string): CCall[] {
+  const nodes = index ? index.of('call_expression') : descendants(root, CALL);
+  const starts = new Set<number>();
+  const shared = new Set<number>();
+  for (const n of nodes) (starts.has(n.startIndex) ? shared : starts).add(n.startIndex);
+  return nodes.map((node) => {
+    let name: string;
+    let type: string | undefined;
+    const at = node.startIndex;
+    NAMED_CALL.lastIndex = at;
+    const m = text !== undefined && !shared.has(at) ? NAMED_CALL.exec(text) : null;
+    if (m) {
+      name = m[1]!;
+      type = 'identifier';
+    } else {
+      const f = node.childForFieldName('function');
+      type = f?.type;
+      name =
+        type === 'identifier'
+          ? f!.text
+          : type === 'field_expression'
+            ? (f!.childForFieldName('field')?.text ?? f!.text)
+            : (f?.text ?? '');
+    }
     // Arguments on first use: the call graph needs only names, for every call of the file.
     let args: Node[] | undefined;
     return {
@@ -358,48 +373,67 @@ function functionOf(
   const u = unwrapDeclarator(node.childForFieldName('declarator'), constants);
   if (!body || !u?.fn) return undefined;
   const storage = node.namedChildren.filter((c) => c?.type === 'storage_class_specifier').map((c) => c!.text);
-  const returnType = typeText(node);
-  const params: CVariable[] = [];
-  const plist = u.fn.childForFieldName('parameters');
-  for (const p of plist?.namedChildren ?? []) {
-    if (!p || p.type !== 'parameter_declaration') continue;
-    const d = p.childForFieldName('declarator');
-    const pu = d ? unwrapDeclarator(d, constants) : undefined;
-    params.push({
-      name: pu?.name ?? '',
-      type: typeText(p),
-      pointerDepth: pu?.pointerDepth ?? 0,
-      arrayDims: pu?.arrayDims ?? [],
-      node: p,
-    });
-  }
-  // Locals are read only by checks on functions that see device data: computed on first use.
+  const fnDeclarator = u.fn;
+  // Parameters, locals, the return type and the line span on first use: most functions of a
+  // parsed file never see device data, and each of these costs calls into wasm.
+  let allParams: CVariable[] | undefined;
+  const paramsOf = () => {
+    if (!allParams) {
+      allParams = [];
+      const plist = fnDeclarator.childForFieldName('parameters');
+      for (const p of plist?.namedChildren ?? []) {
+        if (!p || p.type !== 'parameter_declaration') continue;
+        const d = p.childForFieldName('declarator');
+        const pu = d ? unwrapDeclarator(d, constants) : undefined;
+        allParams.push({
+          name: pu?.name ?? '',
+          type: typeText(p),
+          pointerDepth: pu?.pointerDepth ?? 0,
+          arrayDims: pu?.arrayDims ?? [],
+          node: p,
+        });
+      }
+    }
+    return allParams;
+  };
+  let params: CVariable[] | undefined;
   let locals: Map<string, CVariable> | undefined;
   const localsOf = () => {
     if (!locals) {
       locals = new Map();
-      for (const p of params) if (p.name) locals.set(p.name, p);
+      for (const p of paramsOf()) if (p.name) locals.set(p.name, p);
       for (const d of index.of('declaration'))
         for (const v of variablesOf(d, constants)) locals.set(v.name, v);
     }
     return locals;
   };
+  let returnType: string | undefined;
+  let startLine: number | undefined;
+  let endLine: number | undefined;
   return {
     name: u.name,
     file: file.path,
     isStatic: storage.includes('static'),
-    returnType,
+    get returnType() {
+      return (returnType ??= typeText(node));
+    },
     returnsPointer: u.pointerDepth > 0,
-    params: params.filter((p) => p.type !== 'void' || p.pointerDepth > 0),
+    get params() {
+      return (params ??= paramsOf().filter((p) => p.type !== 'void' || p.pointerDepth > 0));
+    },
     get locals() {
       return localsOf();
     },
-    calls: callsIn(body, index),
+    calls: callsIn(body, index, file.prepared),
     node,
     body,
     index,
-    startLine: file.pos(node).line,
-    endLine: file.endPos(node).line,
+    get startLine() {
+      return (startLine ??= file.pos(node).line);
+    },
+    get endLine() {
+      return (endLine ??= file.endPos(node).line);
+    },
   };
 }
 
@@ -422,7 +456,12 @@ function initializerFields(list: Node, prefix: string, out: CInitializer['fields
   }
 }
 
-const TOP_SKIP = new Set(['function_definition']);
+/**
+ * Not entered by the walk over the top level: function bodies are indexed on their own, and a
+ * table's initialisers or an enum's values hold no declaration (a driver's tables are most of its
+ * top-level nodes, and each visit is a call into wasm).
+ */
+const TOP_SKIP = new Set(['function_definition', 'initializer_list', 'enumerator_list']);
 const TOP = new Set([
   'function_definition',
   'declaration',

@@ -52,6 +52,8 @@ export interface ParsedFile {
   path: string;
   /** The file as the user has it. */
   source: string;
+  /** The text tree-sitter parsed (the source after kernel-aware preparation): node offsets index it. */
+  prepared: string;
   tree: Tree;
   map: OffsetMap;
   lines: LineIndex;
@@ -80,6 +82,7 @@ export async function parseC(path: string, source: string, timeoutMs = 10_000): 
   return {
     path,
     source,
+    prepared: prepared.text,
     tree,
     map,
     lines,
@@ -134,6 +137,14 @@ export function fieldOf(n: Node, name: string): Node | null {
   }
   return f(n);
 }
+
+/**
+ * The `operator` field's type (`->` or `.` of a member access, `*` or `&` of a pointer expression),
+ * remembered: one call into wasm, where listing the children makes a node object for each.
+ */
+export const operatorFieldOf = memoByNode(
+  (n: Node): string | undefined => n.childForFieldName('operator')?.type,
+);
 
 /** The type of a node's second child: the operator of a binary or assignment expression. */
 export const operatorOf = memoByNode((n: Node): string | undefined => n.child(1)?.type);

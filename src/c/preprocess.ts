@@ -245,6 +245,9 @@ const directiveRe = /^[ \t]*#[ \t]*(ifdef|ifndef|if|elif|else|endif)\b(.*)/;
 const decoder = new TextDecoder('utf-16le');
 
 function toBuf(s: string): Uint16Array {
+  // Node copies the UTF-16 units natively; a view needs an even offset into the pooled memory.
+  const bytes = Buffer.from(s, 'utf16le');
+  if (bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, s.length);
   const b = new Uint16Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
@@ -335,10 +338,10 @@ function nextSignificant(text: string, i: number): string {
 }
 
 export function prepareKernelC(source: string): Prepared {
-  let buf = toBuf(source);
+  const buf = toBuf(source);
   if (source.includes('#')) blankConditionals(source, buf);
+  // `buf` goes on holding exactly `text`: the edits below are made in it.
   let text = fromBuf(buf);
-  buf = toBuf(text);
   for (const m of text.matchAll(annotationRe)) blank(buf, m.index, m.index + m[0].length);
   for (const m of text.matchAll(annotationArgsRe)) {
     const open = m.index + m[0].length - 1;

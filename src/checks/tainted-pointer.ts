@@ -9,7 +9,7 @@
 import { checkedInExpression } from '../analysis/control.js';
 import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
 import { CHECK_NULL, CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
-import type { Node } from '../c/parser.js';
+import { fieldOf, operatorFieldOf, type Node } from '../c/parser.js';
 import { driverOwned } from './check.js';
 import type { Check } from './check.js';
 
@@ -48,19 +48,17 @@ export const taintedPointer: Check = {
   detect(ctx) {
     if (!ctx.fn.touchesDevice) return;
     const seen = new Set<number>();
-    for (const d of [
-      ...ctx.fn.fn.index.of('pointer_expression'),
-      ...ctx.fn.fn.index.of('field_expression'),
+    // `*p` and `p->f` dereference `p` (`&x` and `s.f` do not).
+    for (const [d, deref] of [
+      ...ctx.fn.fn.index.of('pointer_expression').map((d) => [d, '*'] as const),
+      ...ctx.fn.fn.index.of('field_expression').map((d) => [d, '->'] as const),
     ]) {
-      const isDeref =
-        (d.type === 'pointer_expression' && d.child(0)?.type === '*') ||
-        (d.type === 'field_expression' && d.children.some((c) => c?.type === '->'));
-      if (!isDeref) continue;
-      const ptr = d.childForFieldName('argument');
+      const ptr = fieldOf(d, 'argument');
       if (!ptr) continue;
       // Fast path: a plain path whose root never holds device data cannot be tainted.
       const path = accessPath(ptr);
       if (path && !ctx.fn.taintedRoots.has(rootOf(path))) continue;
+      if (operatorFieldOf(d) !== deref) continue;
       // For `*(base + off)` judge the offset (a mask on it bounds the access), else the pointer.
       const off = isOffsetExpr(ptr);
       // (Device-filled contents of an array are not its address: judge only the offset there.)

@@ -24,6 +24,8 @@ export interface ModuleTask {
   root: string;
   files: string[];
   headers: string[];
+  /** For each file, whether it calls a device-read API (the scan has asked already). */
+  readsDevice?: boolean[];
   checks?: string[];
   extraReads?: DeviceReadApi[];
   maxFileBytes: number;
@@ -74,9 +76,10 @@ function tableFor(extra?: DeviceReadApi[]): DeviceReadTable {
 
 export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult> {
   const rel = (p: string) => relative(task.root, p) || p;
-  const sources: ModuleSource[] = task.files.map((path) => ({
+  const sources: ModuleSource[] = task.files.map((path, i) => ({
     path: rel(path),
     ...readSource(path, task.maxFileBytes),
+    readsDevice: task.readsDevice?.[i],
   }));
   const headers: string[] = [];
   for (const h of task.headers) {
@@ -86,7 +89,11 @@ export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult>
   return analyseSources(sources, headers, task);
 }
 
-export type ModuleSource = { path: string } & ReadOutcome;
+export type ModuleSource = {
+  path: string;
+  /** Whether the text calls a device-read API, when already known (else asked here). */
+  readsDevice?: boolean;
+} & ReadOutcome;
 
 /** A regex matching any of `names` as a word, or undefined for none. */
 function alternation(names: string[]): RegExp | undefined {
@@ -108,7 +115,7 @@ export async function analyseSources(
   // Asked twice of each file (which to parse, and its stats): the test is a long alternation.
   const reading = new Map<ModuleSource, boolean>();
   const readsDevice = (r: ModuleSource & { text: string }) => {
-    let v = reading.get(r);
+    let v = r.readsDevice ?? reading.get(r);
     if (v === undefined) reading.set(r, (v = reads.prefilter.test(r.text)));
     return v;
   };

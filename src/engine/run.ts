@@ -233,12 +233,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
       const hash = createHash('sha256').update(configKey);
       let reaches = false;
       const texts: string[] = [];
+      const readsDevice: boolean[] = [];
       for (const f of mod.files) {
         const r = readSource(f, maxFileBytes);
         const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
         texts.push(text);
         hash.update(f).update('\0').update(text).update('\0');
-        if ('text' in r && (reads.prefilter.test(text) || POLL_HELPER_CALL.test(text))) reaches = true;
+        const direct = 'text' in r && reads.prefilter.test(text);
+        readsDevice.push(direct);
+        if (direct || ('text' in r && POLL_HELPER_CALL.test(text))) reaches = true;
       }
       // Accessor macros of local headers (`#define er32(r) readl(...)`) make a file a device reader.
       const hdrTexts = headers.map((h) => {
@@ -288,6 +291,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
           root,
           files: mod.files,
           headers,
+          readsDevice,
           checks: opts.checks,
           extraReads: opts.extraReads,
           maxFileBytes,
