@@ -177,3 +177,17 @@ describe('fix: the patches apply and remove the findings', () => {
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
   });
 });
+
+describe('fix: no bound where the code states none', () => {
+  it('leaves a BAR array mapped in a loop over part of it, and a region carved by a typed cursor', async () => {
+    const dir = join(tmp, 'nobound');
+    cpSync(join(here, '../fixtures/fix-nobound'), dir, { recursive: true });
+    const r = await runFix({ paths: [dir], cache: false, jobs: 1, version: 'test', root: dir });
+    const byFn = (name: string) => r.findings.filter((f) => f.function === name);
+    // `for (i = 0; i < 2; i++)` maps two of the three BARs: the third has no known mapping.
+    expect(byFn('nb_read_log')[0]!.fixStatus).toBe('unfixed');
+    // `ring->nb_stat = cur; cur += NB_N;` with `u32 *cur`: the advance counts u32s, not bytes,
+    // and the rule does not guess; the driver's own ARRAY_SIZE bound still applies to nb_len.
+    expect(byFn('nb_xmit').map((f) => `${f.line} ${f.fixStatus}`)).toEqual(['58 unfixed', '59 fixed']);
+  });
+});
