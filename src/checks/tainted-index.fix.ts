@@ -52,6 +52,8 @@ function enclosingLoop(stmt: Node, body: Node): Node | undefined {
 export interface GuardExtras {
   /** Statements put before the `if` (`idx = readl(r) & 7;`). */
   pre?: string[];
+  /** Tests that check the same (`i >= N` for `i >= ARRAY_SIZE(a)` of `a[N]`): an earlier one covers this use. */
+  same?: string[];
   edits?: Edit[];
 }
 
@@ -135,7 +137,9 @@ export function guardBefore(
     return unfixed('the value is computed in the same statement that uses it');
   // The same check already guards an earlier statement of this run: it covers this use too.
   if (!extras.pre) {
-    const earlier = src.guards.find((g) => g.test === test && coveredBy(src, g.stmt, stmt, checked));
+    const earlier = src.guards.find(
+      (g) => (g.test === test || extras.same?.includes(g.test)) && coveredBy(src, g.stmt, stmt, checked),
+    );
     if (earlier)
       return {
         plan: { edits: [], summary: `is covered by the check of ${what} added before line ${earlier.line}` },
@@ -171,6 +175,16 @@ export function guardBefore(
 /** Signed integer types: an index of one of these may be negative. */
 const SIGNED =
   /^(?:(?:signed\s+)?(?:int|long|short|long long)|s8|s16|s32|s64|__s32|int32_t|int64_t|ssize_t)$/;
+
+/** Is `n` a plain variable of a signed integer type (then it may be negative)? */
+export function signedVariable(fn: CFunction, n: Node): boolean {
+  const plain = unparen(n);
+  const v =
+    plain.type === 'identifier'
+      ? (fn.locals.get(plain.text) ?? fn.params.find((p) => p.name === plain.text))
+      : undefined;
+  return !!v && v.pointerDepth === 0 && SIGNED.test(v.type.trim());
+}
 
 /** The type a temporary holding an index with side effects gets: its cast's, or its device read's. */
 function temporaryType(src: FixSource, index: Node): string | undefined {
@@ -258,13 +272,8 @@ export const taintedIndexFix: Fixer = {
       );
     }
     const idx = src.text(index);
-    const plain = unparen(index);
-    const v =
-      plain.type === 'identifier'
-        ? (fn.locals.get(plain.text) ?? fn.params.find((p) => p.name === plain.text))
-        : undefined;
-    const neg =
-      signedCheck && v && v.pointerDepth === 0 && SIGNED.test(v.type.trim()) ? `${idx} < 0 || ` : '';
+    const neg = signedCheck && signedVariable(fn, index) ? `${idx} < 0 || ` : '';
+    const dim = sized ? src.declaredDimension(fn, base) : undefined;
     return guardBefore(
       f,
       src,
@@ -273,6 +282,7 @@ export const taintedIndexFix: Fixer = {
       'invalid index from the device',
       `${idx} against ${countWhat}`,
       index,
+      dim ? { same: [`${operand(idx, index)} >= ${dim}`] } : {},
     );
   },
 };

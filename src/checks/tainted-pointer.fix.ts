@@ -4,8 +4,9 @@
  * function fails. Offsets into buffers of unknown size are left alone (no bound to check against).
  */
 import { stripParens } from '../analysis/paths.js';
-import { operand, unfixed, type Fixer } from '../fix/source.js';
-import { guardBefore } from './tainted-index.fix.js';
+import type { Node } from '../c/parser.js';
+import { operand, unfixed, unparen, type FixSource, type Fixer } from '../fix/source.js';
+import { guardBefore, signedVariable } from './tainted-index.fix.js';
 import { isOffsetExpr } from './tainted-pointer.js';
 
 export const taintedPointerFix: Fixer = {
@@ -55,13 +56,20 @@ export const taintedPointerFix: Fixer = {
       const stated = count ? undefined : src.statedSize(fn, base);
       const bound = count ?? stated;
       if (!bound) return unfixed('the buffer the offset points into has no size the code can check against');
+      // `i * SZ` into a region of `SZ * N`: check the slot, `i >= N` (the same check as the
+      // index's into the region's companion arrays, so one check covers them all).
+      const slot = slotOf(src, off.offset, bound);
+      const [checkedText, limit] = slot ? [src.text(slot.index), slot.count] : [o, bound];
+      const neg = slot && signedVariable(fn, slot.index) ? `${checkedText} < 0 || ` : '';
       return guardBefore(
         f,
         src,
         use,
-        `${operand(o, off.offset)} >= ${operand(bound)}`,
+        `${neg}${operand(checkedText, slot?.index ?? off.offset)} >= ${operand(limit)}`,
         'invalid offset from the device',
-        count ? `${o} against the allocated count ${count}` : `${o} against the buffer's size ${bound}`,
+        count
+          ? `${checkedText} against the ${slot ? 'slot count' : 'allocated count'} ${limit}`
+          : `${o} against the buffer's size ${bound}`,
         off.offset,
       );
     }
@@ -78,3 +86,31 @@ export const taintedPointerFix: Fixer = {
     );
   },
 };
+
+/** One factor of a product's text (`SZ` or `N` of `SZ * N`, `(SZ) * N`), spaces and outer parentheses dropped. */
+const factors = (text: string): [string, string] | undefined => {
+  const m = /^\(?\s*([\w>.-]+|\([^()]*\))\s*\*\s*([\w>.-]+|\([^()]*\))\s*\)?$/.exec(text.trim());
+  return m ? [m[1]!.replace(/\s+/g, ''), m[2]!.replace(/\s+/g, '')] : undefined;
+};
+
+/**
+ * An offset `i * SZ` (or `SZ * i`) into a region of `SZ * N` bytes (or `N * SZ`): slot `i` of `N`
+ * slots of `SZ` bytes. The check `i >= N` says the same without the multiplication (which can wrap).
+ */
+function slotOf(src: FixSource, offset: Node, bound: string): { index: Node; count: string } | undefined {
+  const o = unparen(offset);
+  if (o.type !== 'binary_expression' || o.child(1)?.type !== '*') return undefined;
+  const size = factors(bound);
+  if (!size) return undefined;
+  const l = o.childForFieldName('left')!;
+  const r = o.childForFieldName('right')!;
+  for (const [index, factor] of [
+    [l, r],
+    [r, l],
+  ] as const) {
+    const k = src.text(factor).replace(/\s+/g, '');
+    if (size[0] === k && size[1] !== k) return { index, count: size[1] };
+    if (size[1] === k && size[0] !== k) return { index, count: size[0] };
+  }
+  return undefined;
+}

@@ -941,7 +941,92 @@ export class FixSource {
       const elem = tag && field ? this.memberType(tag, field) : undefined;
       return elem ? this.memberCount(fn, n, elem) : undefined;
     }
+    if (n.type === 'subscript_expression') return this.elementOfMemberCount(fn, n);
     return undefined;
+  }
+
+  /**
+   * How many elements `P->m[K]` points to, `m` a member array of pointers and `K` a constant:
+   * from every assignment of `m`'s elements in the driver's files — `P->m[K] = <mapping>`, or
+   * `P->m[i] = <mapping of i>` in a `for (i = 0; i < DIM; i++)` loop over the whole array
+   * (`vk->bar[i] = pci_ioremap_bar(pdev, i * 2)`, `i` replaced by `K`). A local or parameter of
+   * the mapping function in the count is replaced by the member of `P` assigned it there
+   * (`vk->pdev = pci_dev_get(pdev)`): `pci_resource_len(vk->pdev, BAR_2 * 2)` for `vk->bar[BAR_2]`.
+   */
+  private elementOfMemberCount(fn: CFunction, n: Node): string | undefined {
+    const arr = n.childForFieldName('argument');
+    const k = n.childForFieldName('index');
+    if (arr?.type !== 'field_expression' || arr.child(1)?.type !== '->' || !k) return undefined;
+    const key = this.text(k).trim();
+    if (!/^(?:[A-Z_][A-Z0-9_]*|\d+)$/.test(key)) return undefined;
+    const ownerNode = arr.childForFieldName('argument')!;
+    const owner = this.text(ownerNode).replace(/\s+/g, '');
+    if (!/^\w+$/.test(owner)) return undefined;
+    const field = arr.childForFieldName('field')?.text;
+    const tag = this.structOf(fn, ownerNode);
+    const body = tag && field ? this.structBody(tag) : undefined;
+    const decl = body
+      ? new RegExp(
+          `(?:^|[;{]|\\n)\\s*((?:const\\s+|volatile\\s+)*(?:struct\\s+|unsigned\\s+)?\\w+)\\s*(?:__\\w+\\s*)*\\*\\s*(?:__\\w+\\s+)*${field}\\s*\\[\\s*(\\w+)\\s*\\]\\s*;`,
+        ).exec(codeText(body))
+      : undefined;
+    if (!decl) return undefined;
+    const elem = decl[1]!.replace(/\s+/g, ' ').trim();
+    const dim = decl[2]!;
+    const re = new RegExp(`(?<![\\w.>])(\\w+)\\s*->\\s*${field}\\s*\\[([^\\]]*)\\]\\s*=(?!=)`, 'g');
+    const counts = new Set<string>();
+    for (const text of [this.source, ...this.siblings()].map(codeText))
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const site = m[1]!;
+        const from = m.index + m[0].length;
+        const end = endOfExpression(text, from);
+        if (end < 0) return undefined;
+        let rhs = text.slice(from, end).replace(/\s+/g, ' ').trim();
+        if (/^(\(\s*void\s*\*\s*\)\s*)?(NULL|0)$/.test(rhs)) continue;
+        if (site !== owner) return undefined;
+        const idx = m[2]!.trim();
+        const fnStart = Math.max(0, text.lastIndexOf('\n}', m.index));
+        const before = text.slice(fnStart, m.index);
+        if (idx !== key) {
+          // A loop over the whole array: `for (i = 0; i < DIM; i++) { ... P->m[i] = ...; }`.
+          if (!/^[a-z_]\w*$/.test(idx)) return undefined;
+          const loops = [
+            ...before.matchAll(
+              new RegExp(
+                `\\bfor\\s*\\(\\s*${idx}\\s*=\\s*0\\s*;\\s*${idx}\\s*<\\s*${dim}\\s*;\\s*(?:${idx}\\s*\\+\\+|\\+\\+\\s*${idx})\\s*\\)\\s*\\{`,
+                'g',
+              ),
+            ),
+          ];
+          const loop = loops.at(-1);
+          if (!loop) return undefined;
+          const open = fnStart + loop.index + loop[0].length - 1;
+          const close = matchBrace(text, open);
+          if (close < from) return undefined;
+          // The loop variable is not changed in the body before the assignment.
+          const inBody = text.slice(open, m.index);
+          if (
+            new RegExp(
+              `(?<![\\w.>])${idx}\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\\+\\+|--)\\s*${idx}\\b|\\b${idx}\\s*(?:\\+\\+|--)|&\\s*${idx}\\b`,
+            ).test(inBody)
+          )
+            return undefined;
+          rhs = rhs.replace(new RegExp(`(?<![\\w.>])${idx}\\b`, 'g'), key);
+        }
+        let count = this.allocationCount(rhs, elem, field!);
+        if (!count) return undefined;
+        // Locals and parameters of the mapping function: the member of `P` that holds them.
+        count = count.replace(/(?<![\w.>])([a-z_]\w*)\b(?!\s*\()/g, (id) => {
+          if (id === 'sizeof') return id;
+          const held = new RegExp(
+            `(?<![\\w.>])${site}\\s*->\\s*(\\w+)\\s*=\\s*(?:(?:pci_dev_get|get_device)\\s*\\(\\s*${id}\\s*\\)|${id})\\s*;`,
+          ).exec(before);
+          return held ? `${site}->${held[1]!}` : id;
+        });
+        if (!/^[A-Z0-9_x+*() -]+$/.test(count) && !rootedAt(count, site)) return undefined;
+        counts.add(count);
+      }
+    return counts.size === 1 ? [...counts][0] : undefined;
   }
 
   /** The values a local is given in `fn`: its initialiser and the right sides of its `=` assignments. */
@@ -1066,6 +1151,20 @@ export class FixSource {
     const fnStart = Math.max(0, text.lastIndexOf('\n}', at));
     const body = text.slice(fnStart, at);
     if (/^\w+$/.test(rhs)) {
+      // A region carved from a larger buffer by a cursor: `x->m = p;` then at once `p += size;`,
+      // `p` a byte pointer of the function (`void *p`): the member's region is those bytes.
+      const stmtEnd = endOfExpression(text, at);
+      const carve =
+        text[stmtEnd] === ';'
+          ? new RegExp(`^\\s*${rhs}\\s*\\+=\\s*([^;]+);`).exec(text.slice(stmtEnd + 1))
+          : null;
+      if (carve) {
+        const cursor = new RegExp(
+          `\\b(?:const\\s+)?(?:void|u8|char|unsigned\\s+char)\\s*(?:__iomem\\s*)?\\*\\s*${rhs}\\s*[;,=]`,
+        );
+        if (!cursor.test(body)) return undefined;
+        return countOfBytes(carve[1]!.replace(/\s+/g, ' ').trim(), elem, field);
+      }
       // `x->m = buf;` after `buf = kmalloc(n, ...);` in the same function.
       const assigns = [...body.matchAll(new RegExp(`(?<![\\w.>])${rhs}\\s*=(?!=)\\s*`, 'g'))];
       const last = assigns.at(-1);
@@ -1174,19 +1273,7 @@ export class FixSource {
     if (bar) return BYTES.test(elem.trim()) ? bar : undefined;
     if (!(fnName in sized)) return undefined;
     const size = args[sized[fnName]!];
-    if (!size) return undefined;
-    const ofElem = (s: string) => {
-      const t = s.replace(/^\(|\)$/g, '').trim();
-      const deref = /^\*\s*\(?\s*([\w>.-]+)\s*\)?$/.exec(t);
-      if (deref) return new RegExp(`(^|->|\\.)${name}$`).test(deref[1]!);
-      return t.replace(/\s+/g, ' ') === elem.replace(/\s+/g, ' ');
-    };
-    const a = /^(.+?)\s*\*\s*sizeof\s*(\(.*\))$/.exec(size);
-    if (a && matchParen(a[2]!, 0) === a[2]!.length - 1 && ofElem(a[2]!)) return a[1]!.trim();
-    const b = /^sizeof\s*(\([^()]*(?:\([^()]*\))?[^()]*\))\s*\*\s*(.+)$/.exec(size);
-    if (b && ofElem(b[1]!)) return b[2]!.trim();
-    if (BYTES.test(elem.trim()) && !/\bsizeof\b/.test(size)) return size;
-    return undefined;
+    return size ? countOfBytes(size, elem, name) : undefined;
   }
 
   /**
@@ -1277,6 +1364,22 @@ export class FixSource {
     const decls = [...this.model.structs.values()].map((m) => m.get(field)).filter((v) => !!v);
     if (decls.length) return decls.every(sized);
     return this.headerMemberIsArray(field);
+  }
+
+  /**
+   * The size a member array is declared with, when it is one name or number (`ENET_TX_DESC` of
+   * `unsigned int skblen[ENET_TX_DESC];`): what `ARRAY_SIZE()` of it is.
+   */
+  declaredDimension(fn: CFunction, base: Node): string | undefined {
+    const n = unparen(base);
+    if (n.type !== 'field_expression') return undefined;
+    const field = n.childForFieldName('field')?.text;
+    const tag = this.structOf(fn, n.childForFieldName('argument')!);
+    const body = tag && field ? this.structBody(tag) : undefined;
+    const m = body
+      ? new RegExp(`[\\s*]${field}\\s*\\[\\s*([A-Za-z_]\\w*|\\d+)\\s*\\]\\s*;`).exec(codeText(body))
+      : undefined;
+    return m?.[1];
   }
 
   /**
@@ -1420,6 +1523,25 @@ function codeText(text: string): string {
 
 /** Element types a byte count counts (GNU C's `void *` arithmetic included). */
 const BYTES = /^(const\s+)?(u8|__u8|uint8_t|unsigned char|char|signed char|s8|__s8|void)$/;
+
+/**
+ * The element count `size` bytes hold of `elem` (the type `name` points to): `n` for
+ * `n * sizeof(<the element>)` or `sizeof(<the element>) * n`, the size itself for bytes.
+ */
+function countOfBytes(size: string, elem: string, name: string): string | undefined {
+  const ofElem = (s: string) => {
+    const t = s.replace(/^\(|\)$/g, '').trim();
+    const deref = /^\*\s*\(?\s*([\w>.-]+)\s*\)?$/.exec(t);
+    if (deref) return new RegExp(`(^|->|\\.)${name}$`).test(deref[1]!);
+    return t.replace(/\s+/g, ' ') === elem.replace(/\s+/g, ' ');
+  };
+  const a = /^(.+?)\s*\*\s*sizeof\s*(\(.*\))$/.exec(size);
+  if (a && matchParen(a[2]!, 0) === a[2]!.length - 1 && ofElem(a[2]!)) return a[1]!.trim();
+  const b = /^sizeof\s*(\([^()]*(?:\([^()]*\))?[^()]*\))\s*\*\s*(.+)$/.exec(size);
+  if (b && ofElem(b[1]!)) return b[2]!.trim();
+  if (BYTES.test(elem.trim()) && !/\bsizeof\b/.test(size)) return size;
+  return undefined;
+}
 
 /** Every variable path `expr` reads starts at `site` (`pci_resource_len(dev->pci, 0)` at `dev`). */
 function rootedAt(expr: string, site: string): boolean {

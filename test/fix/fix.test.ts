@@ -119,6 +119,25 @@ describe('fix: what each finding gets', () => {
     expect(byFn('bd_handle_events')[0]!.fix).toMatch(
       /stops waiting \(it cannot return: its int is a yes\/no answer in handled, which stopping keeps\)/,
     );
+    // A region carved from a DMA area by a cursor (`ring->rg_stat = cur; cur += sizeof(u32) * RG_NTX;`)
+    // has the count the cursor moved by; the frame slot `slot * RG_FRAME` of `RG_FRAME * RG_NTX`
+    // bytes is checked as `slot >= RG_NTX`, and the one check covers the four uses.
+    const rg = byFn('rg_xmit');
+    expect(rg.map((f) => f.checkId)).toEqual([
+      'tainted-index',
+      'tainted-index',
+      'tainted-pointer',
+      'tainted-index',
+    ]);
+    expect(rg[0]!.fix).toMatch(/checks slot against the allocated count RG_NTX/);
+    expect(rg[2]!.fix).toMatch(/is covered by the check of slot against the slot count RG_NTX/);
+    expect(rg[3]!.fix).toMatch(/is covered by the check of slot against ARRAY_SIZE\(ring->rg_len\)/);
+    expect(r.patches[0]!.text.match(/slot >= RG_NTX/g)).toHaveLength(1);
+    // An element of a BAR array mapped in a loop over the array (`pci_ioremap_bar(pdev, i * 2)`):
+    // that BAR's length, the probe's `pdev` read through the member it was stored in.
+    expect(byFn('vk_read_log')[0]!.fix).toMatch(
+      /off against the allocated count pci_resource_len\(vk->pdev, VK_BAR_LOG \* 2\)/,
+    );
     expect(byFn('bd_recalc_rate')[0]!.fix).toMatch(/returns 0/);
     expect(byFn('bd_xmit')[0]!.fix).toMatch(
       /releases the lock it took, then drops the packet and returns NETDEV_TX_OK/,
@@ -153,8 +172,22 @@ describe('fix: the patches apply and remove the findings', () => {
       );
     }
     const after = await runCheck({ paths: [dir], cache: false, jobs: 1 });
-    expect(before.findings.length).toBe(38);
+    expect(before.findings.length).toBe(43);
     // Only the unfixed findings remain, and the fixes introduced none.
     expect(after.findings.map((f) => `${f.checkId} ${f.function}`).sort()).toEqual(unfixed.sort());
+  });
+});
+
+describe('fix: no bound where the code states none', () => {
+  it('leaves a BAR array mapped in a loop over part of it, and a region carved by a typed cursor', async () => {
+    const dir = join(tmp, 'nobound');
+    cpSync(join(here, '../fixtures/fix-nobound'), dir, { recursive: true });
+    const r = await runFix({ paths: [dir], cache: false, jobs: 1, version: 'test', root: dir });
+    const byFn = (name: string) => r.findings.filter((f) => f.function === name);
+    // `for (i = 0; i < 2; i++)` maps two of the three BARs: the third has no known mapping.
+    expect(byFn('nb_read_log')[0]!.fixStatus).toBe('unfixed');
+    // `ring->nb_stat = cur; cur += NB_N;` with `u32 *cur`: the advance counts u32s, not bytes,
+    // and the rule does not guess; the driver's own ARRAY_SIZE bound still applies to nb_len.
+    expect(byFn('nb_xmit').map((f) => `${f.line} ${f.fixStatus}`)).toEqual(['58 unfixed', '59 fixed']);
   });
 });
