@@ -7,7 +7,7 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
-import { callerLogged, callSites, inheritAnswers, testedCodes } from './control.js';
+import { callerLogged, callSites, inheritAnswers, testedCodes, type CallSites } from './control.js';
 import { evalConstant, type CFunction, type CVariable, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import { matchBrace } from '../c/preprocess.js';
@@ -467,19 +467,40 @@ function completeModule(
   cfgOf: (u: Unit) => ReturnType<typeof buildCfg>,
   unparsed: readonly string[],
 ): ModuleAnalysis {
-  // Who logs for whom, and which codes are answers: only the checks of the final pass ask.
-  const sites = callSites(
-    units.map((u) => u.fn),
-    texts,
-    unparsed,
-  );
-  context.callSites = sites;
+  // Who logs for whom, and which codes are answers: only the checks of the final pass ask, and
+  // only of a function with something to report, so each is worked out on first use (from the
+  // summaries, which this pass does not change).
+  let sites: CallSites | undefined;
+  let logged: Set<string> | undefined;
+  let answers: Map<string, ReadonlySet<string>> | undefined;
+  const sitesOf = () =>
+    (sites ??= callSites(
+      units.map((u) => u.fn),
+      texts,
+      unparsed,
+    ));
+  Object.defineProperties(context, {
+    callSites: { get: sitesOf, configurable: true, enumerable: true },
+    callerLogged: {
+      get: () => (logged ??= callerLogged(sitesOf(), context.summaries, findCoreLogged(texts))),
+      configurable: true,
+      enumerable: true,
+    },
+    answerCodes: {
+      get: () => {
+        if (!answers) {
+          const own = findAnswerCodes(texts);
+          for (const [name, codes] of testedCodes(sitesOf(), context.summaries))
+            own.set(name, new Set([...(own.get(name) ?? []), ...codes]));
+          answers = inheritAnswers(sitesOf(), context.summaries, own);
+        }
+        return answers;
+      },
+      configurable: true,
+      enumerable: true,
+    },
+  });
   context.i2cAdapter = texts.some((t) => /\bstruct\s+i2c_algorithm\b/.test(t));
-  context.callerLogged = callerLogged(sites, context.summaries, findCoreLogged(texts));
-  const own = findAnswerCodes(texts);
-  for (const [name, codes] of testedCodes(sites, context.summaries))
-    own.set(name, new Set([...(own.get(name) ?? []), ...codes]));
-  context.answerCodes = inheritAnswers(sites, context.summaries, own);
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];
   const firstPass = new Map<Unit, FunctionTaint>();

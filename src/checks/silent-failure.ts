@@ -281,11 +281,12 @@ export const silentFailure: Check = {
   },
   detect(ctx) {
     if (!ctx.fn.touchesDevice) return;
-    // Every caller logs this function's failures (or hands them to one that does): not silent.
-    if (ctx.module.callerLogged?.has(ctx.fn.fn.name)) return;
     const summaries = ctx.module.summaries;
     // In a callback whose contract makes a code an answer (`pin_config_get`'s -EINVAL: "disabled").
-    const benign = benignWith(ctx.module.answerCodes?.get(ctx.fn.fn.name));
+    // (Asked, like the callers below, only of a function with a candidate: the module's call sites
+    // are worked out on first use.)
+    let benign: ReturnType<typeof benignWith> | undefined;
+    const benignCodes = () => (benign ??= benignWith(ctx.module.answerCodes?.get(ctx.fn.fn.name)));
     for (const ifs of ctx.fn.fn.index.of('if_statement')) {
       const raw = ifs.childForFieldName('condition');
       const cond = raw ? stripParens(raw) : undefined;
@@ -306,8 +307,10 @@ export const silentFailure: Check = {
       if (isNotFoundTest(cond, ctx)) continue;
       // No I2C device acknowledged: the adapter's answer, not a failure.
       if (isNackTest(cond, ctx)) continue;
-      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
+      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benignCodes());
       if (!failure) continue;
+      // Every caller logs this function's failures (or hands them to one that does): not silent.
+      if (ctx.module.callerLogged?.has(ctx.fn.fn.name)) return;
       ctx.report({
         node: ifs.child(0)!,
         message: `failure on device data from ${t.source.api}() returns -${failure.errorCode} without logging`,
