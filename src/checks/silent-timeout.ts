@@ -19,7 +19,7 @@ import {
   within,
 } from '../analysis/control.js';
 import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
-import { callArgs, callName } from '../analysis/taint.js';
+import { callArgs } from '../analysis/taint.js';
 import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
@@ -77,7 +77,8 @@ export const silentTimeout: Check = {
   },
   detect(ctx) {
     // Every caller logs this function's failures (or hands them to one that does): not silent.
-    if (ctx.module.callerLogged?.has(ctx.fn.fn.name)) return;
+    // Asked before each report, not up front: the module's call sites are worked out on first use.
+    const callersLog = () => ctx.module.callerLogged?.has(ctx.fn.fn.name) ?? false;
     // Bounded loops that wait on the device.
     for (const loop of ctx.fn.touchesDevice ? ctx.fn.cfg.loops : []) {
       const exits = loopExits(loop, ctx.fn.fn.index);
@@ -124,13 +125,15 @@ export const silentTimeout: Check = {
           const branch = e.guards[0]!.cond.parent?.parent;
           const then = branch?.type === 'if_statement' ? branch.childForFieldName('consequence') : undefined;
           const f = then ? silentFailure(ctx, then) : undefined;
-          if (f && branch)
+          if (f && branch) {
+            if (callersLog()) return;
             ctx.report({
               node: branch.child(0)!,
               message: `timeout while waiting on the device returns -${f.errorCode} without logging`,
               taint: t,
               use: `the wait gives up here with -${f.errorCode}; nothing is logged`,
             });
+          }
         }
       }
       // The test after the loop: `if (!timeout) return -ETIMEDOUT;`
@@ -144,6 +147,7 @@ export const silentTimeout: Check = {
         if (![...boundVars].some((v) => ids.has(v)) && !/\btime_(after|before)/.test(cond.text)) continue;
         const f = silentFailure(ctx, then);
         if (!f) continue;
+        if (callersLog()) return;
         ctx.report({
           node: next.child(0)!,
           message: `timeout while waiting on the device returns -${f.errorCode} without logging`,
@@ -154,9 +158,8 @@ export const silentTimeout: Check = {
       }
     }
     // `ret = readl_poll_timeout(...); if (ret) return ret;`
-    for (const call of ctx.fn.fn.index.of('call_expression')) {
-      const name = callName(call);
-      if (!POLL_HELPER.test(name)) continue;
+    for (const { node: call, name, direct } of ctx.fn.fn.calls) {
+      if (!direct || !POLL_HELPER.test(name)) continue;
       // `timeout_us == 0` never times out (infinite-poll reports that): `ret` is only a read's error.
       if (zeroTimeoutArg(call) !== undefined) continue;
       const assign = call.parent;
@@ -190,6 +193,7 @@ export const silentTimeout: Check = {
         if (labelTail(ctx.fn.fn.index, label).some((s) => logs(s, ctx.fn.fn.index, ctx.module.summaries)))
           continue;
       }
+      if (callersLog()) return;
       ctx.report({
         node: next.child(0)!,
         message: `${name}() timing out (-ETIMEDOUT) is passed on without logging`,
