@@ -92,18 +92,21 @@ export async function parseC(path: string, source: string, timeoutMs = 10_000): 
   };
 }
 
+/** What {@link memoByNode} stores for an undefined answer. */
+const NONE = Symbol('none');
+
 /**
  * A pure function of a node, remembered per tree: analyses ask the same questions of the same
  * nodes many times (a loop's statements once per dataflow round, every check query), and each
  * answer costs calls into wasm. Node ids are unique within a tree; entries go with the tree.
  */
 export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
-  const byTree = new WeakMap<Tree, Map<number, T>>();
+  const byTree = new WeakMap<Tree, Map<number, T | typeof NONE>>();
   // The last tree asked about: nearly every question is about the same tree as the one before.
   let lastTree: Tree | undefined;
-  let lastMap: Map<number, T> | undefined;
+  let lastMap: Map<number, T | typeof NONE> | undefined;
   return (n) => {
-    let m: Map<number, T> | undefined;
+    let m: Map<number, T | typeof NONE> | undefined;
     if (n.tree === lastTree) m = lastMap!;
     else {
       m = byTree.get(n.tree);
@@ -114,14 +117,17 @@ export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
       lastTree = n.tree;
       lastMap = m;
     }
-    let v = m.get(n.id);
-    if (v === undefined && !m.has(n.id)) {
-      v = f(n);
-      m.set(n.id, v);
+    const v = m.get(n.id);
+    if (v === undefined) {
+      const r = f(n);
+      // An undefined answer is stored as NONE: one lookup answers it next time.
+      m.set(n.id, r === undefined ? NONE : r);
+      return r;
     }
-    return v as T;
+    return (v === NONE ? undefined : v) as T;
   };
 }
+
 
 /** A node's type, remembered (each `type` is a call into wasm). */
 export const typeOf = memoByNode((n: Node): string => n.type);

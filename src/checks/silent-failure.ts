@@ -11,7 +11,14 @@
  * with a value of its own, or passes it to a caller that does, is not silent either; nor is a search
  * that found nothing, or a test of the caller's own argument.
  */
-import { benignWith, plainAssignments, unloggedFailure } from '../analysis/control.js';
+import {
+  benignWith,
+  failureIn,
+  logs,
+  NO_BENIGN_ERRORS,
+  plainAssignments,
+  unloggedFailure,
+} from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import { descendants, evalConstant } from '../c/model.js';
@@ -307,6 +314,9 @@ export const silentFailure: Check = {
       if (isNotFoundTest(cond, ctx)) continue;
       // No I2C device acknowledged: the adapter's answer, not a failure.
       if (isNackTest(cond, ctx)) continue;
+      // Necessary conditions that need no answer codes first: a failure under some benign codes is
+      // one under none, and logging does not depend on them.
+      if (!failureIn(then, NO_BENIGN_ERRORS) || logs(then, ctx.fn.fn.index, summaries)) continue;
       const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benignCodes());
       if (!failure) continue;
       // Every caller logs this function's failures (or hands them to one that does): not silent.
