@@ -230,7 +230,6 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   try {
     for (const mod of modules) {
       const headers = localHeaders(mod, headerCache);
-      const hash = createHash('sha256').update(configKey);
       let reaches = false;
       const texts: string[] = [];
       const readsDevice: boolean[] = [];
@@ -238,7 +237,6 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
         const r = readSource(f, maxFileBytes);
         const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
         texts.push(text);
-        hash.update(f).update('\0').update(text).update('\0');
         const direct = 'text' in r && reads.prefilter.test(text);
         readsDevice.push(direct);
         if (direct || ('text' in r && POLL_HELPER_CALL.test(text))) reaches = true;
@@ -272,6 +270,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
         });
         continue;
       }
+      // Hashed only now: most modules cannot reach a device read and are never looked up.
+      const hash = createHash('sha256').update(configKey);
+      mod.files.forEach((f, i) => hash.update(f).update('\0').update(texts[i]!).update('\0'));
       for (const h of hdrTexts) hash.update(h);
       const key = hash.digest('hex');
       if (useCache) {
