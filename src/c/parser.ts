@@ -128,7 +128,6 @@ export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
   };
 }
 
-
 /** A node's type, remembered (each `type` is a call into wasm). */
 export const typeOf = memoByNode((n: Node): string => n.type);
 
