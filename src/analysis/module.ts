@@ -56,7 +56,8 @@ export function findAccessors(texts: readonly string[], reads: DeviceReadTable):
   const macroRe = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
   const inlineRe =
     /\bstatic\s+(?:inline\s+|__always_inline\s+)+[\w\s]*?\b(\w+)\s*\(([^)]*)\)\s*\{([^{}]*)\}/g;
-  for (let round = 0; round < 2; round++) {
+  // The second round finds accessors of accessors; with none found in the first it finds nothing.
+  for (let round = 0; round < 2 && (round === 0 || out.size > 0); round++) {
     for (const text of texts) {
       for (const re of [macroRe, inlineRe]) {
         for (const m of text.matchAll(re)) {

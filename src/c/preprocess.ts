@@ -176,7 +176,31 @@ const annotationRe = new RegExp(`\\b(?:${ANNOTATIONS.join('|')})\\b`, 'g');
 const annotationArgsRe = new RegExp(`\\b(?:${ANNOTATIONS_WITH_ARGS.join('|')})\\s*\\(`, 'g');
 const typeArgRe = /\b(struct|union|enum)([ \t]+)([A-Za-z_]\w*)(?=[ \t]*,)/g;
 const caseRangeRe = /(\bcase\b[^:;{}\n]*?|\[[^\]\n;]*?)\.\.\./g;
-const iteratorRe = /\b(\w*for_each\w*|scoped_guard|scoped_cond_guard)[ \t]*\(/g;
+/** Where an iterator macro may be named: `for_each` anywhere in a word, or a scoped guard. */
+const iteratorHintRe = /for_each|scoped_guard|scoped_cond_guard/g;
+const isWordChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * Iterator macro calls: a word containing `for_each` (or `scoped_guard`, `scoped_cond_guard`)
+ * followed by `(` — what `/\b(\w*for_each\w*|scoped_guard|scoped_cond_guard)[ \t]*\(/g` matches,
+ * found from the literal instead of trying `\w*` at the start of every word of the file.
+ */
+export function* iteratorCalls(text: string): Generator<{ index: number; name: string; end: number }> {
+  const re = new RegExp(iteratorHintRe);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let start = m.index;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    let end = m.index + m[0].length;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    re.lastIndex = end;
+    const name = text.slice(start, end);
+    if (!name.includes('for_each') && name !== 'scoped_guard' && name !== 'scoped_cond_guard') continue;
+    let open = end;
+    while (text[open] === ' ' || text[open] === '\t') open++;
+    if (text[open] === '(') yield { index: start, name, end: open + 1 };
+  }
+}
 
 /** Split a call's or macro's argument text at top-level commas (each argument trimmed). */
 export function splitArgs(text: string): string[] {
@@ -361,14 +385,14 @@ export function prepareKernelC(source: string): Prepared {
   text = fromBuf(buf);
 
   const insertions: { origAt: number; len: number; str: string }[] = [];
-  for (const m of text.matchAll(iteratorRe)) {
-    const name = m[1]!;
+  for (const m of iteratorCalls(text)) {
+    const name = m.name;
     const before = prevSignificant(text, m.index);
     const wordBefore = /(\w+)\s*$/.exec(text.slice(Math.max(0, m.index - 40), m.index))?.[1];
     const statementStart =
       before === ';' || before === '{' || before === '}' || before === ')' || before === ':';
     if (!statementStart && wordBefore !== 'else' && wordBefore !== 'do') continue;
-    const open = m.index + m[0].length - 1;
+    const open = m.end - 1;
     const close = matchParen(text, open);
     if (close < 0) continue;
     const after = nextSignificant(text, close + 1);
