@@ -77,6 +77,15 @@ const ARITHMETIC = new Set(['&', '|', '^', '+', '-', '*', '/', '%', '<<', '>>'])
  */
 function hasSoftwareOperand(n: Node, tainted: (n: Node) => boolean): boolean {
   const s = stripParens(n);
+  // `(gpio.smask &= ~reg) == 0`: the user's mask, narrowed in place, is an operand.
+  if (s.type === 'assignment_expression' && ARITHMETIC.has((s.child(1)?.type ?? '').slice(0, -1))) {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    return (
+      (!!l && /^(identifier|field_expression)$/.test(l.type) && !tainted(l) && !isConstantLike(l)) ||
+      (!!r && hasSoftwareOperand(r, tainted))
+    );
+  }
   if (s.type !== 'binary_expression' || !ARITHMETIC.has(s.child(1)?.type ?? '')) return false;
   return [s.childForFieldName('left'), s.childForFieldName('right')].some((x) => {
     if (!x) return false;
@@ -104,6 +113,14 @@ function cannotHold(cond: Node, ctx: CheckContext): boolean {
     if (x.type === 'call_expression' && callName(x) === 'ARRAY_SIZE') {
       const a = callArgs(x)[0];
       return a ? arrayDeclOf(a, ctx)?.arrayDims[0] : undefined;
+    }
+    // `FIELD_MAX(mask)`: the mask shifted down, the largest value `FIELD_GET(mask, reg)` gives.
+    if (x.type === 'call_expression' && /^FIELD_MAX(_ULL)?$/.test(callName(x))) {
+      const a = callArgs(x)[0];
+      let m = a ? evalConstant(a.text, ctx.module.constants) : undefined;
+      if (m === undefined || m <= 0) return undefined;
+      while (m % 2 === 0) m /= 2;
+      return m;
     }
     return evalConstant(x.text, ctx.module.constants);
   };
@@ -257,6 +274,17 @@ function isNackTest(cond: Node, ctx: CheckContext): boolean {
   return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => NACK.test(i.text));
 }
 
+/**
+ * A capability register or bit (`PCI_EXP_DEVCAP2_ATOMIC_ROUTE`, `HW_CAPS_DMA`, a local `caps`): the
+ * device describes what it can do. Failing when it lacks something is "not supported", which
+ * callers take as an answer (they fall back), not the device failing.
+ */
+const CAPABILITY = /(^|_)[A-Za-z]*(CAPS?|CAPABILIT(Y|IES)|caps?|capabilit(y|ies))\d*(_|$)/;
+
+function isCapabilityTest(cond: Node): boolean {
+  return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => CAPABILITY.test(i.text));
+}
+
 /** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
@@ -306,6 +334,8 @@ export const silentFailure: Check = {
       if (isNotFoundTest(cond, ctx)) continue;
       // No I2C device acknowledged: the adapter's answer, not a failure.
       if (isNackTest(cond, ctx)) continue;
+      // The device lacks a capability: "not supported", an answer.
+      if (isCapabilityTest(cond)) continue;
       const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benign);
       if (!failure) continue;
       ctx.report({

@@ -490,6 +490,136 @@ static int foo_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 }
 static const struct i2c_algorithm foo_algo = { .master_xfer = foo_xfer };`,
     },
+    {
+      name: 'the caller tests the result after the if/else that chose which download to run',
+      code: `static int download_fpga(void __iomem *base)
+{
+	if (readb(base + 0x8) != 0)
+		return -EIO;
+	return 0;
+}
+static int download_other(void __iomem *base);
+static int probe_hw(struct device *dev, void __iomem *base, int kind)
+{
+	int r;
+	if (kind == 1) {
+		r = download_other(base);
+	} else {
+		r = download_fpga(base);
+	}
+	if (r != 0) {
+		dev_err(dev, "FPGA download failed (%d)\\n", r);
+		return r;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'the caller tests the result after a statement that does not touch it',
+      code: `static int handshake(void __iomem *base)
+{
+	if ((readb(base + 1) & 0xf0) != 0xf0)
+		return -EIO;
+	return 0;
+}
+static void release_port(void __iomem *base);
+static int attach(struct device *dev, void __iomem *base)
+{
+	int err;
+	err = handshake(base);
+	release_port(base);
+	if (err) {
+		dev_err(dev, "no answer from the drive\\n");
+		return err;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'a break out of the switch leads to a log of the status after it',
+      code: `static int check_status(struct device *dev, void __iomem *base)
+{
+	u32 reg = readl(base + 0x10);
+	const char *what;
+	int ret;
+	switch (reg & 0x7) {
+	case 0:
+		if (reg & 0x800) {
+			what = "COMP_ERR";
+			ret = -EFAULT;
+			break;
+		}
+		return 0;
+	default:
+		what = "unknown";
+		ret = -EINVAL;
+		break;
+	}
+	dev_dbg(dev, "PIO response status: %s, %#x\\n", what, reg);
+	return ret;
+}`,
+    },
+    {
+      name: 'a break out of the poll loop leads to a log under a test of the error',
+      code: `static int wait_idle(struct device *dev, void __iomem *base)
+{
+	int ret = 0;
+	int i;
+	for (i = 0; i < 100; i++) {
+		u32 st = readl(base + 0x4);
+		if (st & 0x10) {
+			ret = -EIO;
+			break;
+		}
+		if (!(st & 0x1))
+			break;
+	}
+	if (ret)
+		dev_err(dev, "engine error %d\\n", ret);
+	return ret;
+}`,
+    },
+    {
+      name: "a user's mask narrowed by a register in the condition (compound assignment)",
+      code: `struct gpio_req { u32 state; u32 smask; };
+static int wait_gpio(void __iomem *base, struct gpio_req *user)
+{
+	struct gpio_req gpio;
+	if (copy_from_user(&gpio, user, sizeof(gpio)))
+		return -EFAULT;
+	if ((gpio.smask &= ~readl(base + 0x20)) == 0)
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
+      name: 'a field compared with its own FIELD_MAX cannot exceed it',
+      code: `#define FADER_MASK GENMASK(5, 4)
+static int show_fader(struct i2c_client *c, char *buf)
+{
+	int val = i2c_smbus_read_byte_data(c, 0x40);
+	if (val < 0)
+		return val;
+	val = FIELD_GET(FADER_MASK, val);
+	if (val > FIELD_MAX(FADER_MASK))
+		return -EINVAL;
+	buf[0] = val + '0';
+	return 1;
+}`,
+    },
+    {
+      name: 'a switch port that does not route the capability: "not supported"',
+      code: `#define PCI_EXP_DEVCAP2 0x24
+#define PCI_EXP_DEVCAP2_ATOMIC_ROUTE 0x40
+static int enable_atomics(struct pci_dev *bridge)
+{
+	u32 cap;
+	pcie_capability_read_dword(bridge, PCI_EXP_DEVCAP2, &cap);
+	if (!(cap & PCI_EXP_DEVCAP2_ATOMIC_ROUTE))
+		return -EINVAL;
+	return 0;
+}`,
+    },
   ],
   invalid: [
     {
@@ -840,6 +970,95 @@ out:
 	return 0;
 }`,
       errors: [{ line: 4, message: /i2c_smbus_read_byte_data/ }],
+    },
+    {
+      name: 'the caller drops the result it stored after the if/else',
+      code: `static int download_fpga(void __iomem *base)
+{
+	if (readb(base + 0x8) != 0)
+		return -EIO;
+	return 0;
+}
+static int download_other(void __iomem *base);
+static int probe_hw(struct device *dev, void __iomem *base, int kind)
+{
+	int r;
+	if (kind == 1) {
+		r = download_other(base);
+	} else {
+		r = download_fpga(base);
+	}
+	r = 0;
+	if (r != 0) {
+		dev_err(dev, "FPGA download failed (%d)\\n", r);
+		return r;
+	}
+	return 0;
+}`,
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
+      name: 'a break out of the switch to a log only on the success path',
+      code: `static int check_status(struct device *dev, void __iomem *base, bool verbose)
+{
+	u32 reg = readl(base + 0x10);
+	int ret = 0;
+	switch (reg & 0x7) {
+	case 0:
+		if (reg & 0x800) {
+			ret = -EFAULT;
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	if (verbose)
+		dev_dbg(dev, "status %#x\\n", reg);
+	return ret;
+}`,
+      errors: [{ line: 7, message: /-EFAULT/ }],
+    },
+    {
+      name: 'a register mask narrowed by another register in the condition',
+      code: `static int check_pins(void __iomem *base)
+{
+	u32 mask = readl(base + 0x24);
+	if ((mask &= ~readl(base + 0x20)) == 0)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a field compared with a smaller limit than its FIELD_MAX',
+      code: `#define FADER_MASK GENMASK(5, 4)
+static int show_fader(struct i2c_client *c, char *buf)
+{
+	int val = i2c_smbus_read_byte_data(c, 0x40);
+	if (val < 0)
+		return val;
+	val = FIELD_GET(FADER_MASK, val);
+	if (val > FIELD_MAX(FADER_MASK) - 1)
+		return -EINVAL;
+	buf[0] = val + '0';
+	return 1;
+}`,
+      errors: [{ line: 8, message: /-EINVAL/ }],
+    },
+    {
+      name: 'an error bit of a status register read next to a capability register',
+      code: `#define PCI_EXP_DEVSTA 0x0a
+#define PCI_EXP_DEVSTA_FED 0x04
+static int check_errors(struct pci_dev *dev)
+{
+	u16 sta;
+	pcie_capability_read_word(dev, PCI_EXP_DEVSTA, &sta);
+	if (sta & PCI_EXP_DEVSTA_FED)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 7, message: /-EIO/ }],
     },
   ],
 });
