@@ -285,6 +285,24 @@ function isCapabilityTest(cond: Node): boolean {
   return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => CAPABILITY.test(i.text));
 }
 
+/**
+ * `val > 0xffff` on a word read that returns errors in the same int (`val = i2c_smbus_read_word_data(..)`
+ * stored in a wider unsigned): the device's data is at most 0xffff, so only a negative errno, made
+ * large by the conversion, passes. It is the errno test of the read, not a test of the device's data.
+ */
+function isErrnoRangeTest(cond: Node, api: string, ctx: CheckContext): boolean {
+  const width = /byte|w8r8|(^|_)b(_|$)/i.test(api) ? 8 : /word|w8r16/i.test(api) ? 16 : undefined;
+  if (width === undefined) return false;
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression') return false;
+  const op = s.child(1)?.type;
+  const r = s.childForFieldName('right');
+  const k = r ? evalConstant(r.text, ctx.module.constants) : undefined;
+  if (k === undefined) return false;
+  const max = 2 ** width - 1;
+  return (op === '>' && k >= max) || (op === '>=' && k > max);
+}
+
 /** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
@@ -323,6 +341,7 @@ export const silentFailure: Check = {
       if (!t) continue;
       // `ret < 0` tests an errno, whatever returned it; a bus helper's bare `if (ret)` too.
       if (isErrnoTest(cond) || (t.source.errorCodes && cond.type === 'identifier')) continue;
+      if (t.source.errorCodes && isErrnoRangeTest(cond, t.source.api, ctx)) continue;
       // A parameter check on a value a caller passed in is argument validation, not a device fault.
       if (t.viaArgument || holdsArgument(cond, ctx)) continue;
       // NULL tests of pointers, and conditions that also ask about software state (a requested

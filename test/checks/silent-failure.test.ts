@@ -620,6 +620,50 @@ static int enable_atomics(struct pci_dev *bridge)
 	return 0;
 }`,
     },
+    {
+      name: 'a word read stored in a wide unsigned, tested above 0xffff: only its errno passes',
+      code: `struct dbg_reg { u64 reg; u64 val; u32 size; };
+static int g_register(struct i2c_client *client, struct dbg_reg *reg)
+{
+	reg->size = 2;
+	reg->val = i2c_smbus_read_word_swapped(client, reg->reg);
+	if (reg->val > 0xffff)
+		return -EIO;
+	return 0;
+}`,
+    },
+    {
+      name: 'a DP AUX transfer callback installed in the aux member (the DP AUX core logs the failure)',
+      code: `static ssize_t foo_aux_transfer(struct drm_dp_aux *aux, struct drm_dp_aux_msg *msg)
+{
+	struct foo_dp *dp = container_of(aux, struct foo_dp, aux);
+	u32 st = readl(dp->base + 0x40);
+	if (st & 0x2)
+		return -ETIMEDOUT;
+	return msg->size;
+}
+static int foo_probe_aux(struct foo_dp *dp)
+{
+	dp->aux.name = "foo-aux";
+	dp->aux.transfer = foo_aux_transfer;
+	return drm_dp_aux_register(&dp->aux);
+}`,
+    },
+    {
+      name: "an irq_chip's irq_set_type callback (the IRQ core logs the failure)",
+      code: `static int foo_gpio_irq_type(struct irq_data *d, unsigned int type)
+{
+	struct foo_gpio *chip = irq_data_get_irq_chip_data(d);
+	u32 conf = readl(chip->base + 0x4);
+	if ((conf & 0x1) == 0)
+		return -EINVAL;
+	return 0;
+}
+static struct irq_chip foo_irq_chip = {
+	.name = "foo-gpio",
+	.irq_set_type = foo_gpio_irq_type,
+};`,
+    },
   ],
   invalid: [
     {
@@ -1059,6 +1103,50 @@ static int check_errors(struct pci_dev *dev)
 	return 0;
 }`,
       errors: [{ line: 7, message: /-EIO/ }],
+    },
+    {
+      name: 'a byte read tested above a limit inside its range',
+      code: `static int get_mode(struct i2c_client *client)
+{
+	int val = i2c_smbus_read_byte_data(client, 0x12);
+	if (val > 0x7f)
+		return -EIO;
+	return val;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a transfer callback of another member (a DSI host) is not the DP AUX core',
+      code: `static ssize_t foo_aux_transfer(struct drm_dp_aux *aux, struct drm_dp_aux_msg *msg)
+{
+	struct foo_dp *dp = container_of(aux, struct foo_dp, aux);
+	u32 st = readl(dp->base + 0x40);
+	if (st & 0x2)
+		return -ETIMEDOUT;
+	return msg->size;
+}
+static int foo_probe_dsi(struct foo_dp *dp)
+{
+	dp->dsi.transfer = foo_aux_transfer;
+	return 0;
+}`,
+      errors: [{ line: 5, message: /-ETIMEDOUT/ }],
+    },
+    {
+      name: 'the same function installed as another irq_chip callback',
+      code: `static int foo_gpio_irq_type(struct irq_data *d, unsigned int type)
+{
+	struct foo_gpio *chip = irq_data_get_irq_chip_data(d);
+	u32 conf = readl(chip->base + 0x4);
+	if ((conf & 0x1) == 0)
+		return -EINVAL;
+	return 0;
+}
+static struct irq_chip foo_irq_chip = {
+	.name = "foo-gpio",
+	.irq_set_wake = foo_gpio_irq_type,
+};`,
+      errors: [{ line: 5, message: /-EINVAL/ }],
     },
   ],
 });
