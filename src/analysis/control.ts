@@ -608,11 +608,14 @@ function touches(s: Node, v: string): boolean {
 /**
  * The statement after `stmt` where control next meets `v`: statements that neither read nor assign
  * `v` nor leave are passed over (`ppa_release(dev);` between `err = f(dev);` and `if (err)`), and the
- * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`).
+ * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
+ * labelled statement (`wait: r = f();`) with the statement after it.
  */
 function nextUseOf(stmt: Node, v: string): Node | undefined {
   let s: Node = stmt;
   for (;;) {
+    // `retry: ret = f();`: the statement after the label's.
+    while (s.parent?.type === 'labeled_statement') s = s.parent;
     let next = s.nextNamedSibling;
     while (next && (next.type === 'comment' || (next.type === 'expression_statement' && !touches(next, v))))
       next = next.nextNamedSibling;

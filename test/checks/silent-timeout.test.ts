@@ -297,6 +297,35 @@ static int enqueue(struct device *dev, const struct foo_mac_ops *mac, void __iom
 	return 0;
 }`,
     },
+    {
+      name: 'the only caller, after a label, logs the timeout',
+      code: `static int pbl_wait(void __iomem *base, int ms)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(ms);
+	u32 val;
+	for (;;) {
+		val = readl(base + 0x10);
+		if (val)
+			break;
+		if (time_after(jiffies, timeout))
+			return -ETIMEDOUT;
+		msleep(1);
+	}
+	return val;
+}
+static int boot(struct device *dev, void __iomem *base, bool skip)
+{
+	int ret;
+	if (skip)
+		goto wait;
+	writel(1, base + 0x4);
+wait:
+	ret = pbl_wait(base, 1000);
+	if (ret == -ETIMEDOUT)
+		dev_err(dev, "PBL boot timed out\\n");
+	return ret;
+}`,
+    },
   ],
   invalid: [
     {
@@ -473,6 +502,35 @@ static int enqueue(struct device *dev, const struct core_mac_ops *mac, void __io
 	return 0;
 }`,
       errors: [{ line: 7, message: /readl_poll_timeout/ }],
+    },
+    {
+      name: 'the only caller, after a label, drops the timeout',
+      code: `static int pbl_wait(void __iomem *base, int ms)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(ms);
+	u32 val;
+	for (;;) {
+		val = readl(base + 0x10);
+		if (val)
+			break;
+		if (time_after(jiffies, timeout))
+			return -ETIMEDOUT;
+		msleep(1);
+	}
+	return val;
+}
+static int boot(struct device *dev, void __iomem *base, bool skip)
+{
+	int ret;
+	if (skip)
+		goto wait;
+	writel(1, base + 0x4);
+wait:
+	ret = pbl_wait(base, 1000);
+	ret = 0;
+	return ret;
+}`,
+      errors: [{ line: 9, message: /-ETIMEDOUT/ }],
     },
   ],
 });
