@@ -24,12 +24,15 @@ export const POLL_HELPER_CALL = /\w_poll_timeout(?:_atomic)?\s*\(/;
  * codes). The pinconf API: `pin_config_get` returns -EINVAL when a setting "is available but
  * disabled" (include/linux/pinctrl/pinconf.h), and `pin_config_group_get` follows the same rules;
  * gpiolib's `get_direction` returns -EINVAL for a line in a mode with no direction (an alternate
- * function). A driver answering so from a register is reporting the device's state.
+ * function); ethtool's `nway_reset` returns -EINVAL when autonegotiation is not enabled (the generic
+ * mii_nway_restart(), drivers/net/mii.c: "restart NWay ... -EINVAL" unless BMCR_ANENABLE is set). A
+ * driver answering so from a register is reporting the device's state.
  */
 export const ANSWER_CODES: Readonly<Record<string, readonly string[]>> = {
   pin_config_get: ['EINVAL'],
   pin_config_group_get: ['EINVAL'],
   get_direction: ['EINVAL'],
+  nway_reset: ['EINVAL'],
 };
 
 /**

@@ -664,6 +664,21 @@ static struct irq_chip foo_irq_chip = {
 	.irq_set_type = foo_gpio_irq_type,
 };`,
     },
+    {
+      name: 'an ethtool nway_reset callback says "autonegotiation is off" with -EINVAL',
+      code: `static int foo_nway_reset(struct net_device *dev)
+{
+	struct foo_priv *priv = netdev_priv(dev);
+	u16 bmcr = ioread16(priv->base + 0x40);
+	if (!(bmcr & BMCR_ANENABLE))
+		return -EINVAL;
+	iowrite16(bmcr | BMCR_ANRESTART, priv->base + 0x40);
+	return 0;
+}
+static const struct ethtool_ops foo_ethtool_ops = {
+	.nway_reset = foo_nway_reset,
+};`,
+    },
   ],
   invalid: [
     {
@@ -1147,6 +1162,22 @@ static struct irq_chip foo_irq_chip = {
 	.irq_set_wake = foo_gpio_irq_type,
 };`,
       errors: [{ line: 5, message: /-EINVAL/ }],
+    },
+    {
+      name: 'an ethtool nway_reset callback failing with -EIO is still reported',
+      code: `static int foo_nway_reset(struct net_device *dev)
+{
+	struct foo_priv *priv = netdev_priv(dev);
+	u16 bmcr = ioread16(priv->base + 0x40);
+	if (!(bmcr & BMCR_ANENABLE))
+		return -EIO;
+	iowrite16(bmcr | BMCR_ANRESTART, priv->base + 0x40);
+	return 0;
+}
+static const struct ethtool_ops foo_ethtool_ops = {
+	.nway_reset = foo_nway_reset,
+};`,
+      errors: [{ line: 5, message: /-EIO/ }],
     },
   ],
 });
