@@ -6,7 +6,7 @@
 import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
-import { COMMENTS_AND_STRINGS } from '../c/preprocess.js';
+import { COMMENTS_AND_STRINGS, matchBrace } from '../c/preprocess.js';
 import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import { accessPath, covers, rootOf, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
@@ -477,7 +477,42 @@ export function unloggedFailure(
     const label = f.exit.childForFieldName('label')?.text ?? '';
     if (labelTail(index, label).some((s) => logs(s, index, summaries))) return undefined;
   }
+  if (f.exit.type === 'break_statement' && breakLogs(f.exit, index, summaries)) return undefined;
   return f;
+}
+
+/**
+ * Does what a `break` leads to log the failure: after the `switch` or loop it leaves, up to the
+ * function's next `return` at that level, a log statement of its own (`dev_dbg(dev, "PIO status
+ * %s\n", ...);`) or one under a test of the error variable (`if (ret) dev_err(...);`)? A log under
+ * any other test (`if (verbose)`, the success path) does not count.
+ */
+function breakLogs(brk: Node, index: NodeIndex, summaries: Map<string, { logs: boolean }>): boolean {
+  let left: Node | null = brk.parent;
+  while (left && !LOOPS.has(left.type) && left.type !== 'switch_statement') left = left.parent;
+  if (!left) return false;
+  // The variable the branch gave the error code (`ret = -EFAULT; break;`).
+  const errVars = new Set<string>();
+  for (let s = brk.previousNamedSibling; s; s = s.previousNamedSibling) {
+    const e = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    if (
+      e?.type === 'assignment_expression' &&
+      errorConstant(e.childForFieldName('right'), NO_BENIGN_ERRORS)
+    ) {
+      const p = accessPath(e.childForFieldName('left')!);
+      if (p) errVars.add(p);
+    }
+  }
+  for (let s = left.nextNamedSibling; s; s = s.nextNamedSibling) {
+    if (s.type === 'expression_statement' && logs(s, index, summaries)) return true;
+    if (s.type === 'if_statement') {
+      const cond = s.childForFieldName('condition');
+      const then = s.childForFieldName('consequence');
+      if (cond && then && mentions(cond, errVars) && logs(then, index, summaries)) return true;
+    }
+    if (s.type === 'return_statement') break;
+  }
+  return false;
 }
 
 /** The statement a call sits in: the nearest ancestor that is a statement or a declaration. */
@@ -558,6 +593,43 @@ function branchFate(
   return 'dropped';
 }
 
+/** Statements control can leave by: a jump, or a compound, `if` or loop holding one. */
+const LEAVES = /^(return|goto|break|continue)_statement$/;
+
+/** Does `s` read or assign `v`, or hold a way out (a `return`, `goto`, `break`, `continue`)? */
+function touches(s: Node, v: string): boolean {
+  if (LEAVES.test(s.type)) return true;
+  if (mentions(s, new Set([v, rootOf(v)]))) return true;
+  return (
+    descendants(s, new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']))
+      .length > 0
+  );
+}
+
+/**
+ * The statement after `stmt` where control next meets `v`: statements that neither read nor assign
+ * `v` nor leave are passed over (`ppa_release(dev);` between `err = f(dev);` and `if (err)`), and the
+ * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
+ * labelled statement (`wait: r = f();`) with the statement after it.
+ */
+function nextUseOf(stmt: Node, v: string): Node | undefined {
+  let s: Node = stmt;
+  for (;;) {
+    // `retry: ret = f();`: the statement after the label's.
+    while (s.parent?.type === 'labeled_statement') s = s.parent;
+    let next = s.nextNamedSibling;
+    while (next && (next.type === 'comment' || (next.type === 'expression_statement' && !touches(next, v))))
+      next = next.nextNamedSibling;
+    if (next) return next;
+    // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
+    let up = s.parent;
+    if (up?.type === 'compound_statement') up = up.parent;
+    if (up?.type === 'else_clause') up = up.parent;
+    if (up?.type !== 'if_statement' || up.childForFieldName('condition')?.id === s.id) return undefined;
+    s = up;
+  }
+}
+
 /** What a caller does when the call fails: logs it, hands it on to its own caller, or neither. */
 function callSiteFate(
   call: Node,
@@ -577,11 +649,10 @@ function callSiteFate(
       return handled(then);
     return 'dropped';
   }
-  // `ret = f(...);` then the next statement tests `ret`.
+  // `ret = f(...);` then the next statement that reads `ret` tests it.
   const v = resultVariable(call);
   if (!v) return 'dropped';
-  let next = stmt.nextNamedSibling;
-  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const next = nextUseOf(stmt, v);
   if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
   if (next?.type !== 'if_statement') return 'dropped';
   const cond = next.childForFieldName('condition');
@@ -644,15 +715,91 @@ export function callSites(
     for (const t of unparsed) for (const m of t.matchAll(named)) declared.delete(m[0]);
   }
   for (const f of fns) if (sites.has(f.name) && (f.isStatic || declared.has(f.name))) directOnly.add(f.name);
-  if (directOnly.size === 0) return { sites, directOnly };
+  const blanked = texts.map((t) => t.replace(COMMENTS_AND_STRINGS, ' '));
   // Names used other than as `name(`: installed in a structure or passed as a pointer. (Only
   // these names are looked for: matching every word of the module costs far more.)
   const words = [...directOnly].filter((n) => /^[A-Za-z_]\w*$/.test(n));
-  if (words.length === 0) return { sites, directOnly };
-  const used = new RegExp(`\\b(?:${words.join('|')})\\b(?!\\s*\\()`, 'g');
-  for (const t of texts)
-    for (const m of t.replace(COMMENTS_AND_STRINGS, ' ').matchAll(used)) directOnly.delete(m[0]);
+  if (words.length) {
+    const used = new RegExp(`\\b(?:${words.join('|')})\\b(?!\\s*\\()`, 'g');
+    for (const t of blanked) for (const m of t.matchAll(used)) directOnly.delete(m[0]);
+  }
+  addOwnOpsCallers(fns, blanked, unparsed, sites, directOnly);
   return { sites, directOnly };
+}
+
+/** `struct foo_ops name = {` (also an array of them): an initialiser of a named structure. */
+const STRUCT_INIT = /\bstruct\s+([A-Za-z_]\w*)\s+[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?=\s*\{/g;
+
+/**
+ * Static functions installed only in an ops structure the module defines itself (`struct
+ * foo_mac_ops { int (*buf_req)(...); };` in its files or local headers, `.buf_req = buf_req_v2,` in
+ * an initialiser of it): the calls through that field in the module (`mac->buf_req(...)`) are their
+ * callers, as a direct call would be. A structure of a kernel-wide header (a core calls its
+ * callbacks) is not the module's, nor is a function also installed elsewhere or passed as a pointer,
+ * nor a field a file of the module left unparsed calls.
+ */
+function addOwnOpsCallers(
+  fns: readonly CFunctionLike[],
+  blanked: readonly string[],
+  unparsed: readonly string[],
+  sites: Map<string, { call: Node; caller: CFunctionLike }[]>,
+  directOnly: Set<string>,
+): void {
+  const candidates = new Set(fns.filter((f) => f.isStatic && !directOnly.has(f.name)).map((f) => f.name));
+  if (candidates.size === 0) return;
+  // The module's own structures: name → the function-pointer fields it declares.
+  const own = new Map<string, Set<string>>();
+  for (const t of blanked)
+    for (const m of t.matchAll(/\bstruct\s+([A-Za-z_]\w*)\s*\{/g)) {
+      const close = matchBrace(t, m.index + m[0].length - 1);
+      const body = t.slice(m.index, close < 0 ? t.length : close);
+      const fields = new Set([...body.matchAll(/\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/g)].map((f) => f[1]!));
+      if (fields.size) own.set(m[1]!, fields);
+    }
+  if (own.size === 0) return;
+  // Installations in initialisers of those structures: function → fields.
+  const installed = new Map<string, { fields: Set<string>; count: number }>();
+  for (const t of blanked)
+    for (const m of t.matchAll(STRUCT_INIT)) {
+      const fields = own.get(m[1]!);
+      if (!fields) continue;
+      const close = matchBrace(t, m.index + m[0].length - 1);
+      const body = t.slice(m.index + m[0].length, close < 0 ? t.length : close);
+      for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;}])/g)) {
+        if (!fields.has(f[1]!) || !candidates.has(f[2]!)) continue;
+        const e = installed.get(f[2]!) ?? { fields: new Set<string>(), count: 0 };
+        e.fields.add(f[1]!);
+        e.count++;
+        installed.set(f[2]!, e);
+      }
+    }
+  if (installed.size === 0) return;
+  // Every use other than a call must be one of those installations.
+  const uses = new Map<string, number>();
+  const words = [...installed.keys()];
+  const used = new RegExp(`\\b(?:${words.join('|')})\\b(?!\\s*\\()`, 'g');
+  for (const t of blanked) for (const m of t.matchAll(used)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
+  // Calls through the fields.
+  const wanted = new Set<string>();
+  for (const [name, e] of installed) if (uses.get(name) === e.count) for (const f of e.fields) wanted.add(f);
+  const through = new Map<string, { call: Node; caller: CFunctionLike }[]>();
+  for (const g of fns)
+    for (const c of g.index.of('call_expression')) {
+      const fe = c.childForFieldName('function');
+      const field = fe?.type === 'field_expression' ? fe.childForFieldName('field')?.text : undefined;
+      if (!field || !wanted.has(field)) continue;
+      const list = through.get(field) ?? [];
+      list.push({ call: c, caller: g });
+      through.set(field, list);
+    }
+  for (const [name, e] of installed) {
+    if (uses.get(name) !== e.count) continue;
+    const fields = [...e.fields];
+    if (!fields.every((f) => through.has(f))) continue;
+    if (unparsed.some((t) => fields.some((f) => new RegExp(`(?:->|\\.)\\s*${f}\\s*\\(`).test(t)))) continue;
+    sites.set(name, [...(sites.get(name) ?? []), ...fields.flatMap((f) => through.get(f)!)]);
+    directOnly.add(name);
+  }
 }
 
 /**

@@ -24,12 +24,15 @@ export const POLL_HELPER_CALL = /\w_poll_timeout(?:_atomic)?\s*\(/;
  * codes). The pinconf API: `pin_config_get` returns -EINVAL when a setting "is available but
  * disabled" (include/linux/pinctrl/pinconf.h), and `pin_config_group_get` follows the same rules;
  * gpiolib's `get_direction` returns -EINVAL for a line in a mode with no direction (an alternate
- * function). A driver answering so from a register is reporting the device's state.
+ * function); ethtool's `nway_reset` returns -EINVAL when autonegotiation is not enabled (the generic
+ * mii_nway_restart(), drivers/net/mii.c: "restart NWay ... -EINVAL" unless BMCR_ANENABLE is set). A
+ * driver answering so from a register is reporting the device's state.
  */
 export const ANSWER_CODES: Readonly<Record<string, readonly string[]>> = {
   pin_config_get: ['EINVAL'],
   pin_config_group_get: ['EINVAL'],
   get_direction: ['EINVAL'],
+  nway_reset: ['EINVAL'],
 };
 
 /**
@@ -38,9 +41,18 @@ export const ANSWER_CODES: Readonly<Record<string, readonly string[]>> = {
  * (drivers/base/dd.c; -ENODEV/-ENXIO/-EPROBE_DEFER are benign anyway), the SPI core's
  * spi_transfer_one_message() prints "SPI transfer failed: %d" when `transfer_one` fails
  * (drivers/spi/spi.c), and the thermal core's thermal_zone_recheck() prints "Temperature check
- * failed (%d)" when a zone's `get_temp` fails (drivers/thermal/thermal_core.c).
+ * failed (%d)" when a zone's `get_temp` fails (drivers/thermal/thermal_core.c), and the IRQ core's
+ * __irq_set_trigger() prints "Setting trigger mode %lu for irq %u failed (%pS)" (naming the callback)
+ * when an irq_chip's `irq_set_type` fails (kernel/irq/manage.c; a hierarchical chip's parent is
+ * reached through irq_chip_set_type_parent(), whose result goes back the same way).
  */
-export const CORE_LOGGED_CALLBACKS: readonly string[] = ['probe', 'transfer_one', 'get_temp', 'read_time'];
+export const CORE_LOGGED_CALLBACKS: readonly string[] = [
+  'probe',
+  'transfer_one',
+  'get_temp',
+  'read_time',
+  'irq_set_type',
+];
 
 /**
  * The same for callbacks whose field names are too common to trust alone (`.write`): counted only
@@ -57,4 +69,18 @@ export const CORE_LOGGED_CALLBACKS: readonly string[] = ['probe', 'transfer_one'
 export const CORE_LOGGED_STRUCT_CALLBACKS: Readonly<Record<string, readonly string[]>> = {
   fpga_manager_ops: ['parse_header', 'write_init', 'write', 'write_sg', 'write_complete'],
   rtw89_chip_ops: ['pwr_on_func'],
+  drm_dp_aux: ['transfer'],
+};
+
+/**
+ * The same for callbacks installed at run time in a member named for its structure (member →
+ * fields): `dp->aux.transfer = foo_aux_transfer;` or `aux->transfer = ...` is a `struct drm_dp_aux`
+ * (the `aux` member of every DP driver's state). Both callers of `transfer` in the DP AUX core log a
+ * failure with the channel's name (drivers/gpu/drm/display/drm_dp_helper.c: drm_dp_dpcd_access()'s
+ * "Too many retries, giving up. First error: %d", drm_dp_i2c_do_msg()'s "transaction timed out" /
+ * "transaction failed: %d") — at debug level, as the RTC core's `read_time` line, and for the same
+ * reason the core gives: a timeout is what a missing sink answers.
+ */
+export const CORE_LOGGED_MEMBER_CALLBACKS: Readonly<Record<string, readonly string[]>> = {
+  aux: ['transfer'],
 };

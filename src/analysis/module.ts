@@ -15,6 +15,7 @@ import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-read
 import {
   ANSWER_CODES,
   CORE_LOGGED_CALLBACKS,
+  CORE_LOGGED_MEMBER_CALLBACKS,
   CORE_LOGGED_STRUCT_CALLBACKS,
   LOGGING,
   TIMEOUT_CALLS,
@@ -113,6 +114,13 @@ const coreLoggedRe = new RegExp(
   'g',
 );
 
+const memberCallbackRe = new RegExp(
+  `\\b(?:${Object.entries(CORE_LOGGED_MEMBER_CALLBACKS)
+    .map(([m, fs]) => `${m}\\s*(?:\\.|->)\\s*(?:${fs.join('|')})`)
+    .join('|')})\\s*=\\s*&?\\s*([A-Za-z_]\\w*)\\s*[,;}]`,
+  'g',
+);
+
 const structCallbackRe = new RegExp(
   `\\bstruct\\s+(${Object.keys(CORE_LOGGED_STRUCT_CALLBACKS).join('|')})\\s+\\w+\\s*(?:\\[[^\\]]*\\]\\s*)?=\\s*\\{`,
   'g',
@@ -126,6 +134,7 @@ export function findCoreLogged(texts: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const text of texts) {
     for (const m of text.matchAll(coreLoggedRe)) out.add(m[1]!);
+    for (const m of text.matchAll(memberCallbackRe)) out.add(m[1]!);
     for (const m of text.matchAll(structCallbackRe)) {
       // The initialiser's text, to its closing brace.
       const close = matchBrace(text, m.index + m[0].length - 1);

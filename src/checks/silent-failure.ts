@@ -84,6 +84,15 @@ const ARITHMETIC = new Set(['&', '|', '^', '+', '-', '*', '/', '%', '<<', '>>'])
  */
 function hasSoftwareOperand(n: Node, tainted: (n: Node) => boolean): boolean {
   const s = stripParens(n);
+  // `(gpio.smask &= ~reg) == 0`: the user's mask, narrowed in place, is an operand.
+  if (s.type === 'assignment_expression' && ARITHMETIC.has((s.child(1)?.type ?? '').slice(0, -1))) {
+    const l = s.childForFieldName('left');
+    const r = s.childForFieldName('right');
+    return (
+      (!!l && /^(identifier|field_expression)$/.test(l.type) && !tainted(l) && !isConstantLike(l)) ||
+      (!!r && hasSoftwareOperand(r, tainted))
+    );
+  }
   if (s.type !== 'binary_expression' || !ARITHMETIC.has(s.child(1)?.type ?? '')) return false;
   return [s.childForFieldName('left'), s.childForFieldName('right')].some((x) => {
     if (!x) return false;
@@ -111,6 +120,14 @@ function cannotHold(cond: Node, ctx: CheckContext): boolean {
     if (x.type === 'call_expression' && callName(x) === 'ARRAY_SIZE') {
       const a = callArgs(x)[0];
       return a ? arrayDeclOf(a, ctx)?.arrayDims[0] : undefined;
+    }
+    // `FIELD_MAX(mask)`: the mask shifted down, the largest value `FIELD_GET(mask, reg)` gives.
+    if (x.type === 'call_expression' && /^FIELD_MAX(_ULL)?$/.test(callName(x))) {
+      const a = callArgs(x)[0];
+      let m = a ? evalConstant(a.text, ctx.module.constants) : undefined;
+      if (m === undefined || m <= 0) return undefined;
+      while (m % 2 === 0) m /= 2;
+      return m;
     }
     return evalConstant(x.text, ctx.module.constants);
   };
@@ -264,6 +281,35 @@ function isNackTest(cond: Node, ctx: CheckContext): boolean {
   return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => NACK.test(i.text));
 }
 
+/**
+ * A capability register or bit (`PCI_EXP_DEVCAP2_ATOMIC_ROUTE`, `HW_CAPS_DMA`, a local `caps`): the
+ * device describes what it can do. Failing when it lacks something is "not supported", which
+ * callers take as an answer (they fall back), not the device failing.
+ */
+const CAPABILITY = /(^|_)[A-Za-z]*(CAPS?|CAPABILIT(Y|IES)|caps?|capabilit(y|ies))\d*(_|$)/;
+
+function isCapabilityTest(cond: Node): boolean {
+  return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => CAPABILITY.test(i.text));
+}
+
+/**
+ * `val > 0xffff` on a word read that returns errors in the same int (`val = i2c_smbus_read_word_data(..)`
+ * stored in a wider unsigned): the device's data is at most 0xffff, so only a negative errno, made
+ * large by the conversion, passes. It is the errno test of the read, not a test of the device's data.
+ */
+function isErrnoRangeTest(cond: Node, api: string, ctx: CheckContext): boolean {
+  const width = /byte|w8r8|(^|_)b(_|$)/i.test(api) ? 8 : /word|w8r16/i.test(api) ? 16 : undefined;
+  if (width === undefined) return false;
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression') return false;
+  const op = s.child(1)?.type;
+  const r = s.childForFieldName('right');
+  const k = r ? evalConstant(r.text, ctx.module.constants) : undefined;
+  if (k === undefined) return false;
+  const max = 2 ** width - 1;
+  return (op === '>' && k >= max) || (op === '>=' && k > max);
+}
+
 /** `ret < 0`, also several at once (`a < 0 || b < 0`): errno tests of bus helpers' results. */
 function isErrnoTest(cond: Node): boolean {
   const s = stripParens(cond);
@@ -303,6 +349,7 @@ export const silentFailure: Check = {
       if (!t) continue;
       // `ret < 0` tests an errno, whatever returned it; a bus helper's bare `if (ret)` too.
       if (isErrnoTest(cond) || (t.source.errorCodes && cond.type === 'identifier')) continue;
+      if (t.source.errorCodes && isErrnoRangeTest(cond, t.source.api, ctx)) continue;
       // A parameter check on a value a caller passed in is argument validation, not a device fault.
       if (t.viaArgument || holdsArgument(cond, ctx)) continue;
       // NULL tests of pointers, and conditions that also ask about software state (a requested
@@ -314,6 +361,8 @@ export const silentFailure: Check = {
       if (isNotFoundTest(cond, ctx)) continue;
       // No I2C device acknowledged: the adapter's answer, not a failure.
       if (isNackTest(cond, ctx)) continue;
+      // The device lacks a capability: "not supported", an answer.
+      if (isCapabilityTest(cond)) continue;
       // Necessary conditions that need no answer codes first: a failure under some benign codes is
       // one under none, and logging does not depend on them.
       if (!failureIn(then, NO_BENIGN_ERRORS) || logs(then, ctx.fn.fn.index, summaries)) continue;

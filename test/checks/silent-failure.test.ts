@@ -490,6 +490,195 @@ static int foo_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 }
 static const struct i2c_algorithm foo_algo = { .master_xfer = foo_xfer };`,
     },
+    {
+      name: 'the caller tests the result after the if/else that chose which download to run',
+      code: `static int download_fpga(void __iomem *base)
+{
+	if (readb(base + 0x8) != 0)
+		return -EIO;
+	return 0;
+}
+static int download_other(void __iomem *base);
+static int probe_hw(struct device *dev, void __iomem *base, int kind)
+{
+	int r;
+	if (kind == 1) {
+		r = download_other(base);
+	} else {
+		r = download_fpga(base);
+	}
+	if (r != 0) {
+		dev_err(dev, "FPGA download failed (%d)\\n", r);
+		return r;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'the caller tests the result after a statement that does not touch it',
+      code: `static int handshake(void __iomem *base)
+{
+	if ((readb(base + 1) & 0xf0) != 0xf0)
+		return -EIO;
+	return 0;
+}
+static void release_port(void __iomem *base);
+static int attach(struct device *dev, void __iomem *base)
+{
+	int err;
+	err = handshake(base);
+	release_port(base);
+	if (err) {
+		dev_err(dev, "no answer from the drive\\n");
+		return err;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'a break out of the switch leads to a log of the status after it',
+      code: `static int check_status(struct device *dev, void __iomem *base)
+{
+	u32 reg = readl(base + 0x10);
+	const char *what;
+	int ret;
+	switch (reg & 0x7) {
+	case 0:
+		if (reg & 0x800) {
+			what = "COMP_ERR";
+			ret = -EFAULT;
+			break;
+		}
+		return 0;
+	default:
+		what = "unknown";
+		ret = -EINVAL;
+		break;
+	}
+	dev_dbg(dev, "PIO response status: %s, %#x\\n", what, reg);
+	return ret;
+}`,
+    },
+    {
+      name: 'a break out of the poll loop leads to a log under a test of the error',
+      code: `static int wait_idle(struct device *dev, void __iomem *base)
+{
+	int ret = 0;
+	int i;
+	for (i = 0; i < 100; i++) {
+		u32 st = readl(base + 0x4);
+		if (st & 0x10) {
+			ret = -EIO;
+			break;
+		}
+		if (!(st & 0x1))
+			break;
+	}
+	if (ret)
+		dev_err(dev, "engine error %d\\n", ret);
+	return ret;
+}`,
+    },
+    {
+      name: "a user's mask narrowed by a register in the condition (compound assignment)",
+      code: `struct gpio_req { u32 state; u32 smask; };
+static int wait_gpio(void __iomem *base, struct gpio_req *user)
+{
+	struct gpio_req gpio;
+	if (copy_from_user(&gpio, user, sizeof(gpio)))
+		return -EFAULT;
+	if ((gpio.smask &= ~readl(base + 0x20)) == 0)
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
+      name: 'a field compared with its own FIELD_MAX cannot exceed it',
+      code: `#define FADER_MASK GENMASK(5, 4)
+static int show_fader(struct i2c_client *c, char *buf)
+{
+	int val = i2c_smbus_read_byte_data(c, 0x40);
+	if (val < 0)
+		return val;
+	val = FIELD_GET(FADER_MASK, val);
+	if (val > FIELD_MAX(FADER_MASK))
+		return -EINVAL;
+	buf[0] = val + '0';
+	return 1;
+}`,
+    },
+    {
+      name: 'a switch port that does not route the capability: "not supported"',
+      code: `#define PCI_EXP_DEVCAP2 0x24
+#define PCI_EXP_DEVCAP2_ATOMIC_ROUTE 0x40
+static int enable_atomics(struct pci_dev *bridge)
+{
+	u32 cap;
+	pcie_capability_read_dword(bridge, PCI_EXP_DEVCAP2, &cap);
+	if (!(cap & PCI_EXP_DEVCAP2_ATOMIC_ROUTE))
+		return -EINVAL;
+	return 0;
+}`,
+    },
+    {
+      name: 'a word read stored in a wide unsigned, tested above 0xffff: only its errno passes',
+      code: `struct dbg_reg { u64 reg; u64 val; u32 size; };
+static int g_register(struct i2c_client *client, struct dbg_reg *reg)
+{
+	reg->size = 2;
+	reg->val = i2c_smbus_read_word_swapped(client, reg->reg);
+	if (reg->val > 0xffff)
+		return -EIO;
+	return 0;
+}`,
+    },
+    {
+      name: 'a DP AUX transfer callback installed in the aux member (the DP AUX core logs the failure)',
+      code: `static ssize_t foo_aux_transfer(struct drm_dp_aux *aux, struct drm_dp_aux_msg *msg)
+{
+	struct foo_dp *dp = container_of(aux, struct foo_dp, aux);
+	u32 st = readl(dp->base + 0x40);
+	if (st & 0x2)
+		return -ETIMEDOUT;
+	return msg->size;
+}
+static int foo_probe_aux(struct foo_dp *dp)
+{
+	dp->aux.name = "foo-aux";
+	dp->aux.transfer = foo_aux_transfer;
+	return drm_dp_aux_register(&dp->aux);
+}`,
+    },
+    {
+      name: "an irq_chip's irq_set_type callback (the IRQ core logs the failure)",
+      code: `static int foo_gpio_irq_type(struct irq_data *d, unsigned int type)
+{
+	struct foo_gpio *chip = irq_data_get_irq_chip_data(d);
+	u32 conf = readl(chip->base + 0x4);
+	if ((conf & 0x1) == 0)
+		return -EINVAL;
+	return 0;
+}
+static struct irq_chip foo_irq_chip = {
+	.name = "foo-gpio",
+	.irq_set_type = foo_gpio_irq_type,
+};`,
+    },
+    {
+      name: 'an ethtool nway_reset callback says "autonegotiation is off" with -EINVAL',
+      code: `static int foo_nway_reset(struct net_device *dev)
+{
+	struct foo_priv *priv = netdev_priv(dev);
+	u16 bmcr = ioread16(priv->base + 0x40);
+	if (!(bmcr & BMCR_ANENABLE))
+		return -EINVAL;
+	iowrite16(bmcr | BMCR_ANRESTART, priv->base + 0x40);
+	return 0;
+}
+static const struct ethtool_ops foo_ethtool_ops = {
+	.nway_reset = foo_nway_reset,
+};`,
+    },
   ],
   invalid: [
     {
@@ -840,6 +1029,155 @@ out:
 	return 0;
 }`,
       errors: [{ line: 4, message: /i2c_smbus_read_byte_data/ }],
+    },
+    {
+      name: 'the caller drops the result it stored after the if/else',
+      code: `static int download_fpga(void __iomem *base)
+{
+	if (readb(base + 0x8) != 0)
+		return -EIO;
+	return 0;
+}
+static int download_other(void __iomem *base);
+static int probe_hw(struct device *dev, void __iomem *base, int kind)
+{
+	int r;
+	if (kind == 1) {
+		r = download_other(base);
+	} else {
+		r = download_fpga(base);
+	}
+	r = 0;
+	if (r != 0) {
+		dev_err(dev, "FPGA download failed (%d)\\n", r);
+		return r;
+	}
+	return 0;
+}`,
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
+      name: 'a break out of the switch to a log only on the success path',
+      code: `static int check_status(struct device *dev, void __iomem *base, bool verbose)
+{
+	u32 reg = readl(base + 0x10);
+	int ret = 0;
+	switch (reg & 0x7) {
+	case 0:
+		if (reg & 0x800) {
+			ret = -EFAULT;
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	if (verbose)
+		dev_dbg(dev, "status %#x\\n", reg);
+	return ret;
+}`,
+      errors: [{ line: 7, message: /-EFAULT/ }],
+    },
+    {
+      name: 'a register mask narrowed by another register in the condition',
+      code: `static int check_pins(void __iomem *base)
+{
+	u32 mask = readl(base + 0x24);
+	if ((mask &= ~readl(base + 0x20)) == 0)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a field compared with a smaller limit than its FIELD_MAX',
+      code: `#define FADER_MASK GENMASK(5, 4)
+static int show_fader(struct i2c_client *c, char *buf)
+{
+	int val = i2c_smbus_read_byte_data(c, 0x40);
+	if (val < 0)
+		return val;
+	val = FIELD_GET(FADER_MASK, val);
+	if (val > FIELD_MAX(FADER_MASK) - 1)
+		return -EINVAL;
+	buf[0] = val + '0';
+	return 1;
+}`,
+      errors: [{ line: 8, message: /-EINVAL/ }],
+    },
+    {
+      name: 'an error bit of a status register read next to a capability register',
+      code: `#define PCI_EXP_DEVSTA 0x0a
+#define PCI_EXP_DEVSTA_FED 0x04
+static int check_errors(struct pci_dev *dev)
+{
+	u16 sta;
+	pcie_capability_read_word(dev, PCI_EXP_DEVSTA, &sta);
+	if (sta & PCI_EXP_DEVSTA_FED)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 7, message: /-EIO/ }],
+    },
+    {
+      name: 'a byte read tested above a limit inside its range',
+      code: `static int get_mode(struct i2c_client *client)
+{
+	int val = i2c_smbus_read_byte_data(client, 0x12);
+	if (val > 0x7f)
+		return -EIO;
+	return val;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a transfer callback of another member (a DSI host) is not the DP AUX core',
+      code: `static ssize_t foo_aux_transfer(struct drm_dp_aux *aux, struct drm_dp_aux_msg *msg)
+{
+	struct foo_dp *dp = container_of(aux, struct foo_dp, aux);
+	u32 st = readl(dp->base + 0x40);
+	if (st & 0x2)
+		return -ETIMEDOUT;
+	return msg->size;
+}
+static int foo_probe_dsi(struct foo_dp *dp)
+{
+	dp->dsi.transfer = foo_aux_transfer;
+	return 0;
+}`,
+      errors: [{ line: 5, message: /-ETIMEDOUT/ }],
+    },
+    {
+      name: 'the same function installed as another irq_chip callback',
+      code: `static int foo_gpio_irq_type(struct irq_data *d, unsigned int type)
+{
+	struct foo_gpio *chip = irq_data_get_irq_chip_data(d);
+	u32 conf = readl(chip->base + 0x4);
+	if ((conf & 0x1) == 0)
+		return -EINVAL;
+	return 0;
+}
+static struct irq_chip foo_irq_chip = {
+	.name = "foo-gpio",
+	.irq_set_wake = foo_gpio_irq_type,
+};`,
+      errors: [{ line: 5, message: /-EINVAL/ }],
+    },
+    {
+      name: 'an ethtool nway_reset callback failing with -EIO is still reported',
+      code: `static int foo_nway_reset(struct net_device *dev)
+{
+	struct foo_priv *priv = netdev_priv(dev);
+	u16 bmcr = ioread16(priv->base + 0x40);
+	if (!(bmcr & BMCR_ANENABLE))
+		return -EIO;
+	iowrite16(bmcr | BMCR_ANRESTART, priv->base + 0x40);
+	return 0;
+}
+static const struct ethtool_ops foo_ethtool_ops = {
+	.nway_reset = foo_nway_reset,
+};`,
+      errors: [{ line: 5, message: /-EIO/ }],
     },
   ],
 });

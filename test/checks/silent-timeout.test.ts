@@ -260,6 +260,72 @@ static int get_freq(struct regmap *map, int *freq)
 	return 0;
 }`,
     },
+    {
+      name: "an op of the module's own ops structure whose every call through the field logs",
+      code: `struct foo_mac_ops {
+	int (*buf_req)(void __iomem *base, u16 len, u16 *id);
+	int (*other)(void __iomem *base);
+};
+static int buf_req_v2(void __iomem *base, u16 len, u16 *id)
+{
+	u32 val;
+	int ret;
+	writel(len, base + 0x10);
+	ret = readl_poll_timeout(base + 0x14, val, val & 0x1, 1, 2000);
+	if (ret)
+		return ret;
+	*id = val >> 16;
+	return 0;
+}
+static const struct foo_mac_ops mac_v2 = {
+	.buf_req = buf_req_v2,
+};
+static int enqueue(struct device *dev, const struct foo_mac_ops *mac, void __iomem *base)
+{
+	u16 id;
+	int ret;
+	ret = mac->buf_req(base, 0x20, &id);
+	if (ret) {
+		dev_err(dev, "[ERR]WDE buf req\\n");
+		return ret;
+	}
+	ret = mac->buf_req(base, 0x20, &id);
+	if (ret) {
+		dev_err(dev, "[ERR]PLE buf req\\n");
+		return ret;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'the only caller, after a label, logs the timeout',
+      code: `static int pbl_wait(void __iomem *base, int ms)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(ms);
+	u32 val;
+	for (;;) {
+		val = readl(base + 0x10);
+		if (val)
+			break;
+		if (time_after(jiffies, timeout))
+			return -ETIMEDOUT;
+		msleep(1);
+	}
+	return val;
+}
+static int boot(struct device *dev, void __iomem *base, bool skip)
+{
+	int ret;
+	if (skip)
+		goto wait;
+	writel(1, base + 0x4);
+wait:
+	ret = pbl_wait(base, 1000);
+	if (ret == -ETIMEDOUT)
+		dev_err(dev, "PBL boot timed out\\n");
+	return ret;
+}`,
+    },
   ],
   invalid: [
     {
@@ -368,6 +434,103 @@ static int get_freq(struct regmap *map, int *freq)
 	return 0;
 }`,
       errors: [{ line: 6, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+    {
+      name: "an op of the module's own ops structure with a call through the field that drops the timeout",
+      code: `struct foo_mac_ops {
+	int (*buf_req)(void __iomem *base, u16 len, u16 *id);
+	int (*other)(void __iomem *base);
+};
+static int buf_req_v2(void __iomem *base, u16 len, u16 *id)
+{
+	u32 val;
+	int ret;
+	writel(len, base + 0x10);
+	ret = readl_poll_timeout(base + 0x14, val, val & 0x1, 1, 2000);
+	if (ret)
+		return ret;
+	*id = val >> 16;
+	return 0;
+}
+static const struct foo_mac_ops mac_v2 = {
+	.buf_req = buf_req_v2,
+};
+static int enqueue(struct device *dev, const struct foo_mac_ops *mac, void __iomem *base)
+{
+	u16 id;
+	int ret;
+	ret = mac->buf_req(base, 0x20, &id);
+	if (ret) {
+		dev_err(dev, "[ERR]WDE buf req\\n");
+		return ret;
+	}
+	return 0;
+}
+static int trigger(const struct foo_mac_ops *mac, void __iomem *base)
+{
+	u16 id;
+	return mac->buf_req(base, 0x20, &id);
+}
+static const struct file_operations fops = { .write = trigger };`,
+      errors: [{ line: 11, message: /readl_poll_timeout/ }],
+    },
+    {
+      name: 'an op of a structure the module does not define (a core calls it)',
+      code: `static int buf_req_v2(void __iomem *base, u16 len, u16 *id)
+{
+	u32 val;
+	int ret;
+	writel(len, base + 0x10);
+	ret = readl_poll_timeout(base + 0x14, val, val & 0x1, 1, 2000);
+	if (ret)
+		return ret;
+	*id = val >> 16;
+	return 0;
+}
+static const struct core_mac_ops mac_v2 = {
+	.buf_req = buf_req_v2,
+};
+static int enqueue(struct device *dev, const struct core_mac_ops *mac, void __iomem *base)
+{
+	u16 id;
+	int ret;
+	ret = mac->buf_req(base, 0x20, &id);
+	if (ret) {
+		dev_err(dev, "[ERR]WDE buf req\\n");
+		return ret;
+	}
+	return 0;
+}`,
+      errors: [{ line: 7, message: /readl_poll_timeout/ }],
+    },
+    {
+      name: 'the only caller, after a label, drops the timeout',
+      code: `static int pbl_wait(void __iomem *base, int ms)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(ms);
+	u32 val;
+	for (;;) {
+		val = readl(base + 0x10);
+		if (val)
+			break;
+		if (time_after(jiffies, timeout))
+			return -ETIMEDOUT;
+		msleep(1);
+	}
+	return val;
+}
+static int boot(struct device *dev, void __iomem *base, bool skip)
+{
+	int ret;
+	if (skip)
+		goto wait;
+	writel(1, base + 0x4);
+wait:
+	ret = pbl_wait(base, 1000);
+	ret = 0;
+	return ret;
+}`,
+      errors: [{ line: 9, message: /-ETIMEDOUT/ }],
     },
   ],
 });
