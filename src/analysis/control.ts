@@ -508,7 +508,12 @@ function breakLogs(brk: Node, index: NodeIndex, summaries: Map<string, { logs: b
     if (s.type === 'if_statement') {
       const cond = s.childForFieldName('condition');
       const then = s.childForFieldName('consequence');
-      if (cond && then && mentions(cond, errVars) && logs(then, index, summaries)) return true;
+      if (cond && then && mentions(cond, errVars)) {
+        // `if (!ret) dev_info(...); else dev_err(...);`: the failure takes the `else`.
+        const ok = [...errVars].some((v) => variablePolarity(cond, v) === 'success');
+        const branch = ok ? elseBranch(s) : then;
+        if (branch && logs(branch, index, summaries)) return true;
+      }
     }
     if (s.type === 'return_statement') break;
   }
@@ -568,6 +573,113 @@ interface CFunctionLike {
   index: NodeIndex;
   body: Node;
   calls: readonly CCall[];
+}
+
+/**
+ * Which way a test of a call's result points: `'failure'` when the test is true on failure (`ret`,
+ * `ret < 0`, `ret != 0`, `IS_ERR(ret)`, `ret == -EIO`, `f()`, `ret < 0 && ...`), `'success'` when
+ * it is true on success (`!ret`, `ret == 0`, `ret >= 0`, `!f()`, `!ret && ...`); undefined for any
+ * other shape (`ret > 0`, `!ret || ...`, `g(ret)`). `n` is the result (the call, or a read of the
+ * variable holding it) inside `cond`.
+ */
+export function resultPolarity(n: Node, cond: Node): 'failure' | 'success' | undefined {
+  const top = stripParens(cond);
+  // `value`: `n` is the result itself (0 on success, an error code on failure), not a truth value.
+  let value = true;
+  let failTrue = true;
+  const zero = (x: Node | null) => !!x && /^(0+|0[xX]0+)[uUlL]*$/.test(stripParens(x).text);
+  const code = (x: Node | null) => !!x && !!errorConstant(x, NO_BENIGN_ERRORS);
+  for (let depth = 0; depth < 16; depth++) {
+    if (n.id === top.id || n.id === cond.id) return failTrue ? 'failure' : 'success';
+    const p = n.parent;
+    if (!p) return undefined;
+    switch (p.type) {
+      case 'parenthesized_expression':
+      case 'cast_expression':
+        break;
+      case 'assignment_expression':
+        // `(ret = f())`: the assignment's value is the result.
+        if (p.child(1)?.type !== '=' || p.childForFieldName('right')?.id !== n.id) return undefined;
+        break;
+      case 'unary_expression':
+        if (p.child(0)?.type !== '!') return undefined;
+        value = false;
+        failTrue = !failTrue;
+        break;
+      case 'argument_list': {
+        const c = p.parent;
+        const name = c?.type === 'call_expression' ? callName(c) : undefined;
+        if (!c || p.namedChildCount !== 1) return undefined;
+        if (name === 'likely' || name === 'unlikely') {
+          value = false;
+        } else if ((name === 'IS_ERR' || name === 'IS_ERR_OR_NULL') && value) {
+          value = false;
+          failTrue = true;
+        } else return undefined;
+        n = c;
+        continue;
+      }
+      case 'binary_expression': {
+        const op = p.child(1)?.type;
+        if (op === '&&') {
+          // `fail && x`: only failures take it; `ok && x`: no failure does.
+          value = false;
+          break;
+        }
+        if (op === '||') {
+          // `fail || x`: every failure takes it; `ok || x` splits them.
+          if (!failTrue) return undefined;
+          value = false;
+          break;
+        }
+        if (!value) return undefined;
+        const left = p.childForFieldName('left')?.id === n.id;
+        const other = p.childForFieldName(left ? 'right' : 'left');
+        // The operator as if the result were on the left (`0 > ret` is `ret < 0`).
+        const flip: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+        const o = left ? op : (flip[op ?? ''] ?? op);
+        value = false;
+        if (zero(other)) {
+          if (o === '!=' || o === '<') failTrue = true;
+          else if (o === '==' || o === '>=') failTrue = false;
+          else return undefined;
+        } else if (code(other) && o === '==') failTrue = true;
+        else return undefined;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    n = p;
+  }
+  return undefined;
+}
+
+/** The polarity every read of `v` in `cond` gives the test, if they agree. */
+function variablePolarity(cond: Node, v: string): 'failure' | 'success' | undefined {
+  const reads: Node[] = [];
+  const walk = (x: Node) => {
+    if (
+      (x.type === 'identifier' || x.type === 'field_expression' || x.type === 'pointer_expression') &&
+      accessPath(x) === v
+    ) {
+      reads.push(x);
+      return;
+    }
+    for (const c of x.namedChildren) if (c) walk(c);
+  };
+  walk(cond);
+  const ps = new Set(reads.map((r) => resultPolarity(r, cond)));
+  return ps.size === 1 ? [...ps][0] : undefined;
+}
+
+/** The statement of an `if`'s `else` (the clause unwrapped), if it has one. */
+function elseBranch(ifs: Node): Node | undefined {
+  const alt = ifs.childForFieldName('alternative');
+  if (!alt) return undefined;
+  return alt.type === 'else_clause'
+    ? (alt.namedChildren.find((c) => c && c.type !== 'comment') ?? undefined)
+    : alt;
 }
 
 /** What a caller's branch on a failed call does: log, hand an error on, answer with a value, or none. */
@@ -641,13 +753,13 @@ function callSiteFate(
   const handled = (branch: Node) => branchFate(branch, caller, summaries);
   // `return f(...);`
   if (stmt.type === 'return_statement') return 'propagated';
-  // `if (f(...))`, `if ((ret = f(...)) < 0)`
+  // `if (f(...))`, `if ((ret = f(...)) < 0)`; `if (!f(...)) .. else ..` fails in its `else`.
   if (stmt.type === 'if_statement') {
     const cond = stmt.childForFieldName('condition');
     const then = stmt.childForFieldName('consequence');
-    if (cond && then && call.startIndex >= cond.startIndex && call.endIndex <= cond.endIndex)
-      return handled(then);
-    return 'dropped';
+    if (!cond || !then || call.startIndex < cond.startIndex || call.endIndex > cond.endIndex)
+      return 'dropped';
+    return handled(failureBranch(stmt, then, resultPolarity(call, cond)));
   }
   // `ret = f(...);` then the next statement that reads `ret` tests it.
   const v = resultVariable(call);
@@ -661,7 +773,19 @@ function callSiteFate(
   if (!cond || !then) return 'dropped';
   const tested = (p: string) => mentions(cond, new Set([p]));
   if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
-  return handled(then);
+  return handled(failureBranch(next, then, variablePolarity(cond, v)));
+}
+
+/**
+ * The branch of an `if` on a call's result that the failure takes: the consequence of a failure
+ * test (`if (ret)`), the `else` of a success test (`if (!ret) dev_info(..); else dev_err(..);`).
+ * A test of unknown polarity is judged by its consequence, as is a success test without an `else`
+ * — a known recall gap (a log on the success path still counts): following the failure past the
+ * `if` (into the rest of a retry loop, a fallback, the statements after it) was measured on Linux
+ * 6.12 and added mostly false positives (docs/evaluation.md, "Caller test polarity").
+ */
+function failureBranch(ifs: Node, then: Node, polarity: 'failure' | 'success' | undefined): Node {
+  return (polarity === 'success' && elseBranch(ifs)) || then;
 }
 
 /** Direct calls of a module's static functions, and which are also used other than by a call. */

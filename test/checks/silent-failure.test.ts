@@ -177,6 +177,42 @@ static int foo_probe(struct foo *f)
 }`,
     },
     {
+      name: 'a caller that tests for success logs the failure in its else',
+      code: `static int bist_check(void __iomem *base)
+{
+	if (readl(base + 0x10))
+		return -EIO;
+	return 0;
+}
+static int init_hw(struct device *dev, void __iomem *base)
+{
+	int err = bist_check(base);
+	if (!err)
+		dev_info(dev, "BIST passed\\n");
+	else
+		dev_err(dev, "BIST failed: %d\\n", err);
+	return err;
+}`,
+    },
+    {
+      name: 'a caller tests for failure with a compound test and logs',
+      code: `static int bist_check(void __iomem *base)
+{
+	if (readl(base + 0x10))
+		return -EIO;
+	return 0;
+}
+static int init_hw(struct device *dev, void __iomem *base)
+{
+	int ret;
+	if ((ret = bist_check(base)) < 0 && ret != -EPROBE_DEFER) {
+		dev_err(dev, "BIST failed: %d\\n", ret);
+		return ret;
+	}
+	return 0;
+}`,
+    },
+    {
       name: 'every caller logs the failure (one directly, one through a caller that logs)',
       code: `static int bist_check(void __iomem *base)
 {
@@ -962,6 +998,44 @@ static const struct dev_pm_ops foo_pm = { .suspend = foo_suspend };`,
       errors: [{ line: 4, message: /-EINVAL/ }],
     },
     {
+      name: 'a caller logs only on success (if (!ret) .. else ..): the failure is silent',
+      code: `static int bist_check(void __iomem *base)
+{
+	if (readl(base + 0x10))
+		return -EIO;
+	return 0;
+}
+static int init_hw(struct device *dev, void __iomem *base)
+{
+	int ret = bist_check(base);
+	if (!ret)
+		dev_info(dev, "controller ready\\n");
+	else
+		writel(0, base + 0x4);
+	return 0;
+}`,
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
+      name: 'a caller logs only on success (if (f() == 0) .. else ..): the failure is silent',
+      code: `static int bist_check(void __iomem *base)
+{
+	if (readl(base + 0x10))
+		return -EIO;
+	return 0;
+}
+static void init_hw(struct device *dev, void __iomem *base)
+{
+	if (bist_check(base) == 0) {
+		dev_info(dev, "controller ready\\n");
+		return;
+	} else {
+		writel(0, base);
+	}
+}`,
+      errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
       name: 'one caller drops the failure silently',
       code: `static int bist_check(void __iomem *base)
 {
@@ -1073,6 +1147,28 @@ static int probe_hw(struct device *dev, void __iomem *base, int kind)
 		break;
 	}
 	if (verbose)
+		dev_dbg(dev, "status %#x\\n", reg);
+	return ret;
+}`,
+      errors: [{ line: 7, message: /-EFAULT/ }],
+    },
+    {
+      name: 'a break out of the switch to a log under a success test of the error (if (!ret))',
+      code: `static int check_status(struct device *dev, void __iomem *base)
+{
+	u32 reg = readl(base + 0x10);
+	int ret = 0;
+	switch (reg & 0x7) {
+	case 0:
+		if (reg & 0x800) {
+			ret = -EFAULT;
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	if (!ret)
 		dev_dbg(dev, "status %#x\\n", reg);
 	return ret;
 }`,

@@ -504,6 +504,28 @@ static int enqueue(struct device *dev, const struct core_mac_ops *mac, void __io
       errors: [{ line: 7, message: /readl_poll_timeout/ }],
     },
     {
+      name: 'the only caller logs the timeout only on success (if (ret >= 0) .. else ..)',
+      code: `static int wait_ready(void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base, v, !(v & 1), 10, 1000);
+	if (ret)
+		return ret;
+	return 0;
+}
+static void reset(struct device *dev, void __iomem *base)
+{
+	int ret;
+	writel(1, base);
+	ret = wait_ready(base);
+	if (ret >= 0)
+		dev_info(dev, "reset done\\n");
+	else
+		writel(0, base);
+}`,
+      errors: [{ line: 5, message: /readl_poll_timeout/ }],
+    },
+    {
       name: 'the only caller, after a label, drops the timeout',
       code: `static int pbl_wait(void __iomem *base, int ms)
 {
