@@ -907,14 +907,13 @@ function addOwnOpsCallers(
   const wanted = new Set<string>();
   for (const [name, e] of installed) if (uses.get(name) === e.count) for (const f of e.fields) wanted.add(f);
   const through = new Map<string, { call: Node; caller: CFunctionLike }[]>();
+  // The model names a call through a field (`mac->buf_req(..)`) by the field.
   for (const g of fns)
-    for (const c of g.index.of('call_expression')) {
-      const fe = c.childForFieldName('function');
-      const field = fe?.type === 'field_expression' ? fe.childForFieldName('field')?.text : undefined;
-      if (!field || !wanted.has(field)) continue;
-      const list = through.get(field) ?? [];
-      list.push({ call: c, caller: g });
-      through.set(field, list);
+    for (const c of g.calls) {
+      if (c.direct || !wanted.has(c.name)) continue;
+      const list = through.get(c.name) ?? [];
+      list.push({ call: c.node, caller: g });
+      through.set(c.name, list);
     }
   for (const [name, e] of installed) {
     if (uses.get(name) !== e.count) continue;
