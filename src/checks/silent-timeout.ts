@@ -14,6 +14,7 @@ import {
   loopExits,
   NO_BENIGN_ERRORS,
   progressPaths,
+  resultPolarity,
   testsPaths,
   unloggedFailure,
   within,
@@ -57,8 +58,10 @@ function assignedIn(loop: Node, index: NodeIndex): Set<string> {
 
 const TIME_TEST = /\b(jiffies|time_(after|before)\w*|ktime_\w+|time_is_\w+)\b/;
 
+const IDENTIFIER = new Set(['identifier']);
+
 function identifiers(n: Node): Set<string> {
-  return new Set(descendants(n, new Set(['identifier'])).map((i) => i.text));
+  return new Set(descendants(n, IDENTIFIER).map((i) => i.text));
 }
 
 /** After a timeout every error code is a failure (a timed-out -ENODEV or -EBUSY is still one). */
@@ -179,6 +182,9 @@ export const silentTimeout: Check = {
       const cond = next.childForFieldName('condition');
       const then = next.childForFieldName('consequence');
       if (!cond || !then || !identifiers(stripParens(cond)).has(ret)) continue;
+      // `if (!ret)` / `if (ret == 0)`: the branch is the success path, not the timeout's.
+      const read = descendants(cond, IDENTIFIER).find((i) => i.text === ret);
+      if (read && resultPolarity(read, cond) === 'success') continue;
       if (
         logs(then, ctx.fn.fn.index, ctx.module.summaries) ||
         logs(cond, ctx.fn.fn.index, ctx.module.summaries)

@@ -30,6 +30,18 @@ testCheck('silent-timeout', {
 }`,
     },
     {
+      name: 'a success test of the poll helper result: its branch is not the timeout',
+      code: `static int f(struct device *dev, void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base, v, !(v & 1), 10, 1000);
+	if (!ret)
+		return ret;
+	dev_err(dev, "not ready\\n");
+	return ret;
+}`,
+    },
+    {
       name: 'a failure exit inside the loop that is not the timeout',
       code: `int get_sem(void *hw);
 static int f(void *hw, void __iomem *base)
