@@ -131,3 +131,46 @@ describe('Kbuild modules', () => {
     expect(mods.find((m) => m.name === 'lonely')!.fromMakefile).toBe(false);
   });
 });
+
+describe('calls named from the parsed text', () => {
+  const CALLS = `static int f(struct nic *n, int (*cb)(int), int (**tab)(int), int i)
+{
+	int r = readl (n->base);
+	r += n->ops->reset(n);
+	r += (*cb)(r);
+	r += tab[i](r);
+	r += get_handler(n)(r);
+	r += n->chip.read(n, 4);
+	r += foo /* why */ (r);
+	return r;
+}
+`;
+
+  it('gives each call the name and kind its callee node has', async () => {
+    const f = await parseC('calls.c', CALLS);
+    const fn = buildFileModel(f).functions[0]!;
+    // The same calls read from the tree alone: the callee node's type and text.
+    const fromTree = fn.calls.map((c) => {
+      const callee = c.node.childForFieldName('function')!;
+      const name =
+        callee.type === 'identifier'
+          ? callee.text
+          : callee.type === 'field_expression'
+            ? callee.childForFieldName('field')!.text
+            : callee.text;
+      return `${name}/${callee.type === 'identifier'}`;
+    });
+    expect(fn.calls.map((c) => `${c.name}/${c.direct}`)).toEqual(fromTree);
+    expect(fromTree).toEqual([
+      'readl/true',
+      'reset/false',
+      '(*cb)/false',
+      'tab[i]/false',
+      'get_handler(n)/false',
+      'get_handler/true',
+      'read/false',
+      'foo/true',
+    ]);
+    f.dispose();
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorExtent, parseC } from '../../src/c/parser.js';
-import { OffsetMap, prepareKernelC } from '../../src/c/preprocess.js';
+import { iteratorCalls, OffsetMap, prepareKernelC } from '../../src/c/preprocess.js';
 import { getParser } from '../../src/c/parser.js';
 
 describe('kernel-aware preparation', () => {
@@ -127,5 +127,38 @@ static void __exit drv_exit(void) { }
     const p = f.pos(body);
     expect(KERNEL_C.split('\n')[p.line - 1]!.slice(p.column - 1)).toMatch(/^it->count\+\+/);
     f.dispose();
+  });
+});
+
+describe('iterator macro calls', () => {
+  it('finds what the word regex finds, from the for_each literal', () => {
+    const text = [
+      'list_for_each_entry(pos, &head, node) {',
+      'for_each_set_bit (bit, &mask, 32)',
+      'hlist_for_each_entry_safe\t(p, n, h, node)',
+      'x = for_each_count;', // no call
+      'scoped_guard(spinlock, &lock) {',
+      'myscoped_guard(spinlock, &lock)', // not the guard
+      'scoped_guard_x(a)', // not the guard
+      'scoped_cond_guard(mutex, return -EINTR, &m) {',
+      'do_for_each_thing(a)(b)',
+      'for_each(x)',
+    ].join('\n');
+    const re = /\b(\w*for_each\w*|scoped_guard|scoped_cond_guard)[ \t]*\(/g;
+    const expected = [...text.matchAll(re)].map((m) => ({
+      index: m.index,
+      name: m[1],
+      end: m.index + m[0].length,
+    }));
+    expect([...iteratorCalls(text)]).toEqual(expected);
+    expect(expected.map((m) => m.name)).toEqual([
+      'list_for_each_entry',
+      'for_each_set_bit',
+      'hlist_for_each_entry_safe',
+      'scoped_guard',
+      'scoped_cond_guard',
+      'do_for_each_thing',
+      'for_each',
+    ]);
   });
 });
