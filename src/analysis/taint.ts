@@ -133,6 +133,13 @@ function narrowMax(typeText: string): number | undefined {
   return undefined;
 }
 
+/** The largest value of an unsigned 8- or 16-bit type (signed ones may also be negative). */
+function unsignedMax(typeText: string): number | undefined {
+  if (/\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char)\b/.test(typeText)) return 255;
+  if (/\b(u16|__u16|uint16_t|u_int16_t|u_short|ushort|unsigned short)\b/.test(typeText)) return 65535;
+  return undefined;
+}
+
 /** The CFG given to functions that never see device data (their loops are not examined). */
 const EMPTY_CFG: Cfg = { nodes: [], entry: 0, exit: 0, loops: [], nodeOf: new Map() };
 
@@ -600,6 +607,16 @@ export function analyseFunction(
       } else if (typeOf(r) === 'binary_expression' && (operatorOf(r) === '+' || operatorOf(r) === '-')) {
         t = { ...t, derived: true };
       }
+    }
+    // `sub_bus = (int) secondary_bus;` of a `u8 secondary_bus`: the wider variable holds no more
+    // than the narrow one could (the bound the index check reads from a narrow index's type).
+    if (t && !compound && t.maxValue === undefined && !t.masked) {
+      const src = stripParens(rhs);
+      const from = typeOf(src) === 'identifier' ? fn.locals.get(src.text) : undefined;
+      const max =
+        from && from.pointerDepth === 0 && from.arrayDims.length === 0 ? unsignedMax(from.type) : undefined;
+      if (max !== undefined && !(lhsVar && unsignedMax(lhsVar.type) !== undefined))
+        t = { ...t, maxValue: max };
     }
     if (!compound) kill(st, lhsPath);
     if (t) st.taint.set(lhsPath, { ...t, steps: [...t.steps, step(at, `assigned to ${lhsPath}`)] });

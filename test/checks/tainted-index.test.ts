@@ -30,6 +30,18 @@ static u8 f(void __iomem *base)
 }`,
     },
     {
+      name: 'a u8 read widened into an int still cannot pass 255',
+      code: `static struct slot *slot_list[256];
+static struct slot *f(struct pci_bus *bus, unsigned int devfn)
+{
+	u8 secondary;
+	int sub;
+	pci_bus_read_config_byte(bus, devfn, 0x19, &secondary);
+	sub = (int) secondary;
+	return slot_list[sub];
+}`,
+    },
+    {
       name: 'a range check between the read and the use',
       code: `static u32 stats[16];
 static int f(void __iomem *base)
@@ -366,6 +378,19 @@ static void f(void __iomem *base)
     },
   ],
   invalid: [
+    {
+      name: 'a u16 read widened into an int indexes 256 entries',
+      code: `static struct slot *slot_list[256];
+static struct slot *f(struct pci_bus *bus, unsigned int devfn)
+{
+	u16 secondary;
+	int sub;
+	pci_bus_read_config_word(bus, devfn, 0x18, &secondary);
+	sub = (int) secondary;
+	return slot_list[sub];
+}`,
+      errors: [{ line: 8, message: /indexes slot_list\[256\]/ }],
+    },
     {
       name: 'an element address handed on is a use',
       code: `struct pin { int id; };
