@@ -460,17 +460,23 @@ export function labelTail(index: NodeIndex, label: string): Node[] {
 
 /**
  * A failure in `branch` (an `if`'s consequence) that nothing logs: not the branch, not the `if`'s
- * condition (`if (WARN_ON(c)) return -EIO;`), not the statements a `goto` jumps to.
+ * condition (`if (WARN_ON(c)) return -EIO;`), not the statements a `goto` jumps to. `benign` may be
+ * given as a function when the codes are costly to work out (a callback's answer codes need the
+ * module's call sites): it is asked only past the conditions that need no codes — a failure under
+ * some benign codes is one under none, and logging does not depend on them.
  */
 export function unloggedFailure(
   branch: Node,
   index: NodeIndex,
   summaries: Map<string, { logs: boolean }>,
-  benign: ReadonlySet<string> = BENIGN_ERRORS,
+  benign: ReadonlySet<string> | (() => ReadonlySet<string>) = BENIGN_ERRORS,
 ): FailurePath | undefined {
-  const f = failureIn(branch, benign);
-  if (!f) return undefined;
+  const lazy = typeof benign === 'function';
+  const first = failureIn(branch, lazy ? NO_BENIGN_ERRORS : benign);
+  if (!first) return undefined;
   if (logs(branch, index, summaries)) return undefined;
+  const f = lazy ? failureIn(branch, benign()) : first;
+  if (!f) return undefined;
   const cond = branch.parent?.type === 'if_statement' ? branch.parent.childForFieldName('condition') : null;
   if (cond && logs(cond, index, summaries)) return undefined;
   if (f.exit.type === 'goto_statement') {
@@ -705,17 +711,12 @@ function branchFate(
   return 'dropped';
 }
 
-/** Statements control can leave by: a jump, or a compound, `if` or loop holding one. */
-const LEAVES = /^(return|goto|break|continue)_statement$/;
+/** The jumps control can leave a statement by. */
+const LEAVES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 
-/** Does `s` read or assign `v`, or hold a way out (a `return`, `goto`, `break`, `continue`)? */
+/** Does `s` read or assign `v`, or hold (or be) a way out (a `return`, `goto`, `break`, `continue`)? */
 function touches(s: Node, v: string): boolean {
-  if (LEAVES.test(s.type)) return true;
-  if (mentions(s, new Set([v, rootOf(v)]))) return true;
-  return (
-    descendants(s, new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']))
-      .length > 0
-  );
+  return mentions(s, new Set([v, rootOf(v)])) || descendants(s, LEAVES).length > 0;
 }
 
 /**

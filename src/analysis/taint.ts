@@ -134,7 +134,7 @@ function narrowMax(typeText: string): number | undefined {
 }
 
 /** The largest value of an unsigned 8- or 16-bit type (signed ones may also be negative). */
-function unsignedMax(typeText: string): number | undefined {
+export function unsignedMax(typeText: string): number | undefined {
   if (/\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char)\b/.test(typeText)) return 255;
   if (/\b(u16|__u16|uint16_t|u_int16_t|u_short|ushort|unsigned short)\b/.test(typeText)) return 65535;
   return undefined;

@@ -11,14 +11,7 @@
  * with a value of its own, or passes it to a caller that does, is not silent either; nor is a search
  * that found nothing, or a test of the caller's own argument.
  */
-import {
-  benignWith,
-  failureIn,
-  logs,
-  NO_BENIGN_ERRORS,
-  plainAssignments,
-  unloggedFailure,
-} from '../analysis/control.js';
+import { benignWith, plainAssignments, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import { descendants, evalConstant } from '../c/model.js';
@@ -268,6 +261,11 @@ function holdsArgument(cond: Node, ctx: CheckContext): boolean {
   return test(cond);
 }
 
+const NAMES = new Set(['identifier', 'field_identifier']);
+
+/** Does a name in `cond` (a variable, a constant, a member) match `re`? */
+const namesMatch = (cond: Node, re: RegExp): boolean => descendants(cond, NAMES).some((i) => re.test(i.text));
+
 /**
  * A test of an I2C NACK (`regval & COMPLETION_MNAKX`, `!i2c_slave_did_ack(adap)`): in an I2C
  * adapter, "no device acknowledged" is an answer the I2C core's callers expect — probing an address
@@ -278,7 +276,7 @@ const NACK = /(^|_)(N_?ACK|NAKX?|MNAKX?|NACKED)(_|$)|(^|_)did_ack$|(^|_)(no|got)
 
 function isNackTest(cond: Node, ctx: CheckContext): boolean {
   if (!ctx.module.i2cAdapter) return false;
-  return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => NACK.test(i.text));
+  return namesMatch(cond, NACK);
 }
 
 /**
@@ -289,7 +287,7 @@ function isNackTest(cond: Node, ctx: CheckContext): boolean {
 const CAPABILITY = /(^|_)[A-Za-z]*(CAPS?|CAPABILIT(Y|IES)|caps?|capabilit(y|ies))\d*(_|$)/;
 
 function isCapabilityTest(cond: Node): boolean {
-  return descendants(cond, new Set(['identifier', 'field_identifier'])).some((i) => CAPABILITY.test(i.text));
+  return namesMatch(cond, CAPABILITY);
 }
 
 /**
@@ -336,8 +334,8 @@ export const silentFailure: Check = {
     if (!ctx.fn.touchesDevice) return;
     const summaries = ctx.module.summaries;
     // In a callback whose contract makes a code an answer (`pin_config_get`'s -EINVAL: "disabled").
-    // (Asked, like the callers below, only of a function with a candidate: the module's call sites
-    // are worked out on first use.)
+    // (Handed over as a function: unloggedFailure asks for them only of a candidate, since they
+    // need the module's call sites, worked out on first use — as are the callers below.)
     let benign: ReturnType<typeof benignWith> | undefined;
     const benignCodes = () => (benign ??= benignWith(ctx.module.answerCodes?.get(ctx.fn.fn.name)));
     for (const ifs of ctx.fn.fn.index.of('if_statement')) {
@@ -363,10 +361,7 @@ export const silentFailure: Check = {
       if (isNackTest(cond, ctx)) continue;
       // The device lacks a capability: "not supported", an answer.
       if (isCapabilityTest(cond)) continue;
-      // Necessary conditions that need no answer codes first: a failure under some benign codes is
-      // one under none, and logging does not depend on them.
-      if (!failureIn(then, NO_BENIGN_ERRORS) || logs(then, ctx.fn.fn.index, summaries)) continue;
-      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benignCodes());
+      const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benignCodes);
       if (!failure) continue;
       // Every caller logs this function's failures (or hands them to one that does): not silent.
       if (ctx.module.callerLogged?.has(ctx.fn.fn.name)) return;

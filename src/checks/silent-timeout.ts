@@ -8,6 +8,7 @@
  * of a `*_poll_timeout()` helper's result.
  */
 import {
+  changedInLoop,
   deviceCanHold,
   labelTail,
   logs,
@@ -20,7 +21,6 @@ import {
   within,
 } from '../analysis/control.js';
 import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
-import { callArgs } from '../analysis/taint.js';
 import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
@@ -29,30 +29,22 @@ import { zeroTimeoutArg } from './infinite-poll.js';
 
 const PATH_NODES = new Set(['identifier', 'field_expression', 'subscript_expression', 'pointer_expression']);
 
-/** Paths the loop assigns (`v = readl(...)`, `v |= ...`, `v++`) or hands to a call (`&v`, an array). */
-function assignedIn(loop: Node, index: NodeIndex): Set<string> {
-  const out = new Set<string>();
-  for (const a of within(index.of('assignment_expression'), loop)) {
-    const p = accessPath(a.childForFieldName('left')!);
-    if (p) out.add(p);
-  }
+/**
+ * Roots of the values the loop gives new contents: assigned (`v = readl(...)`, `v |= ...`), moved
+ * (`v++`), declared in it, or handed to a call (`&v`, an array or pointer: `regmap_raw_read(map,
+ * reg, rpt, n)` fills `rpt`).
+ */
+function rootsChangedIn(loop: Node, index: NodeIndex): Set<string> {
+  const { paths, passedRoots } = changedInLoop(loop, index);
+  const out = new Set([...passedRoots, ...[...paths].map(rootOf)]);
   for (const u of within(index.of('update_expression'), loop)) {
     const p = accessPath(u.childForFieldName('argument')!);
-    if (p) out.add(p);
+    if (p) out.add(rootOf(p));
   }
   for (const d of within(index.of('init_declarator'), loop)) {
     const n = d.childForFieldName('declarator');
     if (n?.type === 'identifier') out.add(n.text);
   }
-  // Handed to a call: `&v`, or an array or pointer (`regmap_raw_read(map, reg, rpt, n)` fills `rpt`).
-  for (const c of within(index.of('call_expression'), loop))
-    for (const a of callArgs(c)) {
-      const s = stripParens(a);
-      const target =
-        s.type === 'pointer_expression' && s.child(0)?.type === '&' ? s.childForFieldName('argument') : s;
-      const p = target ? accessPath(target) : undefined;
-      if (p) out.add(p);
-    }
   return out;
 }
 
@@ -97,14 +89,13 @@ export const silentTimeout: Check = {
       if (deviceExits.length === 0 || boundExits.length === 0) continue;
       // A wait re-reads the device: some device exit tests a call, device memory, or a value the
       // loop assigns. A search of a table for a value read once before the loop is not a wait.
-      const assigned = assignedIn(loop.node, ctx.fn.fn.index);
-      const assignedRoots = new Set([...assigned].map(rootOf));
+      const changed = rootsChangedIn(loop.node, ctx.fn.fn.index);
       const rereads = (c: Node) =>
         descendants(c, new Set(['call_expression'])).length > 0 ||
         ctx.taintOf(c)?.source.kind === 'region' ||
         descendants(c, PATH_NODES).some((n) => {
           const p = accessPath(n);
-          return !!p && (assigned.has(p) || assignedRoots.has(rootOf(p))) && !!ctx.taintOf(n);
+          return !!p && changed.has(rootOf(p)) && !!ctx.taintOf(n);
         });
       if (
         !deviceExits.some((e) =>

@@ -9,17 +9,11 @@
  */
 import { checkedInExpression } from '../analysis/control.js';
 import { accessPath, stripParens } from '../analysis/paths.js';
-import { CHECK_RANGE } from '../analysis/taint.js';
+import { CHECK_RANGE, unsignedMax } from '../analysis/taint.js';
 import type { CVariable } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { driverOwned } from './check.js';
 import type { Check, CheckContext } from './check.js';
-
-function typeMax(type: string): number | undefined {
-  if (/\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char)\b/.test(type)) return 255;
-  if (/\b(u16|__u16|uint16_t|u_int16_t|u_short|ushort|unsigned short)\b/.test(type)) return 65535;
-  return undefined;
-}
 
 /** The declaration of the array being indexed: a local, a global or a struct member of the module. */
 export function arrayDeclOf(base: Node, ctx: CheckContext): CVariable | undefined {
@@ -74,7 +68,7 @@ export const taintedIndex: Check = {
       const idx = stripParens(index);
       if (idx.type === 'identifier') {
         const v = ctx.fn.fn.locals.get(idx.text);
-        const tm = v && v.pointerDepth === 0 ? typeMax(v.type) : undefined;
+        const tm = v && v.pointerDepth === 0 ? unsignedMax(v.type) : undefined;
         if (tm !== undefined && (max === undefined || tm < max)) max = tm;
       }
       if (t.masked && (max === undefined || size === undefined)) continue;
