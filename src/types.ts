@@ -2,6 +2,17 @@
 
 export type Severity = 'error' | 'warning' | 'note';
 
+/** Where a check run's time went (`check --timings`; engine/timings.ts). */
+export interface Timings {
+  /** Thread milliseconds per phase (`scan`, `read`, `prefilter`, `parse`, `model`, `taint`) and per check (`check:<id>`). */
+  ms: Record<string, number>;
+  /** Functions analysed, and those that see device data (reads, accessors, regions, tainted arguments). */
+  functions: number;
+  deviceFunctions: number;
+  /** Modules analysed and timed (modules taken from the cache are not). */
+  modules: number;
+}
+
 /** One step of the path from a device read to the use that trusts it. */
 export interface TraceStep {
   file: string;
@@ -65,4 +76,6 @@ export interface CheckRunResult {
   latin1Files: number;
   modules: number;
   wallMs: number;
+  /** Where the time went (`--timings`): never part of a rendered report. */
+  timings?: Timings;
 }

@@ -80,8 +80,13 @@ export function fingerprint(checkId: string, fn: string, expr: string, lineInFun
     .slice(0, 32);
 }
 
-/** Run checks over one function's analysis. */
-export function runChecks(checks: readonly Check[], fn: FunctionTaint, module: ModuleContext): Finding[] {
+/** Run checks over one function's analysis; `around` wraps each check's run (to time it). */
+export function runChecks(
+  checks: readonly Check[],
+  fn: FunctionTaint,
+  module: ModuleContext,
+  around?: (checkId: string, run: () => void) => void,
+): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
     const ctx: CheckContext = {
@@ -121,7 +126,8 @@ export function runChecks(checks: readonly Check[], fn: FunctionTaint, module: M
         });
       },
     };
-    check.detect(ctx);
+    if (around) around(check.meta.id, () => check.detect(ctx));
+    else check.detect(ctx);
   }
   return findings;
 }

@@ -6,6 +6,7 @@ import { runCheck } from '../engine/run.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
+import { renderTimings } from '../report/timings.js';
 import { ANALYSIS_OPTIONS, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
@@ -23,6 +24,7 @@ options:
       --device-reads <file.json>  extra device-read APIs (see docs/device-reads.md)
       --no-cache                  do not read or write the result cache
       --brief                     text: one line per finding, no traces
+      --timings                   print where the time went, by phase and check, to stderr
       --no-progress               no progress bar
   -h, --help
 
@@ -35,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       ...ANALYSIS_OPTIONS,
       brief: { type: 'boolean' },
+      timings: { type: 'boolean' },
     },
     HELP,
   );
@@ -58,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     checks,
     extraReads,
     cache: !values['no-cache'],
+    timings: values.timings,
     onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
   });
   bar?.done();
@@ -72,5 +76,6 @@ export async function run(argv: string[]): Promise<number> {
     writeFileSync(values.output, text);
     console.error(`driverscope check: ${result.findings.length} findings written to ${values.output}`);
   } else process.stdout.write(text);
+  if (result.timings) process.stderr.write(renderTimings(result.timings, result.wallMs));
   return result.findings.length > 0 ? 1 : 0;
 }

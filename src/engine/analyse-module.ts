@@ -19,6 +19,7 @@ import { runChecks } from '../checks/check.js';
 import { selectChecks } from '../checks/index.js';
 import type { FileStats, Finding, SkippedFile } from '../types.js';
 import { compareFindings } from './order.js';
+import { emptyTimings, timed, timedAsync, type Timings } from './timings.js';
 
 export interface ModuleTask {
   root: string;
@@ -31,6 +32,8 @@ export interface ModuleTask {
   maxFileBytes: number;
   /** Per-module time budget for analysis, ms (parsing each file is limited separately). */
   timeLimitMs: number;
+  /** Time the phases and checks (`--timings`). */
+  timings?: boolean;
 }
 
 export interface ModuleResult {
@@ -41,6 +44,8 @@ export interface ModuleResult {
   skipped: SkippedFile[];
   /** Files read as Latin-1 because they are not valid UTF-8. */
   latin1: string[];
+  /** Where the time went, when the task asked (never cached: see run.ts). */
+  timings?: Timings;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -76,17 +81,21 @@ function tableFor(extra?: DeviceReadApi[]): DeviceReadTable {
 
 export async function analyseModuleTask(task: ModuleTask): Promise<ModuleResult> {
   const rel = (p: string) => relative(task.root, p) || p;
-  const sources: ModuleSource[] = task.files.map((path, i) => ({
-    path: rel(path),
-    ...readSource(path, task.maxFileBytes),
-    readsDevice: task.readsDevice?.[i],
-  }));
-  const headers: string[] = [];
-  for (const h of task.headers) {
-    const r = readSource(h, task.maxFileBytes);
-    if ('text' in r) headers.push(r.text);
-  }
-  return analyseSources(sources, headers, task);
+  const timings = task.timings ? emptyTimings() : undefined;
+  const { sources, headers } = timed(timings, 'read', () => {
+    const sources: ModuleSource[] = task.files.map((path, i) => ({
+      path: rel(path),
+      ...readSource(path, task.maxFileBytes),
+      readsDevice: task.readsDevice?.[i],
+    }));
+    const headers: string[] = [];
+    for (const h of task.headers) {
+      const r = readSource(h, task.maxFileBytes);
+      if ('text' in r) headers.push(r.text);
+    }
+    return { sources, headers };
+  });
+  return analyseSources(sources, headers, { ...task, timings });
 }
 
 export type ModuleSource = {
@@ -105,9 +114,11 @@ function alternation(names: string[]): RegExp | undefined {
 export async function analyseSources(
   sources: readonly ModuleSource[],
   headers: readonly string[],
-  opts: { checks?: string[]; extraReads?: DeviceReadApi[]; timeLimitMs?: number },
+  opts: { checks?: string[]; extraReads?: DeviceReadApi[]; timeLimitMs?: number; timings?: Timings },
 ): Promise<ModuleResult> {
-  const result: ModuleResult = { findings: [], stats: [], skipped: [], latin1: [] };
+  const timings = opts.timings;
+  const result: ModuleResult = { findings: [], stats: [], skipped: [], latin1: [], timings };
+  if (timings) timings.modules++;
   const files: { parsed: ParsedFile; model: FileModel }[] = [];
   const reads = tableFor(opts.extraReads);
   const checks = selectChecks(opts.checks);
@@ -123,7 +134,7 @@ export async function analyseSources(
     const path = r.path;
     let parsed: ParsedFile;
     try {
-      parsed = await parseC(path, r.text);
+      parsed = await timedAsync(timings, 'parse', () => parseC(path, r.text));
     } catch (e) {
       result.skipped.push({
         file: path,
@@ -131,7 +142,7 @@ export async function analyseSources(
       });
       return;
     }
-    const { errorBytes } = errorExtent(parsed.tree.rootNode);
+    const { errorBytes } = timed(timings, 'parse', () => errorExtent(parsed.tree.rootNode));
     result.stats.push({
       file: path,
       bytes: r.text.length,
@@ -140,7 +151,7 @@ export async function analyseSources(
       readsDevice: readsDevice(r),
     });
     try {
-      files.push({ parsed, model: buildFileModel(parsed) });
+      files.push({ parsed, model: timed(timings, 'model', () => buildFileModel(parsed)) });
     } catch (e) {
       result.skipped.push({
         file: path,
@@ -162,12 +173,17 @@ export async function analyseSources(
     // poll helper or a DMA region field), then, round by round, files that mention a function the
     // analysis found carrying device data (callers of accessors, callees given device data).
     const texts = [...readable.map((r) => r.text), ...headers];
-    const accessors = findAccessors(texts, reads);
-    const regionFields = findRegionFields(texts, reads);
-    const first = alternation([...accessors.keys(), ...regionFields.keys()]);
-    let wanted = readable.filter(
-      (r) => readsDevice(r) || POLL_HELPER_CALL.test(r.text) || (first !== undefined && first.test(r.text)),
-    );
+    const seeds = timed(timings, 'prefilter', () => {
+      const accessors = findAccessors(texts, reads);
+      const regionFields = findRegionFields(texts, reads);
+      const first = alternation([...accessors.keys(), ...regionFields.keys()]);
+      const wanted = readable.filter(
+        (r) => readsDevice(r) || POLL_HELPER_CALL.test(r.text) || (first !== undefined && first.test(r.text)),
+      );
+      return { accessors, regionFields, wanted };
+    });
+    const { accessors, regionFields } = seeds;
+    let wanted = seeds.wanted;
     const done = new Set<string>();
     // The summary pass of the files parsed so far; the last one is completed into the analysis.
     let pass: ModuleSummaryPass | undefined;
@@ -177,14 +193,10 @@ export async function analyseSources(
         await parseOne(r);
       }
       // Summaries are enough to decide which files to add; the full analysis runs once at the end.
-      const analysis = (pass = summariseModule({
-        files,
-        headers,
-        reads,
-        accessors,
-        regionFields,
-        previous: pass,
-      }));
+      const previous = pass;
+      const analysis = (pass = timed(timings, 'taint', () =>
+        summariseModule({ files, headers, reads, accessors, regionFields, previous }),
+      ));
       const carriers: string[] = [];
       for (const fn of analysis.functions) {
         const s = fn.summary;
@@ -192,13 +204,25 @@ export async function analyseSources(
         for (const callee of fn.argTaints.keys()) carriers.push(callee);
       }
       const re = alternation(carriers);
-      wanted = re ? readable.filter((r) => !done.has(r.path) && re.test(r.text)) : [];
+      wanted = timed(timings, 'prefilter', () =>
+        re ? readable.filter((r) => !done.has(r.path) && re.test(r.text)) : [],
+      );
     }
     result.unparsed = readable.length - done.size;
     if (files.length === 0 || !pass) return result;
     // No file was added since the last summary pass (or the rounds ran out): it covers `files`.
-    const analysis = pass.complete(readable.filter((r) => !done.has(r.path)).map((r) => r.text));
+    const complete = pass.complete;
+    const analysis = timed(timings, 'taint', () =>
+      complete(readable.filter((r) => !done.has(r.path)).map((r) => r.text)),
+    );
+    if (timings) {
+      timings.functions += analysis.functions.length;
+      for (const fn of analysis.functions) if (fn.touchesDevice) timings.deviceFunctions++;
+    }
     // A per-file budget for the checks: a pathological file is reported and the rest goes on.
+    const timeCheck = timings
+      ? (id: string, run: () => void) => timed(timings, `check:${id}`, run)
+      : undefined;
     const spent = new Map<string, number>();
     const overBudget = new Set<string>();
     for (const fn of analysis.functions) {
@@ -206,7 +230,7 @@ export async function analyseSources(
       if (overBudget.has(file)) continue;
       const t0 = Date.now();
       try {
-        result.findings.push(...runChecks(checks, fn, analysis.context));
+        result.findings.push(...runChecks(checks, fn, analysis.context, timeCheck));
       } catch (e) {
         result.skipped.push({
           file: fn.file.path,

@@ -4,6 +4,7 @@
  * module's result by the hash of its contents so a re-run over an unchanged tree is near-instant.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import {
   existsSync,
   mkdirSync,
@@ -25,6 +26,7 @@ import { cacheRoot } from '../kernel/fetch.js';
 import type { CheckRunResult, FileStats, Finding, SkippedFile } from '../types.js';
 import { compareFindings } from './order.js';
 import { analyseModuleTask, readSource, type ModuleResult, type ModuleTask } from './analyse-module.js';
+import { addTime, mergeTimings } from './timings.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -35,6 +37,8 @@ export interface CheckOptions {
   cacheDir?: string;
   maxFileBytes?: number;
   timeLimitMs?: number;
+  /** Time the phases and checks (the result's `timings`). */
+  timings?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -197,7 +201,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     const dir = join(cacheDir, job.key.slice(0, 2));
     mkdirSync(dir, { recursive: true });
     const tmp = join(dir, `${job.key}.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(r));
+    // Times belong to this run, not to the module's result.
+    writeFileSync(tmp, JSON.stringify({ ...r, timings: undefined }));
     renameSync(tmp, join(dir, `${job.key}.json`));
   };
   const fresh: ModuleResult[] = [];
@@ -227,8 +232,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   };
   const EARLY_FILES = 8;
 
+  // This thread's own time in the scan (listing, reading, prefilter, hashing, cache lookups).
+  let scanMs = 0;
   try {
     for (const mod of modules) {
+      const modT0 = performance.now();
       const headers = localHeaders(mod, headerCache);
       let reaches = false;
       const texts: string[] = [];
@@ -268,6 +276,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
           const t = texts[i]!;
           if (t.startsWith('\0skip:')) skipped.push({ file: rel(f), reason: t.slice(6) });
         });
+        scanMs += performance.now() - modT0;
         continue;
       }
       // Hashed only now: most modules cannot reach a device read and are never looked up.
@@ -281,6 +290,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
           try {
             results.push(JSON.parse(readFileSync(p, 'utf8')) as ModuleResult);
             cachedFiles += mod.files.length;
+            scanMs += performance.now() - modT0;
             continue;
           } catch {
             /* corrupt cache entry: recompute */
@@ -297,9 +307,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
           extraReads: opts.extraReads,
           maxFileBytes,
           timeLimitMs,
+          timings: opts.timings,
         },
         key: useCache ? key : undefined,
       });
+      scanMs += performance.now() - modT0;
       if (jobsN > 1 && mod.files.length >= EARLY_FILES) {
         dispatch(jobs.length - 1);
         // Let the pool hand out work and take results while the scan goes on.
@@ -343,6 +355,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   }
   findings.sort(compareFindings);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  let timings;
+  if (opts.timings) {
+    timings = mergeTimings(fresh.map((r) => r.timings));
+    addTime(timings, 'scan', scanMs);
+  }
   const lines = stats.reduce((s, f) => s + f.lines, 0);
   const bytes = stats.reduce((s, f) => s + f.bytes, 0);
   const errorBytes = stats.reduce((s, f) => s + f.errorBytes, 0);
@@ -360,5 +377,6 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     latin1Files: latin1,
     modules: modules.length,
     wallMs: Date.now() - t0,
+    timings,
   };
 }

@@ -31,7 +31,8 @@ export function renderText(result: CheckRunResult, opts: TextOptions = {}): stri
   return out.join('\n') + '\n';
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** A plain-text table: the first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) =>
     r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');

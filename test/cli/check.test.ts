@@ -3,7 +3,7 @@
  * pretest step), its formats, exit codes, cache and determinism.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
@@ -128,6 +128,45 @@ describe('driverscope check (CLI)', () => {
     expect(first.stats.cachedFiles).toBe(0);
     expect(second.stats.cachedFiles).toBeGreaterThan(0);
     expect(second.findings).toEqual(first.findings);
+  });
+
+  it('--timings prints where the time went to stderr and leaves the report alone', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'ds-cache-'));
+    const args = ['check', '--format', 'json', '--no-progress', join(FIX, 'mixed')];
+    const plain = run(args, { DRIVERSCOPE_CACHE: cache });
+    const timed = run([...args, '--no-cache', '--timings'], { DRIVERSCOPE_CACHE: cache });
+    expect(timed.code).toBe(1);
+    expect(timed.stdout).toBe(plain.stdout);
+    expect(plain.stderr).not.toMatch(/phase/);
+    const ms = (label: string) => {
+      const m = new RegExp(`^${label}.*?\\s([\\d,]+)\\s+[\\d.]+$`, 'm').exec(timed.stderr);
+      expect(m, `${label} row in:\n${timed.stderr}`).not.toBeNull();
+      return Number(m![1]!.replace(/,/g, ''));
+    };
+    for (const phase of ['scan', 'read', 'prefilter', 'model', 'taint']) ms(phase);
+    expect(ms('parse')).toBeGreaterThan(0);
+    for (const id of [
+      'infinite-poll',
+      'tainted-index',
+      'tainted-pointer',
+      'panic-on-device',
+      'silent-failure',
+    ])
+      ms(`check ${id}`);
+    const m = /(\d+) modules? timed.*?(\d+) functions analysed, (\d+) of them see device data/.exec(
+      timed.stderr,
+    );
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![3])).toBeGreaterThan(0);
+    expect(Number(m![3])).toBeLessThanOrEqual(Number(m![2]));
+    // A module served from the cache is not timed (its times belong to the run that made it).
+    const cached = run([...args, '--timings'], { DRIVERSCOPE_CACHE: cache });
+    expect(JSON.parse(cached.stdout).findings).toEqual(JSON.parse(plain.stdout).findings);
+    expect(cached.stderr).toMatch(/^0 modules timed.* 0 functions analysed/m);
+    const entries = readdirSync(cache, { recursive: true }).map(String);
+    for (const e of entries.filter((x) => x.endsWith('.json')))
+      expect(readFileSync(join(cache, e), 'utf8')).not.toMatch(/"timings"/);
   });
 
   it('prints the help and the version', () => {
