@@ -34,9 +34,10 @@ function timed(cmd, argv, opts = {}) {
 const cache = join(tmp, 'cache');
 const env = { ...process.env, DRIVERSCOPE_CACHE: cache };
 const outJson = join(tmp, 'ds.json');
+// --timings: where the cold run's time goes (thread time per phase and check, on stderr).
 const cold = timed(
   process.execPath,
-  [cli, 'check', dir, '--format', 'json', '-o', outJson, '--no-progress'],
+  [cli, 'check', dir, '--format', 'json', '-o', outJson, '--no-progress', '--timings'],
   { env },
 );
 if (cold.status !== 0 && cold.status !== 1) {
@@ -53,6 +54,8 @@ console.log(
   `driverscope check ${sub}: ${report.stats.files} files, ${report.stats.lines.toLocaleString('en-US')} lines parsed, ${report.findings.length} findings`,
 );
 console.log(`  cold ${cold.seconds.toFixed(1)} s, warm (cached) ${warm.seconds.toFixed(1)} s`);
+const phases = cold.stderr.slice(cold.stderr.indexOf('phase'));
+if (cold.stderr.includes('phase')) console.log(phases.replace(/^(?=.)/gm, '    ').trimEnd());
 console.log(
   `  by check: ${Object.entries(report.summary.byCheck)
     .map(([k, v]) => `${k} ${v}`)

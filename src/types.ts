@@ -1,4 +1,5 @@
 /** Shared result types: what checks produce and reporters consume. */
+import type { BaselineComparison } from './report/baseline.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 
@@ -40,6 +41,11 @@ export interface Finding {
    * line offset of the finding within its function (not the absolute line).
    */
   fingerprint: string;
+  /**
+   * The same without the line offset: matches the finding when lines were added above it in its
+   * function (report/baseline.ts tries it after the exact fingerprint).
+   */
+  exprFingerprint: string;
 }
 
 /** A file that was not analysed, and why. */
@@ -78,4 +84,6 @@ export interface CheckRunResult {
   wallMs: number;
   /** Where the time went (`--timings`): never part of a rendered report. */
   timings?: Timings;
+  /** The comparison with an earlier report (`--baseline`). */
+  baseline?: BaselineComparison;
 }

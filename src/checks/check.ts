@@ -72,10 +72,13 @@ export function normalise(text: string): string {
 /**
  * Stable across kernel versions: the check, the function, the normalised expression and the line
  * offset within the function — not the absolute line, which moves when code above it changes.
+ * Without the offset: the expression fingerprint (`exprFingerprint`), for a function that grew.
  */
-export function fingerprint(checkId: string, fn: string, expr: string, lineInFunction: number): string {
+export function fingerprint(checkId: string, fn: string, expr: string, lineInFunction?: number): string {
   return createHash('sha256')
-    .update(`${checkId}\0${fn}\0${normalise(expr)}\0${lineInFunction}`)
+    .update(
+      `${checkId}\0${fn}\0${normalise(expr)}${lineInFunction === undefined ? '' : `\0${lineInFunction}`}`,
+    )
     .digest('hex')
     .slice(0, 32);
 }
@@ -123,6 +126,7 @@ export function runChecks(
           sourceCategory: r.taint?.source.category,
           trace: dedup,
           fingerprint: fingerprint(check.meta.id, fn.fn.name, exprText, start.line - fn.fn.startLine),
+          exprFingerprint: fingerprint(check.meta.id, fn.fn.name, exprText),
         });
       },
     };

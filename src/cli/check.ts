@@ -1,8 +1,9 @@
 /** `driverscope check <path>...` — find code that trusts the hardware. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runCheck } from '../engine/run.js';
+import { compareWithBaseline, readBaseline, type BaselineFinding } from '../report/baseline.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
@@ -24,6 +25,9 @@ options:
       --device-reads <file.json>  extra device-read APIs (see docs/device-reads.md)
       --no-cache                  do not read or write the result cache
       --brief                     text: one line per finding, no traces
+      --baseline <report>         compare with an earlier JSON or SARIF report: list only new
+                                  findings (text), mark each new/unchanged (JSON, SARIF baselineState),
+                                  report those gone; exit 1 only for new findings
       --timings                   print where the time went, by phase and check, to stderr
       --no-progress               no progress bar
   -h, --help
@@ -38,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       ...ANALYSIS_OPTIONS,
       brief: { type: 'boolean' },
       timings: { type: 'boolean' },
+      baseline: { type: 'string' },
     },
     HELP,
   );
@@ -53,6 +58,16 @@ export async function run(argv: string[]): Promise<number> {
   const extraReads = parseDeviceReads('check', values['device-reads']);
   if (extraReads === null) return 2;
   const checks = values.check?.flatMap((c) => c.split(',')).filter(Boolean);
+  let baseline: BaselineFinding[] | undefined;
+  if (values.baseline !== undefined) {
+    try {
+      baseline = readBaseline(readFileSync(values.baseline, 'utf8'));
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      console.error(`driverscope check: cannot use ${values.baseline} as a baseline: ${why}`);
+      return 2;
+    }
+  }
   const bar =
     !values['no-progress'] && process.stderr.isTTY ? new ProgressBar('analysing modules') : undefined;
   const result = await runCheck({
@@ -65,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
   });
   bar?.done();
+  if (baseline) result.baseline = compareWithBaseline(result.findings, baseline, values.baseline!);
   const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
   const text =
     format === 'json'
@@ -72,10 +88,17 @@ export async function run(argv: string[]): Promise<number> {
       : format === 'sarif'
         ? renderSarif(result, version)
         : renderText(result, { color: !values.output && process.stdout.isTTY, brief: values.brief });
+  const reported = result.baseline
+    ? result.baseline.states.filter((s) => s === 'new').length
+    : result.findings.length;
   if (values.output) {
     writeFileSync(values.output, text);
-    console.error(`driverscope check: ${result.findings.length} findings written to ${values.output}`);
+    console.error(
+      `driverscope check: ${result.findings.length} findings` +
+        (result.baseline ? ` (${reported} new since ${values.baseline})` : '') +
+        ` written to ${values.output}`,
+    );
   } else process.stdout.write(text);
   if (result.timings) process.stderr.write(renderTimings(result.timings, result.wallMs));
-  return result.findings.length > 0 ? 1 : 0;
+  return reported > 0 ? 1 : 0;
 }

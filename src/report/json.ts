@@ -1,5 +1,6 @@
 /** JSON report: every finding with its trace and fingerprint, the summary and the run's statistics. */
 import type { CheckRunResult } from '../types.js';
+import { baselineSummary } from './baseline.js';
 import { summarise } from './summary.js';
 
 export const JSON_REPORT_VERSION = 1;
@@ -9,7 +10,9 @@ export function renderJson(result: CheckRunResult): string {
   const report = {
     version: JSON_REPORT_VERSION,
     tool: 'driverscope',
-    findings: result.findings,
+    findings: result.baseline
+      ? result.findings.map((f, i) => ({ ...f, baselineState: result.baseline!.states[i] }))
+      : result.findings,
     summary: {
       byCheck: Object.fromEntries(s.checks.map((c, i) => [c, s.totals[i]])),
       byClass: Object.fromEntries(
@@ -31,6 +34,7 @@ export function renderJson(result: CheckRunResult): string {
       errorByteShare: result.bytes ? result.errorBytes / result.bytes : 0,
     },
     skipped: result.skipped,
+    ...(result.baseline ? { baseline: baselineSummary(result.baseline) } : {}),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }

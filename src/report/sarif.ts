@@ -58,7 +58,7 @@ export function renderSarif(result: CheckRunResult, version: string): string {
     },
     ...(message ? { message: { text: message } } : {}),
   });
-  const results: Result[] = result.findings.map((f) => ({
+  const results: Result[] = result.findings.map((f, i) => ({
     ruleId: f.checkId,
     ruleIndex: ruleIndex.get(f.checkId),
     level: f.severity,
@@ -75,7 +75,6 @@ export function renderSarif(result: CheckRunResult, version: string): string {
         logicalLocations: [{ name: f.function, kind: 'function' }],
       },
     ],
-    partialFingerprints: { 'driverscope/v1': f.fingerprint },
     codeFlows: [
       {
         threadFlows: [
@@ -83,9 +82,38 @@ export function renderSarif(result: CheckRunResult, version: string): string {
         ],
       },
     ],
+    partialFingerprints: {
+      'driverscope/v1': f.fingerprint,
+      'driverscope/expression/v1': f.exprFingerprint,
+    },
+    ...(result.baseline ? { baselineState: result.baseline.states[i] } : {}),
     properties: f.sourceCategory ? { sourceCategory: f.sourceCategory } : undefined,
     ...fixesOf(f),
   }));
+  // Findings of the baseline no longer reported, as SARIF carries them: results marked absent.
+  for (const b of result.baseline?.absent ?? [])
+    results.push({
+      ruleId: b.checkId,
+      ruleIndex: ruleIndex.get(b.checkId),
+      message: { text: b.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: {
+              uri: b.file.split('/').map(encodeURIComponent).join('/'),
+              uriBaseId: 'SRCROOT',
+            },
+            region: { startLine: Math.max(1, b.line) },
+          },
+          ...(b.function ? { logicalLocations: [{ name: b.function, kind: 'function' }] } : {}),
+        },
+      ],
+      partialFingerprints: {
+        'driverscope/v1': b.fingerprint,
+        ...(b.exprFingerprint ? { 'driverscope/expression/v1': b.exprFingerprint } : {}),
+      },
+      baselineState: 'absent',
+    });
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -1,5 +1,6 @@
 /** Human-readable report: findings grouped by file, each with its trace, then the summary tables. */
 import type { CheckRunResult } from '../types.js';
+import { baselineSummary } from './baseline.js';
 import { summarise } from './summary.js';
 
 export interface TextOptions {
@@ -8,11 +9,17 @@ export interface TextOptions {
   brief?: boolean;
 }
 
+/**
+ * The findings grouped by file, then the summary. Compared with a baseline (`--baseline`), only
+ * the new findings are listed and counted, and the summary says what was left out.
+ */
 export function renderText(result: CheckRunResult, opts: TextOptions = {}): string {
   const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
   let current = '';
-  for (const f of result.findings) {
+  const b = result.baseline;
+  const shown = b ? result.findings.filter((_, i) => b.states[i] === 'new') : result.findings;
+  for (const f of shown) {
     if (f.file !== current) {
       if (current) out.push('');
       out.push(c('4', f.file));
@@ -26,8 +33,18 @@ export function renderText(result: CheckRunResult, opts: TextOptions = {}): stri
     if (!opts.brief)
       for (const s of f.trace) out.push(c('2', `      ${s.file}:${s.line}:${s.column}  ${s.message}`));
   }
-  if (result.findings.length) out.push('');
-  out.push(...renderSummary(result));
+  if (shown.length) out.push('');
+  out.push(...renderSummary(b ? { ...result, findings: shown } : result));
+  if (b) {
+    const s = baselineSummary(b);
+    out.push(
+      `compared with ${s.path}: ${s.new} new (listed above), ${s.unchanged} unchanged (not listed), ` +
+        `${s.absent} no longer reported`,
+    );
+    for (const a of s.absentFindings.slice(0, 20))
+      out.push(`  gone: ${a.file}:${a.line}  ${a.checkId}${a.function ? ` in ${a.function}()` : ''}`);
+    if (s.absent > 20) out.push(`  ... and ${s.absent - 20} more (see --format json)`);
+  }
   return out.join('\n') + '\n';
 }
 

@@ -3,7 +3,7 @@
  * pretest step), its formats, exit codes, cache and determinism.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
@@ -167,6 +167,70 @@ describe('driverscope check (CLI)', () => {
     const entries = readdirSync(cache, { recursive: true }).map(String);
     for (const e of entries.filter((x) => x.endsWith('.json')))
       expect(readFileSync(join(cache, e), 'utf8')).not.toMatch(/"timings"/);
+  });
+
+  it('--baseline lists only new findings, marks states in JSON and SARIF, exits 1 only for new ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-base-'));
+    cpSync(join(FIX, 'mixed'), join(dir, 'mixed'), { recursive: true });
+    const base = join(dir, 'base.json');
+    expect(run(['check', '--format', 'json', '-o', base, join(dir, 'mixed')]).code).toBe(1);
+    // Unchanged tree: nothing new, exit 0, the earlier findings counted, not listed.
+    const same = run(['check', '--baseline', base, '--no-progress', join(dir, 'mixed')]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).not.toMatch(/infinite-poll\s+in mixed_wait/);
+    expect(same.stdout).toMatch(
+      /compared with .*base\.json: 0 new \(listed above\), 2 unchanged \(not listed\), 0 no longer reported/,
+    );
+    // A second polling loop below the first, and lines added above it: one new finding.
+    const core = join(dir, 'mixed/core.c');
+    writeFileSync(
+      core,
+      readFileSync(core, 'utf8').replace(
+        /\twhile \(mixed_status\(base\) & 0x1\)\n\t\tcpu_relax\(\);\n/,
+        '\tudelay(1);\n\n$&\twhile (mixed_status(base) & 0x4)\n\t\tcpu_relax();\n',
+      ),
+    );
+    const text = run(['check', '--baseline', base, '--no-progress', join(dir, 'mixed')]);
+    expect(text.code).toBe(1);
+    expect(text.stdout.match(/infinite-poll\s+in mixed_wait/g)).toHaveLength(1);
+    expect(text.stdout).toMatch(/: 1 new \(listed above\), 2 unchanged/);
+    const json = JSON.parse(
+      run(['check', '--format', 'json', '--baseline', base, join(dir, 'mixed')]).stdout,
+    );
+    expect(json.findings.map((f: { baselineState: string }) => f.baselineState).sort()).toEqual([
+      'new',
+      'unchanged',
+      'unchanged',
+    ]);
+    expect(json.baseline).toMatchObject({ new: 1, unchanged: 2, absent: 0 });
+    // Removing the accessor's user: its finding is reported gone, in SARIF as an absent result.
+    writeFileSync(core, '// nothing left\n');
+    const out = join(dir, 'gone.sarif');
+    const gone = run(['check', '--format', 'sarif', '-o', out, '--baseline', base, join(dir, 'mixed')]);
+    expect(gone.code).toBe(0);
+    const log = JSON.parse(readFileSync(out, 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+    );
+    const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+      schema,
+    );
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const states = log.runs[0].results.map((r: { baselineState: string }) => r.baselineState);
+    expect(states.filter((s: string) => s === 'absent')).toHaveLength(1);
+    expect(states.filter((s: string) => s === 'unchanged')).toHaveLength(1);
+    // A SARIF report is a baseline too; the absent result it carries is not one of its findings.
+    const again = run(['check', '--baseline', out, '--no-progress', join(dir, 'mixed')]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/0 new \(listed above\), 1 unchanged \(not listed\), 0 no longer reported/);
+    // A baseline that is missing or not a report: exit 2 and why.
+    const missing = run(['check', '--baseline', join(dir, 'nope.json'), join(dir, 'mixed')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot use .*nope\.json as a baseline: no such file/);
+    writeFileSync(join(dir, 'junk.json'), '{"results": []}');
+    const junk = run(['check', '--baseline', join(dir, 'junk.json'), join(dir, 'mixed')]);
+    expect(junk.code).toBe(2);
+    expect(junk.stderr).toMatch(/neither a driverscope JSON report/);
   });
 
   it('prints the help and the version', () => {
