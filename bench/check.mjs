@@ -4,7 +4,7 @@
 //
 //   node bench/check.mjs [dir-inside-the-kernel, default drivers/net] [--no-peer]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,34 @@ if (!kernel) {
 const dir = join(kernel, sub);
 const tmp = mkdtempSync(join(tmpdir(), 'ds-bench-'));
 
+// Wall time, and CPU time (user + system, children included) when GNU time is there: on a shared
+// machine the wall clock of either side moves with the load, the CPU time much less.
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const CPU_MARK = 'bench-cpu-seconds:';
 function timed(cmd, argv, opts = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
-  return { ...r, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  const r = gnuTime
+    ? spawnSync(gnuTime, ['-f', `${CPU_MARK}%U %S`, cmd, ...argv], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        ...opts,
+      })
+    : spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const mark = (r.stderr ?? '').lastIndexOf(CPU_MARK);
+  let cpu;
+  if (mark >= 0) {
+    const [u, sys] = r.stderr
+      .slice(mark + CPU_MARK.length)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    cpu = u + sys;
+    r.stderr = r.stderr.slice(0, mark).replace(/^Command exited with non-zero status \d+\n/m, '');
+  }
+  return { ...r, seconds, cpu };
 }
+const cpuText = (t) => (t.cpu === undefined ? '' : ` (${t.cpu.toFixed(1)} s CPU)`);
 
 const cache = join(tmp, 'cache');
 const env = { ...process.env, DRIVERSCOPE_CACHE: cache };
@@ -53,7 +76,9 @@ const report = JSON.parse(readFileSync(outJson, 'utf8'));
 console.log(
   `driverscope check ${sub}: ${report.stats.files} files, ${report.stats.lines.toLocaleString('en-US')} lines parsed, ${report.findings.length} findings`,
 );
-console.log(`  cold ${cold.seconds.toFixed(1)} s, warm (cached) ${warm.seconds.toFixed(1)} s`);
+console.log(
+  `  cold ${cold.seconds.toFixed(1)} s${cpuText(cold)}, warm (cached) ${warm.seconds.toFixed(1)} s${cpuText(warm)}`,
+);
 const phases = cold.stderr.slice(cold.stderr.indexOf('phase'));
 if (cold.stderr.includes('phase')) console.log(phases.replace(/^(?=.)/gm, '    ').trimEnd());
 console.log(
@@ -94,10 +119,11 @@ const matches = [
   ),
 ].sort();
 console.log(
-  `spatch (Coccinelle) one pattern, --jobs 2: ${peer.seconds.toFixed(1)} s, ${matches.length} matches`,
+  `spatch (Coccinelle) one pattern, --jobs 2: ${peer.seconds.toFixed(1)} s${cpuText(peer)}, ${matches.length} matches`,
 );
 console.log(
-  `ratio: driverscope is ${(peer.seconds / cold.seconds).toFixed(1)}x faster cold, ${(peer.seconds / warm.seconds).toFixed(0)}x warm`,
+  `ratio: driverscope is ${(peer.seconds / cold.seconds).toFixed(1)}x faster cold, ${(peer.seconds / warm.seconds).toFixed(0)}x warm` +
+    (peer.cpu && cold.cpu ? `; in CPU time ${(peer.cpu / cold.cpu).toFixed(1)}x cold` : ''),
 );
 
 // Superset: every spatch match should be an infinite-poll finding at the same loop, unless the loop is bounded.
