@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { validateDeviceReads, type DeviceReadApi } from '../analysis/device-reads.js';
+import { readBaseline, type BaselineFinding } from '../report/baseline.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -12,6 +13,7 @@ export const ANALYSIS_OPTIONS = {
   jobs: { type: 'string', short: 'j' },
   check: { type: 'string', multiple: true },
   'device-reads': { type: 'string' },
+  baseline: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -48,6 +50,18 @@ export function parsePathsCommand<O extends Options>(
     return 2;
   }
   return parsed;
+}
+
+/** `--baseline REPORT`: the findings of an earlier report; null after reporting a bad file. */
+export function parseBaseline(cmd: string, file: string | undefined): BaselineFinding[] | undefined | null {
+  if (file === undefined) return undefined;
+  try {
+    return readBaseline(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    console.error(`driverscope ${cmd}: cannot use ${file} as a baseline: ${why}`);
+    return null;
+  }
 }
 
 /** `--jobs N`: a positive whole number, or undefined (the default); null after reporting a bad value. */

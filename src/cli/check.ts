@@ -1,14 +1,14 @@
 /** `driverscope check <path>...` — find code that trusts the hardware. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runCheck } from '../engine/run.js';
-import { compareWithBaseline, readBaseline, type BaselineFinding } from '../report/baseline.js';
+import { compareWithBaseline } from '../report/baseline.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { renderTimings } from '../report/timings.js';
-import { ANALYSIS_OPTIONS, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
+import { ANALYSIS_OPTIONS, parseBaseline, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const HELP = `usage: driverscope check [options] <path>...
@@ -42,7 +42,6 @@ export async function run(argv: string[]): Promise<number> {
       ...ANALYSIS_OPTIONS,
       brief: { type: 'boolean' },
       timings: { type: 'boolean' },
-      baseline: { type: 'string' },
     },
     HELP,
   );
@@ -58,16 +57,8 @@ export async function run(argv: string[]): Promise<number> {
   const extraReads = parseDeviceReads('check', values['device-reads']);
   if (extraReads === null) return 2;
   const checks = values.check?.flatMap((c) => c.split(',')).filter(Boolean);
-  let baseline: BaselineFinding[] | undefined;
-  if (values.baseline !== undefined) {
-    try {
-      baseline = readBaseline(readFileSync(values.baseline, 'utf8'));
-    } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      console.error(`driverscope check: cannot use ${values.baseline} as a baseline: ${why}`);
-      return 2;
-    }
-  }
+  const baseline = parseBaseline('check', values.baseline);
+  if (baseline === null) return 2;
   const bar =
     !values['no-progress'] && process.stderr.isTTY ? new ProgressBar('analysing modules') : undefined;
   const result = await runCheck({

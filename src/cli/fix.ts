@@ -7,7 +7,7 @@ import { ALL_CHECKS } from '../checks/index.js';
 import { runFix, type FixRunResult } from '../fix/run.js';
 import { renderFixJson, renderFixText } from '../report/fix.js';
 import { renderSarif } from '../report/sarif.js';
-import { ANALYSIS_OPTIONS, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
+import { ANALYSIS_OPTIONS, parseBaseline, parseDeviceReads, parseJobs, parsePathsCommand } from './args.js';
 import { ProgressBar } from './progress.js';
 
 const HELP = `usage: driverscope fix [options] <path>...
@@ -27,6 +27,8 @@ options:
   -j, --jobs <n>                  worker threads for the analysis (default: number of cores)
       --check <id,...>            only these checks (${ALL_CHECKS.map((c) => c.meta.id).join(', ')})
       --device-reads <file.json>  extra device-read APIs (see docs/device-reads.md)
+      --baseline <report>         fix only the findings that are not in this earlier check report
+                                  (JSON or SARIF): a patch series' new findings
       --no-cache                  do not read or write the result cache
       --no-progress               no progress bar
   -h, --help
@@ -74,6 +76,8 @@ export async function run(argv: string[]): Promise<number> {
   if (jobs === null) return 2;
   const extraReads = parseDeviceReads('fix', values['device-reads']);
   if (extraReads === null) return 2;
+  const baseline = parseBaseline('fix', values.baseline);
+  if (baseline === null) return 2;
   if (values['in-place'] && !values.force) {
     const dirs = new Set(
       positionals.map((p) => resolve(existsSync(p) && !p.endsWith('.c') ? p : dirname(p))),
@@ -101,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
       cache: !values['no-cache'],
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
       version,
+      baseline: baseline ? { path: values.baseline!, findings: baseline } : undefined,
     });
   } catch (e) {
     bar?.done();

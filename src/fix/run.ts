@@ -11,6 +11,7 @@ import { Piscina } from 'piscina';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { discoverModules } from '../c/kbuild.js';
 import { kernelRootOf, runCheck, type CheckOptions } from '../engine/run.js';
+import { compareWithBaseline, type BaselineFinding } from '../report/baseline.js';
 import type { CheckRunResult } from '../types.js';
 import { runFileTask, type FileFix, type FileTask, type FixedFinding } from './fix-file.js';
 import { commitMessage, fileDiff } from './patch.js';
@@ -32,6 +33,8 @@ export interface FixRunResult {
   patches: ModulePatch[];
   /** New contents of every changed file, by absolute path (for --in-place). */
   changed: Map<string, string>;
+  /** With `--baseline`: the report compared with, and its findings left alone or gone. */
+  baseline?: { path: string; unchanged: number; absent: number };
 }
 
 /**
@@ -78,8 +81,27 @@ async function runTasks(
   }
 }
 
-export async function runFix(opts: CheckOptions & { version: string; root?: string }): Promise<FixRunResult> {
+export async function runFix(
+  opts: CheckOptions & {
+    version: string;
+    root?: string;
+    /** Fix only the findings this earlier report does not have (`--baseline`). */
+    baseline?: { path: string; findings: BaselineFinding[] };
+  },
+): Promise<FixRunResult> {
   const check = await runCheck(opts);
+  let baseline: FixRunResult['baseline'];
+  if (opts.baseline) {
+    const c = compareWithBaseline(check.findings, opts.baseline.findings, opts.baseline.path);
+    baseline = {
+      path: c.path,
+      unchanged: c.states.filter((s) => s === 'unchanged').length,
+      absent: c.absent.length,
+    };
+    // Only the new findings are fixed and reported (their states stay aligned: all new).
+    check.findings = check.findings.filter((_, i) => c.states[i] === 'new');
+    check.baseline = { ...c, states: check.findings.map(() => 'new' as const) };
+  }
   const findings: FixedFinding[] = check.findings.map((f) => ({ ...f, fixStatus: 'unfixed' as const }));
   const byFile = new Map<string, FixedFinding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
@@ -130,5 +152,5 @@ export async function runFix(opts: CheckOptions & { version: string; root?: stri
       for (const x of byFile.get(f.finding)!) if (x.fixStatus === 'fixed') x.patch = name;
     }
   }
-  return { check, findings, patches, changed };
+  return { check, findings, patches, changed, baseline };
 }

@@ -31,6 +31,7 @@ export function renderFixJson(r: FixRunResult): string {
           fixed: r.findings.filter((f) => f.fixStatus === 'fixed').length,
           patches: r.patches.length,
         },
+        ...(r.baseline ? { baseline: r.baseline } : {}),
       },
       null,
       2,
@@ -42,7 +43,12 @@ export function renderFixText(r: FixRunResult, where: string): string {
   const s = fixSummary(r);
   const fixed = r.findings.filter((f) => f.fixStatus === 'fixed').length;
   const lines = [
-    `${r.findings.length} findings, ${fixed} fixed (${r.findings.length ? ((100 * fixed) / r.findings.length).toFixed(1) : '100.0'}%), ${r.patches.length} patches → ${where}`,
+    `${r.findings.length} ${r.baseline ? 'new ' : ''}findings, ${fixed} fixed (${r.findings.length ? ((100 * fixed) / r.findings.length).toFixed(1) : '100.0'}%), ${r.patches.length} patches → ${where}`,
+    ...(r.baseline
+      ? [
+          `compared with ${r.baseline.path}: ${r.baseline.unchanged} findings already there left alone, ${r.baseline.absent} no longer reported`,
+        ]
+      : []),
     '',
     'check            findings  fixed',
   ];

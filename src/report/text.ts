@@ -34,7 +34,7 @@ export function renderText(result: CheckRunResult, opts: TextOptions = {}): stri
       for (const s of f.trace) out.push(c('2', `      ${s.file}:${s.line}:${s.column}  ${s.message}`));
   }
   if (shown.length) out.push('');
-  out.push(...renderSummary(b ? { ...result, findings: shown } : result));
+  out.push(...(b ? renderSummary({ ...result, findings: shown }, 'new ') : renderSummary(result)));
   if (b) {
     const s = baselineSummary(b);
     out.push(
@@ -56,7 +56,8 @@ export function table(header: string[], rows: string[][]): string[] {
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
 }
 
-export function renderSummary(result: CheckRunResult): string[] {
+/** The tables and the run's line; `qualifier` ("new ") says which findings were counted. */
+export function renderSummary(result: CheckRunResult, qualifier = ''): string[] {
   const s = summarise(result.findings);
   const out: string[] = [];
   out.push(
@@ -71,7 +72,7 @@ export function renderSummary(result: CheckRunResult): string[] {
   const pct = result.bytes ? ((100 * result.errorBytes) / result.bytes).toFixed(2) : '0.00';
   out.push('');
   out.push(
-    `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} in ${s.affectedDirs} director${s.affectedDirs === 1 ? 'y' : 'ies'}; ` +
+    `${result.findings.length} ${qualifier}finding${result.findings.length === 1 ? '' : 's'} in ${s.affectedDirs} director${s.affectedDirs === 1 ? 'y' : 'ies'}; ` +
       `${result.files} C files in ${result.modules} modules: ${result.analysedFiles} analysed` +
       (result.cachedFiles ? ` (${result.cachedFiles} from cache)` : '') +
       `, ${result.prefilteredFiles} without device reads, ${result.skipped.length} skipped; ` +

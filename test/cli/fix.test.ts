@@ -87,6 +87,39 @@ describe('driverscope fix (CLI)', () => {
     expect(j.patches).toEqual([{ module: 'data', file: '0001-data.patch', files: ['drivers/data.c'] }]);
   });
 
+  it('--baseline fixes only what a change added since an earlier check report', () => {
+    const dir = repo();
+    expect(run(['check', 'drivers/poll.c', '--format', 'json', '-o', 'base.json'], dir).code).toBe(1);
+    const before = JSON.parse(readFileSync(join(dir, 'base.json'), 'utf8')).findings.length;
+    expect(before).toBeGreaterThan(1);
+    // A patch adds one more unbounded polling loop to the driver.
+    writeFileSync(
+      join(dir, 'drivers/poll.c'),
+      readFileSync(join(dir, 'drivers/poll.c'), 'utf8') +
+        '\nstatic void poll_added(void __iomem *base)\n{\n\twhile (readl(base + 0x40) & 0x1)\n\t\tcpu_relax();\n}\n',
+    );
+    const r = run(['fix', 'drivers/poll.c', '--baseline', 'base.json', '--stdout'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^1 new findings, 1 fixed \(100\.0%\), 1 patches/);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `compared with base\\.json: ${before} findings already there left alone, 0 no longer reported`,
+      ),
+    );
+    // The patch touches only the new function (and adds the header its helper needs).
+    const diff = r.stdout.slice(r.stdout.indexOf('\ndiff --git'));
+    const removed = diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'));
+    expect(removed).toEqual(['-\twhile (readl(base + 0x40) & 0x1)', '-\t\tcpu_relax();']);
+    expect(r.stdout).toMatch(/readl_poll_timeout_atomic\(base \+ 0x40, /);
+    execFileSync('git', ['apply', '--check', '-'], { cwd: dir, input: r.stdout });
+    const j = JSON.parse(
+      run(['fix', 'drivers/poll.c', '--baseline', 'base.json', '--format', 'json', '--out', 'p'], dir).stdout,
+    );
+    expect(j.findings.map((f: { function: string }) => f.function)).toEqual(['poll_added']);
+    expect(j.baseline).toEqual({ path: 'base.json', unchanged: before, absent: 0 });
+    expect(run(['fix', 'drivers/poll.c', '--baseline', 'missing.json'], dir).code).toBe(2);
+  });
+
   it('--in-place edits the files, and refuses a dirty git tree unless --force', () => {
     const dir = repo();
     writeFileSync(join(dir, 'drivers/silent.c'), readFileSync(join(dir, 'drivers/silent.c'), 'utf8') + '\n');
