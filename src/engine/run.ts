@@ -50,7 +50,7 @@ let codeHash: string | undefined;
 function analysisCodeHash(): string {
   if (codeHash) return codeHash;
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
-  const h = createHash('sha256').update('driverscope-check-cache-2');
+  const h = createHash('sha256').update('driverscope-check-cache-3');
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(d, e.name);
@@ -174,6 +174,17 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
 
   const headerCache = new Map<string, string[]>();
   const headerText = new Map<string, string>();
+  // A directory's headers go into the key of every module there (amdgpu's register headers into
+  // dozens): each is hashed once, its digest is what the module keys hash.
+  const headerDigest = new Map<string, string>();
+  const digestOf = (h: string) => {
+    let d = headerDigest.get(h);
+    if (d === undefined) {
+      d = createHash('sha256').update(headerText.get(h)!).digest('hex');
+      headerDigest.set(h, d);
+    }
+    return d;
+  };
   const accessorCache = new Map<string, RegExp | undefined>();
   const configKey = JSON.stringify({
     v: analysisCodeHash(),
@@ -282,7 +293,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
       // Hashed only now: most modules cannot reach a device read and are never looked up.
       const hash = createHash('sha256').update(configKey);
       mod.files.forEach((f, i) => hash.update(f).update('\0').update(texts[i]!).update('\0'));
-      for (const h of hdrTexts) hash.update(h);
+      for (const h of headers) hash.update(digestOf(h));
       const key = hash.digest('hex');
       if (useCache) {
         const p = join(cacheDir, key.slice(0, 2), `${key}.json`);

@@ -241,6 +241,33 @@ describe('driverscope check (CLI)', () => {
   });
 });
 
+describe('cache (library)', () => {
+  it('a changed local header invalidates the cached result of every module that sees it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-hdr-'));
+    const cacheDir = join(dir, 'cache');
+    // Two modules in one directory share an accessor header.
+    writeFileSync(join(dir, 'Makefile'), 'obj-m += a.o b.o\n');
+    writeFileSync(join(dir, 'regs.h'), '#define dev_rd(p, r) readl((p) + (r))\n');
+    for (const m of ['a', 'b'])
+      writeFileSync(
+        join(dir, `${m}.c`),
+        `#include "regs.h"\nu32 ${m}_id(void __iomem *p)\n{\n\treturn readl(p);\n}\n\n` +
+          `void ${m}_wait(void __iomem *p)\n{\n\twhile (dev_rd(p, 0x10) & 1)\n\t\tcpu_relax();\n}\n`,
+      );
+    const opts = { paths: [dir], jobs: 1, cacheDir };
+    const first = await runCheck(opts);
+    expect(first.findings.map((f) => f.function)).toEqual(['a_wait', 'b_wait']);
+    expect((await runCheck(opts)).cachedFiles).toBe(2);
+    // The accessor no longer reads the device (the files, which still do, are unchanged): both
+    // cached results must go.
+    writeFileSync(join(dir, 'regs.h'), '#define dev_rd(p, r) ((p)->shadow[r])\n');
+    const after = await runCheck(opts);
+    expect(after.cachedFiles).toBe(0);
+    expect(after.analysedFiles).toBe(2);
+    expect(after.findings).toEqual([]);
+  });
+});
+
 describe('robustness (library)', () => {
   it('skips a file larger than the limit, with its reason, and goes on', async () => {
     const r = await runCheck({ paths: [join(FIX, 'mixed')], cache: false, jobs: 1, maxFileBytes: 200 });
