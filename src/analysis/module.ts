@@ -48,6 +48,10 @@ export interface ModuleAnalysis {
   context: ModuleContext;
 }
 
+/** A value that is a choice between two calls: `(cond ? f(...) : g(...))` — f and g. */
+const TERNARY_OF_CALLS =
+  /^\s*\(*[^?;]*\?\s*\(*\s*([A-Za-z_]\w*)\s*\([^?;]*:\s*\(*\s*([A-Za-z_]\w*)\s*\([^?;:]*$/;
+
 /**
  * `#define rd32(r) readl(hw->base + (r))` and `static inline u32 foo_read(...) { return readl(...); }`
  * in the module: calls to them are device reads.
@@ -68,8 +72,13 @@ export function findAccessors(texts: readonly string[], reads: DeviceReadTable):
           // a body that masks or shifts the value is left to the summaries, which keep the bound.
           const body = m[3]!.replace(/\\\n/g, ' ');
           const value = re === inlineRe ? /^\s*return\s+([^;]*);\s*$/.exec(body)?.[1] : body;
+          const readOf = (callee: string) => reads.lookup(callee) ?? out.get(callee);
           const c = value ? /^\s*\(*\s*(?:\([\w\s*]+\)\s*)?([A-Za-z_]\w*)\s*\(/.exec(value) : null;
-          const api = c ? (reads.lookup(c[1]!) ?? out.get(c[1]!)) : undefined;
+          let api = c ? readOf(c[1]!) : undefined;
+          // `(is_64(dc) ? rd64(dc, r) : rd32(dc, r))`: a read either way.
+          const arms = !api && value ? TERNARY_OF_CALLS.exec(value) : null;
+          if (arms && readOf(arms[1]!)?.kind === 'return' && readOf(arms[2]!)?.kind === 'return')
+            api = readOf(arms[1]!);
           if (api && api.kind === 'return')
             out.set(name, { name, category: api.category, kind: 'return', errorCodes: api.errorCodes });
         }

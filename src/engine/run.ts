@@ -21,6 +21,7 @@ import { Piscina } from 'piscina';
 import { DeviceReadTable, type DeviceReadApi } from '../analysis/device-reads.js';
 import { POLL_HELPER_CALL } from '../analysis/kernel-apis.js';
 import { findAccessors } from '../analysis/module.js';
+import { includedHeaders } from '../c/includes.js';
 import { discoverModules, type KbuildModule } from '../c/kbuild.js';
 import { cacheRoot } from '../kernel/fetch.js';
 import type { CheckRunResult, FileStats, Finding, SkippedFile } from '../types.js';
@@ -174,6 +175,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
 
   const headerCache = new Map<string, string[]>();
   const headerText = new Map<string, string>();
+  const headerTextOf = (h: string) => {
+    let t = headerText.get(h);
+    if (t === undefined) {
+      const r = readSource(h, maxFileBytes);
+      t = 'text' in r ? r.text : '';
+      headerText.set(h, t);
+    }
+    return t;
+  };
   // A directory's headers go into the key of every module there (amdgpu's register headers into
   // dozens): each is hashed once, its digest is what the module keys hash.
   const headerDigest = new Map<string, string>();
@@ -248,7 +258,6 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   try {
     for (const mod of modules) {
       const modT0 = performance.now();
-      const headers = localHeaders(mod, headerCache);
       let reaches = false;
       const texts: string[] = [];
       const readsDevice: boolean[] = [];
@@ -260,23 +269,21 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
         readsDevice.push(direct);
         if (direct || ('text' in r && POLL_HELPER_CALL.test(text))) reaches = true;
       }
-      // Accessor macros of local headers (`#define er32(r) readl(...)`) make a file a device reader.
-      const hdrTexts = headers.map((h) => {
-        let t = headerText.get(h);
-        if (t === undefined) {
-          const r = readSource(h, maxFileBytes);
-          t = 'text' in r ? r.text : '';
-          headerText.set(h, t);
-        }
-        return t;
-      });
+      // The local headers the module's files include (c/includes.ts); accessor macros there
+      // (`#define er32(r) readl(...)`) make a file a device reader.
+      const headers = includedHeaders(
+        mod.files.map((path, i) => ({ path, text: texts[i]! })),
+        localHeaders(mod, headerCache),
+        headerTextOf,
+      );
+      const hdrTexts = headers.map(headerTextOf);
       if (!reaches) {
-        const dirKey = headers.join('\n');
-        let re = accessorCache.get(dirKey);
-        if (!accessorCache.has(dirKey)) {
+        const headersKey = headers.join('\n');
+        let re = accessorCache.get(headersKey);
+        if (!accessorCache.has(headersKey)) {
           const acc = findAccessors(hdrTexts, reads);
           re = acc.size ? new RegExp(`\\b(?:${[...acc.keys()].join('|')})\\s*\\(`) : undefined;
-          accessorCache.set(dirKey, re);
+          accessorCache.set(headersKey, re);
         }
         if (re && texts.some((t) => re!.test(t))) reaches = true;
       }

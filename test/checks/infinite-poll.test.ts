@@ -300,6 +300,31 @@ static void f(struct sq *sq, void __iomem *base)
       errors: [{ line: 3, message: /NIC_RD\(\)/ }],
     },
     {
+      name: 'accessor macro choosing between two accessors (txx9dmac: 64- or 32-bit registers)',
+      code: `#define ch64_readl(dc, r) __raw_readl(&(dc)->regs64->r)
+#define ch32_readl(dc, r) __raw_readl(&(dc)->regs32->r)
+#define ch_readl(dc, r) \\
+	(is_dmac64(dc) ? \\
+	 ch64_readl(dc, r) : ch32_readl(dc, r))
+static void f(struct chan *dc)
+{
+	while (ch_readl(dc, CSR) & 0x1)
+		cpu_relax();
+}`,
+      errors: [{ line: 8, message: /ch_readl\(\)/ }],
+    },
+    {
+      name: 'near miss: a macro choosing between a register read and driver state is no accessor',
+      code: `#define ch32_readl(dc, r) __raw_readl(&(dc)->regs32->r)
+#define ch_state(dc, r) (dc->cached ? shadow_of(dc, r) : ch32_readl(dc, r))
+static void f(struct chan *dc)
+{
+	while (ch_state(dc, CSR) & 0x1)
+		cpu_relax();
+}`,
+      errors: [],
+    },
+    {
       name: 'register accessor function of the module (summary)',
       code: `static u32 hw_read(void __iomem *base, u32 reg)
 {
