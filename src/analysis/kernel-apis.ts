@@ -44,10 +44,12 @@ export const ANSWER_CODES: Readonly<Record<string, readonly string[]>> = {
  * failed (%d)" when a zone's `get_temp` fails (drivers/thermal/thermal_core.c), and the IRQ core's
  * __irq_set_trigger() prints "Setting trigger mode %lu for irq %u failed (%pS)" (naming the callback)
  * when an irq_chip's `irq_set_type` fails (kernel/irq/manage.c; a hierarchical chip's parent is
- * reached through irq_chip_set_type_parent(), whose result goes back the same way).
+ * reached through irq_chip_set_type_parent(), whose result goes back the same way). `probe_new` is
+ * the I2C core's probe until 6.3 (i2c_device_probe() calls it, and really_probe() logs the same way).
  */
 export const CORE_LOGGED_CALLBACKS: readonly string[] = [
   'probe',
+  'probe_new',
   'transfer_one',
   'get_temp',
   'read_time',

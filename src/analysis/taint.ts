@@ -116,7 +116,7 @@ export interface ModuleContext {
 
 /** Byte-order and bit-field helpers: their result is their (tainted) argument. */
 const PASSTHROUGH =
-  /^(le|be)(16|32|64)_to_cpu(p|up)?$|^cpu_to_(le|be)(16|32|64)$|^swab(16|32|64)$|^(u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|ilog2|array_index_nospec|READ_ONCE)$/;
+  /^(__)?(le|be)(16|32|64)_to_cpu(p|up)?$|^(__)?cpu_to_(le|be)(16|32|64)$|^(__)?swab(16|32|64)$|^(u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|ilog2|array_index_nospec|READ_ONCE)$/;
 /** `FIELD_GET(mask, value)`: the field of a register value. */
 const FIELD_GETTERS = /^(FIELD_GET|FIELD_GET_ULL)$/;
 /** Calls that bound their result by a constant argument. */

@@ -300,6 +300,15 @@ static void f(struct sq *sq, void __iomem *base)
       errors: [{ line: 3, message: /NIC_RD\(\)/ }],
     },
     {
+      name: 'a byte-order helper keeps the device data (__le32_to_cpu, as arm_arch_timer writes it)',
+      code: `static void f(void __iomem *base)
+{
+	while (!(__le32_to_cpu(readl_relaxed(base + 0x14)) & 0x2))
+		cpu_relax();
+}`,
+      errors: [{ line: 3, message: /readl_relaxed\(\)/ }],
+    },
+    {
       name: 'accessor macro choosing between two accessors (txx9dmac: 64- or 32-bit registers)',
       code: `#define ch64_readl(dc, r) __raw_readl(&(dc)->regs64->r)
 #define ch32_readl(dc, r) __raw_readl(&(dc)->regs32->r)

@@ -283,6 +283,19 @@ fail:
 }`,
     },
     {
+      name: "an I2C driver's probe_new (before 6.3; the driver core logs a failed probe)",
+      code: `static int foo_probe(struct i2c_client *client)
+{
+	int id = i2c_smbus_read_byte_data(client, 0x0f);
+	if (id != 0x6a)
+		return -EIO;
+	return 0;
+}
+static struct i2c_driver foo_driver = {
+	.probe_new = foo_probe,
+};`,
+    },
+    {
       name: 'a thermal get_temp callback (the thermal core logs the failure)',
       code: `static int foo_get_temp(struct thermal_zone_device *tz, int *temp)
 {
