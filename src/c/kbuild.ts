@@ -28,13 +28,40 @@ interface MakefileFacts {
   composites: Map<string, string[]>;
 }
 
-/** Read the assignments we need from a Kbuild Makefile (joined continuation lines). */
+/**
+ * Read the assignments we need from a Kbuild Makefile (joined continuation lines). Variables are
+ * expanded where objects are listed (`msm-y += $(adreno-y)`, `foo-objs := $(foo-core)`), with
+ * their final values (a Makefile's order of `:=` is not followed: a list only grows).
+ */
 export function parseKbuild(text: string): MakefileFacts {
   const targets = new Map<string, string>();
   const composites = new Map<string, string[]>();
-  const joined = text.replace(/\\\r?\n/g, ' ');
-  for (const raw of joined.split('\n')) {
-    const line = raw.replace(/#.*/, '').trim();
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split('\n')
+    .map((raw) => raw.replace(/#.*/, '').trim());
+  // Every variable's words, to expand references in object lists.
+  const vars = new Map<string, string[]>();
+  for (const line of lines) {
+    const v = /^([A-Za-z0-9_.$()-]+?)\s*(\+=|:=|\?=|=)\s*(.*)$/.exec(line);
+    if (!v) continue;
+    const words = v[3]!.split(/\s+/).filter(Boolean);
+    vars.set(v[1]!, v[2] === '+=' ? [...(vars.get(v[1]!) ?? []), ...words] : words);
+    // `adreno-$(CONFIG_X) += a.o` is part of `$(adreno-y)` when X is set, as every option is here.
+    const conditional = /^(.+)-\$\(CONFIG_[A-Za-z0-9_]+(?::[^)]*)?\)$/.exec(v[1]!);
+    if (conditional) vars.set(`${conditional[1]}-y`, [...(vars.get(`${conditional[1]}-y`) ?? []), ...words]);
+  }
+  const expand = (word: string, open: ReadonlySet<string>): string[] => {
+    const ref = /^\$[({]([A-Za-z0-9_.-]+)[)}]$/.exec(word);
+    if (!ref) return [word];
+    const name = ref[1]!;
+    const value = vars.get(name);
+    // A variable met again inside its own expansion adds nothing (`x := $(x) a.o`).
+    if (!value || open.has(name)) return [];
+    const inner = new Set(open).add(name);
+    return value.flatMap((w) => expand(w, inner));
+  };
+  for (const line of lines) {
     // `foo-$(CONFIG_X)`, and the substitution form `foo-$(CONFIG_X:m=y)`.
     const m = /^([A-Za-z0-9_.-]+?)-(y|m|objs|\$\((CONFIG_[A-Za-z0-9_]+)(?::[^)]*)?\))\s*[:+]?=\s*(.*)$/.exec(
       line,
@@ -42,7 +69,10 @@ export function parseKbuild(text: string): MakefileFacts {
     if (!m) continue;
     const lhs = m[1]!;
     const config = m[3] ?? m[2]!;
-    const objs = m[4]!.split(/\s+/).filter((o) => o.endsWith('.o'));
+    const objs = m[4]!
+      .split(/\s+/)
+      .flatMap((w) => expand(w, new Set()))
+      .filter((o) => o.endsWith('.o'));
     if (lhs === 'obj') {
       for (const o of objs) targets.set(o.slice(0, -2), config);
     } else if (lhs !== 'subdir' && lhs !== 'ccflags' && lhs !== 'lib' && lhs !== 'extra') {

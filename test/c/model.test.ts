@@ -114,6 +114,35 @@ describe('Kbuild modules', () => {
     expect(f.composites.get('foo')).toEqual(['core', 'hw', 'debug', 'fcoe']);
   });
 
+  it('expands variables in object lists, conditional parts included (msm-y += $(adreno-y))', () => {
+    const f = parseKbuild(
+      [
+        'adreno-y := \\',
+        '\tadreno/a6xx_gpu.o \\',
+        '\tadreno/a6xx_gmu.o \\',
+        '',
+        'adreno-$(CONFIG_DRM_MSM_GPU_STATE)\t+= adreno/a6xx_gpu_state.o',
+        'msm-display-$(CONFIG_DRM_MSM_HDMI) += hdmi/hdmi.o',
+        'core-objs = msm_drv.o ${extra}',
+        'extra := msm_gem.o',
+        'msm-y += $(adreno-y) $(msm-display-y) $(core-objs) $(undefined-y)',
+        'obj-$(CONFIG_DRM_MSM) += msm.o',
+      ].join('\n'),
+    );
+    expect(f.composites.get('msm')).toEqual([
+      'adreno/a6xx_gpu',
+      'adreno/a6xx_gmu',
+      'adreno/a6xx_gpu_state',
+      'hdmi/hdmi',
+      'msm_drv',
+      'msm_gem',
+    ]);
+    // A variable that names itself does not loop.
+    expect(parseKbuild('x-y := $(x-y) a.o\nfoo-y := $(x-y)\nobj-y += foo.o\n').composites.get('foo')).toEqual(
+      ['a'],
+    );
+  });
+
   it('groups files into modules, and unreferenced files into their own', () => {
     const d = mkdtempSync(join(tmpdir(), 'kbuild-'));
     mkdirSync(join(d, 'sub'));
