@@ -52,6 +52,10 @@ export interface ModuleAnalysis {
 const TERNARY_OF_CALLS =
   /^\s*\(*[^?;]*\?\s*\(*\s*([A-Za-z_]\w*)\s*\([^?;]*:\s*\(*\s*([A-Za-z_]\w*)\s*\([^?;:]*$/;
 
+/** A statement expression ending in a call: `({ ...; f(...); })` — f. */
+const LAST_STATEMENT_CALL =
+  /^\s*\(\{(?:[^]*;)?\s*(?:\([\w\s*]+\)\s*)?([A-Za-z_]\w*)\s*\([^;{}]*\)\s*;\s*\}\)\s*$/;
+
 /**
  * `#define rd32(r) readl(hw->base + (r))` and `static inline u32 foo_read(...) { return readl(...); }`
  * in the module: calls to them are device reads.
@@ -79,6 +83,9 @@ export function findAccessors(texts: readonly string[], reads: DeviceReadTable):
           const arms = !api && value ? TERNARY_OF_CALLS.exec(value) : null;
           if (arms && readOf(arms[1]!)?.kind === 'return' && readOf(arms[2]!)?.kind === 'return')
             api = readOf(arms[1]!);
+          // `({ check(); readl(...); })`: a statement expression's value is its last statement's.
+          const last = !api && value ? LAST_STATEMENT_CALL.exec(value) : null;
+          if (last) api = readOf(last[1]!);
           if (api && api.kind === 'return')
             out.set(name, { name, category: api.category, kind: 'return', errorCodes: api.errorCodes });
         }

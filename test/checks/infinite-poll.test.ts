@@ -323,6 +323,28 @@ static void f(struct chan *dc)
       errors: [{ line: 8, message: /ch_readl\(\)/ }],
     },
     {
+      name: "accessor macro that is a statement expression ending in a read (vc4's HVS_READ)",
+      headers: [
+        '#define HVS_READ(offset) \\\n\t({ \\\n\t\tkunit_fail_current_test("register in a unit test"); \\\n\t\treadl(hvs->regs + (offset)); \\\n\t})\n',
+      ],
+      code: `static void f(struct vc4_hvs *hvs)
+{
+	while (HVS_READ(0x40) & 0x1)
+		cpu_relax();
+}`,
+      errors: [{ line: 3, message: /HVS_READ\(\)/ }],
+    },
+    {
+      name: 'near miss: a statement expression that reads, then returns something else, is no accessor',
+      headers: ['#define HVS_BUSY(offset) ({ readl(hvs->regs + (offset)); hvs->busy; })\n'],
+      code: `static void f(struct vc4_hvs *hvs)
+{
+	while (HVS_BUSY(0x40) & 0x1)
+		cpu_relax();
+}`,
+      errors: [],
+    },
+    {
       name: 'near miss: a macro choosing between a register read and driver state is no accessor',
       code: `#define ch32_readl(dc, r) __raw_readl(&(dc)->regs32->r)
 #define ch_state(dc, r) (dc->cached ? shadow_of(dc, r) : ch32_readl(dc, r))
