@@ -7,7 +7,7 @@ import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { COMMENTS_AND_STRINGS, matchBrace } from '../c/preprocess.js';
-import { LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import { CLOCK_CALLS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import { accessPath, covers, rootOf, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
 import { callArgs, callName, comparedPaths } from './taint.js';
@@ -325,20 +325,49 @@ export function deviceCanHold(expr: Node, wanted: boolean, taintOf: (n: Node) =>
   return !!taintOf(n);
 }
 
-/** Does anything in `node` give the loop a bound of time: jiffies, time_after, ktime, a timed wait? */
+/** Does anything in `node` give the loop a bound of time: jiffies, time_after, a compared clock, a timed wait? */
 export function hasTimeBound(
   node: Node,
   ft: FunctionTaint,
   summaries: Map<string, { hasTimeout: boolean }>,
 ): boolean {
   if (/\bjiffies\b/.test(node.text)) return true;
+  let clock = false;
   for (const c of within(ft.fn.index.of('call_expression'), node)) {
     const name = callName(c) || c.childForFieldName('function')?.text || '';
     if (TIMEOUT_CALLS.test(name)) return true;
     if (summaries.get(name)?.hasTimeout) return true;
+    if (CLOCK_CALLS.test(name)) clock = true;
+  }
+  return clock && comparesClock(node);
+}
+
+const RELATIONAL = new Set(['<', '<=', '>', '>=']);
+const CLOCK_TEXT = /\b(?:ktime_\w+|local_clock|sched_clock|get_cycles|get_cycles64)\s*\(/;
+
+/**
+ * Is a clock reading compared in `node`: a relational comparison whose operands call a clock
+ * function (`ktime_us_delta(ktime_get(), start) > 100`) or name a variable `node` assigns from one
+ * (`now = ktime_get(); if (now > end)`)?
+ */
+export function comparesClock(node: Node): boolean {
+  if (!CLOCK_TEXT.test(node.text)) return false;
+  const clocked = new Set<string>();
+  for (const a of descendants(node, CLOCK_ASSIGNMENTS)) {
+    const target = a.childForFieldName(a.type === 'init_declarator' ? 'declarator' : 'left');
+    const value = a.childForFieldName('value') ?? a.childForFieldName('right');
+    if (target && value && CLOCK_TEXT.test(value.text)) clocked.add(target.text);
+  }
+  for (const b of descendants(node, BINARY)) {
+    if (!RELATIONAL.has(b.child(1)?.type ?? '')) continue;
+    if (CLOCK_TEXT.test(b.text)) return true;
+    for (const side of [b.childForFieldName('left'), b.childForFieldName('right')])
+      if (side && clocked.has(stripParens(side).text)) return true;
   }
   return false;
 }
+const CLOCK_ASSIGNMENTS = new Set(['assignment_expression', 'init_declarator']);
+const BINARY = new Set(['binary_expression']);
 
 /** Does `node` log (a printk-family call, or a call to a module function that logs)? */
 export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs: boolean }>): boolean {

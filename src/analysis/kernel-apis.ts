@@ -7,9 +7,20 @@
 export const LOGGING =
   /^(printk|pr_(err|warn|warning|notice|info|crit|alert|emerg|debug|cont|err_ratelimited|warn_ratelimited|err_once|warn_once|info_ratelimited|notice_ratelimited)|dev_(err|warn|notice|info|crit|alert|emerg|dbg|err_ratelimited|warn_ratelimited|err_once|warn_once|printk|err_probe|info_ratelimited|notice_ratelimited)|dev_err_probe|netdev_(err|warn|info|notice|crit|alert|emerg|dbg)|netif_(err|warn|info|notice|dbg|msg_err)|pci_(err|warn|info|notice)|drm_(err|warn|info|dbg)|DRM_(ERROR|WARN|INFO|DEBUG|DEBUG_DRIVER|DEV_ERROR|DEV_INFO|DEV_DEBUG)|drm_dbg(_\w+)?|drm_err(_\w+)?|WARN|WARN_ON|WARN_ONCE|WARN_ON_ONCE|WARN_RATELIMIT|BUG|BUG_ON|panic|shost_printk|sdev_printk|scmd_printk|starget_printk|ata_dev_(err|warn|printk|info)|ata_port_(err|warn|printk|info)|ata_link_(err|warn|printk|info)|snd_printk|snd_printd|snd_printdd|snd_printk_ratelimit|dev_WARN|dev_WARN_ONCE|v4l2_(err|warn|info|dbg)|v4l_(err|warn|info)|hid_(err|warn|info)|mmc_(err|warn)|wiphy_(err|warn|info)|ath\d*k?_(err|warn|info|dbg)|IWL_(ERR|WARN|INFO)|iwl_(err|warn)|mlx5_core_(err|warn)|ibdev_(err|warn)|\w+_(err|warn)_ratelimited|\w+_printk|\w+_log_err|\w+_err)$|^\w*(_|^)(err|warn|warning|dbg|debug|notice|crit|alert|emerg|printk)(_\w+)?$|^[A-Z0-9_]*(ERR|WARN|ERROR|WARNING|DBG|DEBUG|INFO|NOTICE|PRINTK|LOG|MSG|PRINT)[A-Z0-9_]*$|^(DP|DBG|dprintk|DPRINTK|printf)$/;
 
-/** Calls and identifiers that bound a loop or give a function its own timeout. */
+/**
+ * Calls that bound a loop or give a function its own timeout by themselves: a comparison of time,
+ * a timed wait, a poll helper, a signal or stop test.
+ */
 export const TIMEOUT_CALLS =
-  /^(time_(after|before|after_eq|before_eq|is_after_jiffies|is_before_jiffies|in_range)|ktime_\w+|\w*_timeout\w*|schedule_timeout\w*|wait_for_completion\w*|wait_event\w*|msleep_interruptible|signal_pending|fatal_signal_pending|kthread_should_stop|jiffies_to_\w+|get_jiffies_64|local_clock|sched_clock|read_poll_timeout\w*|readx_poll_timeout\w*|\w+_poll_timeout\w*|get_cycles|ktime_get\w*|jiffies\w*|usleep_range_state|time_is_\w+)$/;
+  /^(time_(after|before|after_eq|before_eq|is_after_jiffies|is_before_jiffies|in_range)|ktime_(after|before|compare)\w*|\w*_timeout\w*|schedule_timeout\w*|wait_for_completion\w*|wait_event\w*|msleep_interruptible|signal_pending|fatal_signal_pending|kthread_should_stop|jiffies_to_\w+|get_jiffies_64|read_poll_timeout\w*|readx_poll_timeout\w*|\w+_poll_timeout\w*|jiffies\w*|usleep_range_state|time_is_\w+)$/;
+
+/**
+ * Clock reads and time arithmetic (`ktime_get()`, `ktime_sub()`, `local_clock()`): a bound only where
+ * a result is compared (`ktime_us_delta(ktime_get(), t0) > 100`, `now > end` with `now = ktime_get()`).
+ * A driver that times an operation for statistics (panfrost's job accounting) or paces register
+ * access (pmbus) reads the clock with no limit to reach.
+ */
+export const CLOCK_CALLS = /^(ktime_\w+|local_clock|sched_clock|get_cycles|get_cycles64)$/;
 
 /** The iopoll family (`readl_poll_timeout`, `read_poll_timeout_atomic`, `regmap_read_poll_timeout`, ...). */
 export const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;

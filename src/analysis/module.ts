@@ -7,13 +7,21 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
-import { callerLogged, callSites, inheritAnswers, testedCodes, type CallSites } from './control.js';
+import {
+  callerLogged,
+  callSites,
+  comparesClock,
+  inheritAnswers,
+  testedCodes,
+  type CallSites,
+} from './control.js';
 import { evalConstant, type CFunction, type CVariable, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import { matchBrace } from '../c/preprocess.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import {
   ANSWER_CODES,
+  CLOCK_CALLS,
   CORE_LOGGED_CALLBACKS,
   CORE_LOGGED_MEMBER_CALLBACKS,
   CORE_LOGGED_STRUCT_CALLBACKS,
@@ -435,7 +443,10 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
     let facts = ownFacts.get(fn);
     if (!facts) {
       facts = {
-        hasTimeout: fn.calls.some((c) => TIMEOUT_CALLS.test(c.name)) || /\bjiffies\b/.test(fn.body.text),
+        hasTimeout:
+          fn.calls.some((c) => TIMEOUT_CALLS.test(c.name)) ||
+          /\bjiffies\b/.test(fn.body.text) ||
+          (fn.calls.some((c) => CLOCK_CALLS.test(c.name)) && comparesClock(fn.body)),
         logs: fn.calls.some((c) => LOGGING.test(c.name)),
       };
       ownFacts.set(fn, facts);

@@ -3,6 +3,46 @@ import { testCheck } from './tester.js';
 testCheck('infinite-poll', {
   valid: [
     {
+      name: 'a clock compared in the loop bounds it (ktime_us_delta(ktime_get(), start) > N)',
+      code: `static void f(void __iomem *base)
+{
+	ktime_t start = ktime_get();
+	while (readl(base + 0x4) & 0x1) {
+		if (ktime_us_delta(ktime_get(), start) > 100)
+			break;
+		cpu_relax();
+	}
+}`,
+    },
+    {
+      name: 'a variable read from the clock and compared bounds the loop (now > end)',
+      code: `static void f(void __iomem *base)
+{
+	u64 end = local_clock() + 1000000;
+	u64 now;
+	while (readl(base + 0x4) & 0x1) {
+		now = local_clock();
+		if (now > end)
+			break;
+	}
+}`,
+    },
+    {
+      name: 'a callee that compares the clock is a timeout inside a called function',
+      code: `static int wait_idle(void __iomem *base, ktime_t deadline)
+{
+	if (ktime_after(ktime_get(), deadline))
+		return -ETIMEDOUT;
+	return readl(base + 0x8) & 0x1;
+}
+static void f(void __iomem *base)
+{
+	ktime_t deadline = ktime_add_us(ktime_get(), 100);
+	while (wait_idle(base, deadline) > 0)
+		cpu_relax();
+}`,
+    },
+    {
       name: 'counter in the loop condition bounds the wait',
       code: `static int f(void __iomem *base)
 {
@@ -307,6 +347,22 @@ static void f(struct sq *sq, void __iomem *base)
 		cpu_relax();
 }`,
       errors: [{ line: 3, message: /readl_relaxed\(\)/ }],
+    },
+    {
+      name: 'a clock read for statistics in a callee is no timeout (panfrost job accounting)',
+      code: `static void account(struct job *job)
+{
+	job->elapsed_ns += ktime_to_ns(ktime_sub(ktime_get(), job->start_time));
+}
+static void handle_irqs(struct pfdev *pfdev, struct job *job)
+{
+	u32 status = job_read(pfdev, 0x0);
+	while (status) {
+		account(job);
+		status = readl(pfdev->iomem + 0x4);
+	}
+}`,
+      errors: [{ line: 8, message: /readl\(\)/ }],
     },
     {
       name: 'accessor macro choosing between two accessors (txx9dmac: 64- or 32-bit registers)',
