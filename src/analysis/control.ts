@@ -552,6 +552,51 @@ function resultVariable(call: Node): string | undefined {
   return undefined;
 }
 
+/**
+ * The variable a call's result accumulates into, keeping a failure: `ret |= f()` (a non-zero or
+ * negative value stays so whatever is or-ed into it), `ret += f()` (errors summed with other
+ * errors or zeros), `ret = ret ?: f()` / `ret = ret ? ret : f()` (the first error kept).
+ */
+function accumulatorOf(call: Node): string | undefined {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) {
+    const op = p.child(1)?.type;
+    const left = accessPath(p.childForFieldName('left')!);
+    if ((op === '|=' || op === '+=') && left && !mentions(n, new Set([left]))) return left;
+    return undefined;
+  }
+  if (p?.type === 'conditional_expression' && p.childForFieldName('alternative')?.id === n.id) {
+    const cond = p.childForFieldName('condition');
+    const then = p.childForFieldName('consequence');
+    const x = cond ? accessPath(stripParens(cond)) : undefined;
+    if (!x || (then && accessPath(stripParens(then)) !== x)) return undefined;
+    let e: Node = p;
+    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+    const a = e.parent;
+    if (
+      a?.type === 'assignment_expression' &&
+      a.child(1)?.type === '=' &&
+      a.childForFieldName('right')?.id === e.id &&
+      accessPath(a.childForFieldName('left')!) === x &&
+      !mentions(n, new Set([x]))
+    )
+      return x;
+  }
+  return undefined;
+}
+
+/** `ret |= g();` (as accumulatorOf): a statement that only adds to what `v` holds, leaving nowhere. */
+function accumulates(s: Node, v: string): boolean {
+  if (s.type !== 'expression_statement') return false;
+  const e = s.namedChild(0);
+  if (e?.type !== 'assignment_expression' || descendants(s, LEAVES).length) return false;
+  const r = stripParens(e.childForFieldName('right')!);
+  const call = r.type === 'conditional_expression' ? r.childForFieldName('alternative') : r;
+  return !!call && accumulatorOf(call) === v;
+}
+
 type SiteFate = 'logged' | 'propagated' | 'answered' | 'dropped';
 
 /**
@@ -725,22 +770,55 @@ function touches(s: Node, v: string): boolean {
  * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
  * labelled statement (`wait: r = f();`) with the statement after it.
  */
-function nextUseOf(stmt: Node, v: string): Node | undefined {
+function nextUseOf(stmt: Node, v: string, accumulated = false): Node | undefined {
   let s: Node = stmt;
   for (;;) {
     // `retry: ret = f();`: the statement after the label's.
     while (s.parent?.type === 'labeled_statement') s = s.parent;
     let next = s.nextNamedSibling;
-    while (next && (next.type === 'comment' || (next.type === 'expression_statement' && !touches(next, v))))
+    while (
+      next &&
+      (next.type === 'comment' ||
+        (next.type === 'expression_statement' && (!touches(next, v) || (accumulated && accumulates(next, v)))))
+    )
       next = next.nextNamedSibling;
     if (next) return next;
     // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
     let up = s.parent;
     if (up?.type === 'compound_statement') up = up.parent;
     if (up?.type === 'else_clause') up = up.parent;
+    const body = up && LOOPS.has(up.type) ? up.childForFieldName('body') : null;
+    if (accumulated && up && body && (body.id === s.id || body.id === s.parent?.id)) {
+      // The end of a loop's body, for a failure or-ed into `v`: the next time round adds to it, and
+      // the loop's end leads on — unless the loop tests `v`, assigns it otherwise, or returns.
+      if (!loopKeeps(up, v)) return undefined;
+      s = up;
+      continue;
+    }
     if (up?.type !== 'if_statement' || up.childForFieldName('condition')?.id === s.id) return undefined;
     s = up;
   }
+}
+
+/**
+ * Does a loop keep what `v` accumulated until it ends: its condition, initialiser and update do not
+ * read `v`, every assignment to `v` in it accumulates (`v |= g()`), and nothing in it returns or
+ * jumps out by `goto` (a `break` or `continue` leaves `v` as it is).
+ */
+function loopKeeps(loop: Node, v: string): boolean {
+  const vs = new Set([v]);
+  for (const f of ['condition', 'initializer', 'update']) {
+    const c = loop.childForFieldName(f);
+    if (c && mentions(c, vs)) return false;
+  }
+  if (descendants(loop, new Set(['return_statement', 'goto_statement'])).length) return false;
+  for (const a of descendants(loop, new Set(['assignment_expression', 'update_expression']))) {
+    const target = a.childForFieldName(a.type === 'update_expression' ? 'argument' : 'left');
+    if (!target || accessPath(target) !== v) continue;
+    const st = a.parent;
+    if (!st || !accumulates(st, v)) return false;
+  }
+  return true;
 }
 
 /** What a caller does when the call fails: logs it, hands it on to its own caller, or neither. */
@@ -762,10 +840,13 @@ function callSiteFate(
       return 'dropped';
     return handled(failureBranch(stmt, then, resultPolarity(call, cond)));
   }
-  // `ret = f(...);` then the next statement that reads `ret` tests it.
-  const v = resultVariable(call);
+  // `ret = f(...);` then the next statement that reads `ret` tests it; `ret |= f(...);` then the
+  // next statement that reads `ret` other than to accumulate into it.
+  const plain = resultVariable(call);
+  const acc = plain ? undefined : accumulatorOf(call);
+  const v = plain ?? acc;
   if (!v) return 'dropped';
-  const next = nextUseOf(stmt, v);
+  const next = nextUseOf(stmt, v, !!acc);
   if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
   if (next?.type !== 'if_statement') return 'dropped';
   const cond = next.childForFieldName('condition');
