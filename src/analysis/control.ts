@@ -354,7 +354,7 @@ export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs
 }
 
 /** Error codes that mean "try again" or "not supported": returning them silently is normal. */
-const BENIGN_ERRORS = new Set([
+export const BENIGN_ERRORS: ReadonlySet<string> = new Set([
   'EAGAIN',
   'EINPROGRESS',
   'EWOULDBLOCK',
@@ -770,7 +770,12 @@ function touches(s: Node, v: string): boolean {
  * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
  * labelled statement (`wait: r = f();`) with the statement after it.
  */
-function nextUseOf(stmt: Node, v: string, accumulated = false): Node | undefined {
+function nextUseOf(
+  stmt: Node,
+  v: string,
+  accumulated = false,
+  passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
+): Node | undefined {
   let s: Node = stmt;
   for (;;) {
     // `retry: ret = f();`: the statement after the label's.
@@ -779,7 +784,8 @@ function nextUseOf(stmt: Node, v: string, accumulated = false): Node | undefined
     while (
       next &&
       (next.type === 'comment' ||
-        (next.type === 'expression_statement' && (!touches(next, v) || (accumulated && accumulates(next, v)))))
+        (next.type === 'expression_statement' &&
+          (!touches(next, v) || (accumulated && accumulates(next, v)))))
     )
       next = next.nextNamedSibling;
     if (next) return next;
@@ -792,6 +798,20 @@ function nextUseOf(stmt: Node, v: string, accumulated = false): Node | undefined
       // The end of a loop's body, for a failure or-ed into `v`: the next time round adds to it, and
       // the loop's end leads on — unless the loop tests `v`, assigns it otherwise, or returns.
       if (!loopKeeps(up, v)) return undefined;
+      s = up;
+      continue;
+    }
+    // The end of a `do`/`while` body that goes round again only on codes the failures do not have
+    // (`do { b = f(); } while (PTR_ERR(b) == -EAGAIN);`): the failures leave the loop.
+    if (
+      up &&
+      body &&
+      (up.type === 'do_statement' || up.type === 'while_statement') &&
+      (body.id === s.id || body.id === s.parent?.id)
+    ) {
+      const cond = up.childForFieldName('condition');
+      const codes = cond ? codesTested(cond, v) : undefined;
+      if (!codes || ![...codes].every((c) => passOver.has(c))) return undefined;
       s = up;
       continue;
     }
@@ -821,11 +841,17 @@ function loopKeeps(loop: Node, v: string): boolean {
   return true;
 }
 
-/** What a caller does when the call fails: logs it, hands it on to its own caller, or neither. */
+/**
+ * What a caller does when the call fails: logs it, hands it on to its own caller, or neither.
+ * `passOver`: codes the failures asked about never have (silent-failure's benign codes): a test of
+ * the result for one of them (`if (r == -EBUSY) break;`, `do { .. } while (PTR_ERR(b) == -EAGAIN);`)
+ * is passed by those failures.
+ */
 function callSiteFate(
   call: Node,
   caller: CFunctionLike,
   summaries: Map<string, { logs: boolean }>,
+  passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): SiteFate {
   const stmt = statementOf(call);
   if (!stmt) return 'dropped';
@@ -846,16 +872,82 @@ function callSiteFate(
   const acc = plain ? undefined : accumulatorOf(call);
   const v = plain ?? acc;
   if (!v) return 'dropped';
-  const next = nextUseOf(stmt, v, !!acc);
-  if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
-  if (next?.type !== 'if_statement') return 'dropped';
-  const cond = next.childForFieldName('condition');
-  const then = next.childForFieldName('consequence');
-  // `*err = f(); if (*err)`: the pointer's target is tested through the pointer.
-  if (!cond || !then) return 'dropped';
-  const tested = (p: string) => mentions(cond, new Set([p]));
-  if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
-  return handled(failureBranch(next, then, variablePolarity(cond, v)));
+  let next = nextUseOf(stmt, v, !!acc, passOver);
+  for (let hops = 0; hops < 8; hops++) {
+    if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
+    if (next?.type !== 'if_statement') return 'dropped';
+    const cond = next.childForFieldName('condition');
+    const then = next.childForFieldName('consequence');
+    // `*err = f(); if (*err)`: the pointer's target is tested through the pointer.
+    if (!cond || !then) return 'dropped';
+    const tested = (p: string) => mentions(cond, new Set([p]));
+    if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
+    // `if (r == -EBUSY) break;`: the failures asked about are not -EBUSY and go on past it.
+    const codes = codesTested(cond, v);
+    if (codes && [...codes].every((c) => passOver.has(c)) && !elseBranch(next)) {
+      next = nextUseOf(next, v, !!acc, passOver);
+      continue;
+    }
+    const polarity = variablePolarity(cond, v);
+    const branch = failureBranch(next, then, polarity);
+    const fate = handled(branch);
+    // `if (r) break;` out of a loop or `switch`: the failure goes on after it, with `r` unchanged.
+    // Only from the branch the failure is known to take (not a success test's consequence, nor that
+    // of a test of unknown polarity: `if (!r) break;` leaves on success).
+    const known = polarity === 'failure' || (polarity === 'success' && branch.id !== then.id);
+    const left = fate === 'dropped' && known ? brokenOut(branch, v) : undefined;
+    if (!left) return fate;
+    next = nextUseOf(left, v, !!acc, passOver);
+  }
+  return 'dropped';
+}
+
+/**
+ * The loop or `switch` a branch leaves by a `break` it ends with, when nothing in it before reads
+ * or assigns `v` or leaves otherwise (`if (r) break;`, `if (r) { unlock(); break; }`).
+ */
+function brokenOut(branch: Node, v: string): Node | undefined {
+  const stmts =
+    branch.type === 'compound_statement'
+      ? branch.namedChildren.filter((c) => c?.type !== 'comment')
+      : [branch];
+  const last = stmts[stmts.length - 1];
+  if (last?.type !== 'break_statement') return undefined;
+  for (const s of stmts.slice(0, -1)) if (!s || touches(s, v)) return undefined;
+  let p = last.parent;
+  while (p && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = p.parent;
+  return p ?? undefined;
+}
+
+/**
+ * The codes a condition tests `v` for by name, when that is all it does: `v == -EBUSY`,
+ * `PTR_ERR(v) == -EAGAIN`, or `||` of such tests.
+ */
+function codesTested(cond: Node, v: string): Set<string> | undefined {
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression') return undefined;
+  const op = s.child(1)?.type;
+  const l = s.childForFieldName('left');
+  const r = s.childForFieldName('right');
+  if (!l || !r) return undefined;
+  if (op === '||') {
+    const a = codesTested(l, v);
+    const b = a && codesTested(r, v);
+    return b ? new Set([...a!, ...b]) : undefined;
+  }
+  if (op !== '==') return undefined;
+  for (const [a, b] of [
+    [l, r],
+    [r, l],
+  ] as const) {
+    const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(b.text.trim());
+    if (!m) continue;
+    let x = stripParens(a);
+    if (x.type === 'call_expression' && callName(x) === 'PTR_ERR' && callArgs(x).length === 1)
+      x = stripParens(callArgs(x)[0]!);
+    if (accessPath(x) === v) return new Set([m[1]!]);
+  }
+  return undefined;
 }
 
 /**
@@ -1013,11 +1105,14 @@ function addOwnOpsCallers(
  * from a function whose own callers log (`if (ret) return ret;`). A function also used other than by
  * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see,
  * unless it is a callback whose core logs its failures (kernel-apis.ts CORE_LOGGED_CALLBACKS).
+ * `passOver`: codes the failures asked about never have (silent-failure's benign codes), whose
+ * tests by name in a caller the failures pass (callSiteFate).
  */
 export function callerLogged(
   cs: CallSites,
   summaries: Map<string, { logs: boolean }>,
   coreLogged: ReadonlySet<string> = new Set(),
+  passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): Set<string> {
   const memo = new Map<string, boolean>();
   const logged = (name: string, depth: number): boolean => {
@@ -1027,7 +1122,7 @@ export function callerLogged(
     if (depth > 8 || !cs.directOnly.has(name)) return false;
     memo.set(name, false); // a recursive cycle proves nothing
     const ok = cs.sites.get(name)!.every(({ call, caller }) => {
-      const fate = callSiteFate(call, caller, summaries);
+      const fate = callSiteFate(call, caller, summaries, passOver);
       return (
         fate === 'logged' || fate === 'answered' || (fate === 'propagated' && logged(caller.name, depth + 1))
       );

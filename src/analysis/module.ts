@@ -7,7 +7,14 @@
  * argument reaches the callee's analysis.
  */
 import { buildCfg } from '../c/cfg.js';
-import { callerLogged, callSites, inheritAnswers, testedCodes, type CallSites } from './control.js';
+import {
+  BENIGN_ERRORS,
+  callerLogged,
+  callSites,
+  inheritAnswers,
+  testedCodes,
+  type CallSites,
+} from './control.js';
 import { evalConstant, type CFunction, type CVariable, type FileModel } from '../c/model.js';
 import type { ParsedFile } from '../c/parser.js';
 import { matchBrace } from '../c/preprocess.js';
@@ -482,6 +489,7 @@ function completeModule(
   // summaries, which this pass does not change).
   let sites: CallSites | undefined;
   let logged: Set<string> | undefined;
+  let loggedPastBenign: Set<string> | undefined;
   let answers: Map<string, ReadonlySet<string>> | undefined;
   const sitesOf = () =>
     (sites ??= callSites(
@@ -493,6 +501,17 @@ function completeModule(
     callSites: { get: sitesOf, configurable: true, enumerable: true },
     callerLogged: {
       get: () => (logged ??= callerLogged(sitesOf(), context.summaries, findCoreLogged(texts))),
+      configurable: true,
+      enumerable: true,
+    },
+    callerLoggedPastBenign: {
+      get: () =>
+        (loggedPastBenign ??= callerLogged(
+          sitesOf(),
+          context.summaries,
+          findCoreLogged(texts),
+          BENIGN_ERRORS,
+        )),
       configurable: true,
       enumerable: true,
     },

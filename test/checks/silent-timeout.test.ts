@@ -375,6 +375,35 @@ static void run(struct device *dev, void __iomem *base, const u32 *t)
   ],
   invalid: [
     {
+      name: "a timeout of -EBUSY is not passed over by the caller's test for -EBUSY",
+      code: `static int queue_get(void __iomem *base, u32 *data)
+{
+	int timeout = 100;
+	while ((readl(base + 0x4) & 1) && --timeout)
+		udelay(1);
+	if (!timeout)
+		return -EBUSY;
+	*data = readl(base + 0x8);
+	return 0;
+}
+static int drain(struct device *dev, void __iomem *base)
+{
+	u32 d;
+	int r;
+	do {
+		r = queue_get(base, &d);
+		if (r == -EBUSY)
+			break;
+		if (r) {
+			dev_err(dev, "drain failed\\n");
+			return r;
+		}
+	} while (1);
+	return 0;
+}`,
+      errors: [{ line: 6, message: /-EBUSY/ }],
+    },
+    {
       name: 'a caller or-s the result into ret, then overwrites ret before testing it',
       code: `static int write_not_busy(void __iomem *base, u32 off, u32 val)
 {
