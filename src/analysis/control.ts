@@ -383,7 +383,7 @@ export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs
 }
 
 /** Error codes that mean "try again" or "not supported": returning them silently is normal. */
-const BENIGN_ERRORS = new Set([
+export const BENIGN_ERRORS: ReadonlySet<string> = new Set([
   'EAGAIN',
   'EINPROGRESS',
   'EWOULDBLOCK',
@@ -581,6 +581,51 @@ function resultVariable(call: Node): string | undefined {
   return undefined;
 }
 
+/**
+ * The variable a call's result accumulates into, keeping a failure: `ret |= f()` (a non-zero or
+ * negative value stays so whatever is or-ed into it), `ret += f()` (errors summed with other
+ * errors or zeros), `ret = ret ?: f()` / `ret = ret ? ret : f()` (the first error kept).
+ */
+function accumulatorOf(call: Node): string | undefined {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) {
+    const op = p.child(1)?.type;
+    const left = accessPath(p.childForFieldName('left')!);
+    if ((op === '|=' || op === '+=') && left && !mentions(n, new Set([left]))) return left;
+    return undefined;
+  }
+  if (p?.type === 'conditional_expression' && p.childForFieldName('alternative')?.id === n.id) {
+    const cond = p.childForFieldName('condition');
+    const then = p.childForFieldName('consequence');
+    const x = cond ? accessPath(stripParens(cond)) : undefined;
+    if (!x || (then && accessPath(stripParens(then)) !== x)) return undefined;
+    let e: Node = p;
+    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+    const a = e.parent;
+    if (
+      a?.type === 'assignment_expression' &&
+      a.child(1)?.type === '=' &&
+      a.childForFieldName('right')?.id === e.id &&
+      accessPath(a.childForFieldName('left')!) === x &&
+      !mentions(n, new Set([x]))
+    )
+      return x;
+  }
+  return undefined;
+}
+
+/** `ret |= g();` (as accumulatorOf): a statement that only adds to what `v` holds, leaving nowhere. */
+function accumulates(s: Node, v: string): boolean {
+  if (s.type !== 'expression_statement') return false;
+  const e = s.namedChild(0);
+  if (e?.type !== 'assignment_expression' || descendants(s, LEAVES).length) return false;
+  const r = stripParens(e.childForFieldName('right')!);
+  const call = r.type === 'conditional_expression' ? r.childForFieldName('alternative') : r;
+  return !!call && accumulatorOf(call) === v;
+}
+
 type SiteFate = 'logged' | 'propagated' | 'answered' | 'dropped';
 
 /**
@@ -754,29 +799,88 @@ function touches(s: Node, v: string): boolean {
  * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
  * labelled statement (`wait: r = f();`) with the statement after it.
  */
-function nextUseOf(stmt: Node, v: string): Node | undefined {
+function nextUseOf(
+  stmt: Node,
+  v: string,
+  accumulated = false,
+  passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
+): Node | undefined {
   let s: Node = stmt;
   for (;;) {
     // `retry: ret = f();`: the statement after the label's.
     while (s.parent?.type === 'labeled_statement') s = s.parent;
     let next = s.nextNamedSibling;
-    while (next && (next.type === 'comment' || (next.type === 'expression_statement' && !touches(next, v))))
+    while (
+      next &&
+      (next.type === 'comment' ||
+        (next.type === 'expression_statement' &&
+          (!touches(next, v) || (accumulated && accumulates(next, v)))))
+    )
       next = next.nextNamedSibling;
     if (next) return next;
     // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
     let up = s.parent;
     if (up?.type === 'compound_statement') up = up.parent;
     if (up?.type === 'else_clause') up = up.parent;
+    const body = up && LOOPS.has(up.type) ? up.childForFieldName('body') : null;
+    if (accumulated && up && body && (body.id === s.id || body.id === s.parent?.id)) {
+      // The end of a loop's body, for a failure or-ed into `v`: the next time round adds to it, and
+      // the loop's end leads on — unless the loop tests `v`, assigns it otherwise, or returns.
+      if (!loopKeeps(up, v)) return undefined;
+      s = up;
+      continue;
+    }
+    // The end of a `do`/`while` body that goes round again only on codes the failures do not have
+    // (`do { b = f(); } while (PTR_ERR(b) == -EAGAIN);`): the failures leave the loop.
+    if (
+      up &&
+      body &&
+      (up.type === 'do_statement' || up.type === 'while_statement') &&
+      (body.id === s.id || body.id === s.parent?.id)
+    ) {
+      const cond = up.childForFieldName('condition');
+      const codes = cond ? codesTested(cond, v) : undefined;
+      if (!codes || ![...codes].every((c) => passOver.has(c))) return undefined;
+      s = up;
+      continue;
+    }
     if (up?.type !== 'if_statement' || up.childForFieldName('condition')?.id === s.id) return undefined;
     s = up;
   }
 }
 
-/** What a caller does when the call fails: logs it, hands it on to its own caller, or neither. */
+/**
+ * Does a loop keep what `v` accumulated until it ends: its condition, initialiser and update do not
+ * read `v`, every assignment to `v` in it accumulates (`v |= g()`), and nothing in it returns or
+ * jumps out by `goto` (a `break` or `continue` leaves `v` as it is).
+ */
+function loopKeeps(loop: Node, v: string): boolean {
+  const vs = new Set([v]);
+  for (const f of ['condition', 'initializer', 'update']) {
+    const c = loop.childForFieldName(f);
+    if (c && mentions(c, vs)) return false;
+  }
+  if (descendants(loop, new Set(['return_statement', 'goto_statement'])).length) return false;
+  for (const a of descendants(loop, new Set(['assignment_expression', 'update_expression']))) {
+    const target = a.childForFieldName(a.type === 'update_expression' ? 'argument' : 'left');
+    if (!target || accessPath(target) !== v) continue;
+    const st = a.parent;
+    if (!st || !accumulates(st, v)) return false;
+  }
+  return true;
+}
+
+/**
+ * What a caller does when the call fails: logs it, hands it on to its own caller, or neither.
+ * `passOver`: codes the failures asked about never have (silent-failure's benign codes): a test of
+ * the result for one of them (`if (r == -EBUSY) break;`, `do { .. } while (PTR_ERR(b) == -EAGAIN);`)
+ * is passed by those failures.
+ */
 function callSiteFate(
   call: Node,
   caller: CFunctionLike,
   summaries: Map<string, { logs: boolean }>,
+  passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): SiteFate {
   const stmt = statementOf(call);
   if (!stmt) return 'dropped';
@@ -791,19 +895,88 @@ function callSiteFate(
       return 'dropped';
     return handled(failureBranch(stmt, then, resultPolarity(call, cond)));
   }
-  // `ret = f(...);` then the next statement that reads `ret` tests it.
-  const v = resultVariable(call);
+  // `ret = f(...);` then the next statement that reads `ret` tests it; `ret |= f(...);` then the
+  // next statement that reads `ret` other than to accumulate into it.
+  const plain = resultVariable(call);
+  const acc = plain ? undefined : accumulatorOf(call);
+  const v = plain ?? acc;
   if (!v) return 'dropped';
-  const next = nextUseOf(stmt, v);
-  if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
-  if (next?.type !== 'if_statement') return 'dropped';
-  const cond = next.childForFieldName('condition');
-  const then = next.childForFieldName('consequence');
-  // `*err = f(); if (*err)`: the pointer's target is tested through the pointer.
-  if (!cond || !then) return 'dropped';
-  const tested = (p: string) => mentions(cond, new Set([p]));
-  if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
-  return handled(failureBranch(next, then, variablePolarity(cond, v)));
+  let next = nextUseOf(stmt, v, !!acc, passOver);
+  for (let hops = 0; hops < 8; hops++) {
+    if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
+    if (next?.type !== 'if_statement') return 'dropped';
+    const cond = next.childForFieldName('condition');
+    const then = next.childForFieldName('consequence');
+    // `*err = f(); if (*err)`: the pointer's target is tested through the pointer.
+    if (!cond || !then) return 'dropped';
+    const tested = (p: string) => mentions(cond, new Set([p]));
+    if (!tested(v) && !(v.endsWith('->*') && tested(rootOf(v)))) return 'dropped';
+    // `if (r == -EBUSY) break;`: the failures asked about are not -EBUSY and go on past it.
+    const codes = codesTested(cond, v);
+    if (codes && [...codes].every((c) => passOver.has(c)) && !elseBranch(next)) {
+      next = nextUseOf(next, v, !!acc, passOver);
+      continue;
+    }
+    const polarity = variablePolarity(cond, v);
+    const branch = failureBranch(next, then, polarity);
+    const fate = handled(branch);
+    // `if (r) break;` out of a loop or `switch`: the failure goes on after it, with `r` unchanged.
+    // Only from the branch the failure is known to take (not a success test's consequence, nor that
+    // of a test of unknown polarity: `if (!r) break;` leaves on success).
+    const known = polarity === 'failure' || (polarity === 'success' && branch.id !== then.id);
+    const left = fate === 'dropped' && known ? brokenOut(branch, v) : undefined;
+    if (!left) return fate;
+    next = nextUseOf(left, v, !!acc, passOver);
+  }
+  return 'dropped';
+}
+
+/**
+ * The loop or `switch` a branch leaves by a `break` it ends with, when nothing in it before reads
+ * or assigns `v` or leaves otherwise (`if (r) break;`, `if (r) { unlock(); break; }`).
+ */
+function brokenOut(branch: Node, v: string): Node | undefined {
+  const stmts =
+    branch.type === 'compound_statement'
+      ? branch.namedChildren.filter((c) => c?.type !== 'comment')
+      : [branch];
+  const last = stmts[stmts.length - 1];
+  if (last?.type !== 'break_statement') return undefined;
+  for (const s of stmts.slice(0, -1)) if (!s || touches(s, v)) return undefined;
+  let p = last.parent;
+  while (p && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = p.parent;
+  return p ?? undefined;
+}
+
+/**
+ * The codes a condition tests `v` for by name, when that is all it does: `v == -EBUSY`,
+ * `PTR_ERR(v) == -EAGAIN`, or `||` of such tests.
+ */
+function codesTested(cond: Node, v: string): Set<string> | undefined {
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression') return undefined;
+  const op = s.child(1)?.type;
+  const l = s.childForFieldName('left');
+  const r = s.childForFieldName('right');
+  if (!l || !r) return undefined;
+  if (op === '||') {
+    const a = codesTested(l, v);
+    const b = a && codesTested(r, v);
+    return b ? new Set([...a!, ...b]) : undefined;
+  }
+  if (op !== '==') return undefined;
+  for (const [a, b] of [
+    [l, r],
+    [r, l],
+  ] as const) {
+    const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(b.text.trim());
+    if (!m) continue;
+    let x = stripParens(a);
+    if (x.type === 'call_expression' && callName(x) === 'PTR_ERR' && callArgs(x).length === 1)
+      x = stripParens(callArgs(x)[0]!);
+    if (accessPath(x) === v) return new Set([m[1]!]);
+  }
+  return undefined;
 }
 
 /**
@@ -961,11 +1134,14 @@ function addOwnOpsCallers(
  * from a function whose own callers log (`if (ret) return ret;`). A function also used other than by
  * a direct call (installed in an ops structure, passed as a pointer) has callers we cannot see,
  * unless it is a callback whose core logs its failures (kernel-apis.ts CORE_LOGGED_CALLBACKS).
+ * `passOver`: codes the failures asked about never have (silent-failure's benign codes), whose
+ * tests by name in a caller the failures pass (callSiteFate).
  */
 export function callerLogged(
   cs: CallSites,
   summaries: Map<string, { logs: boolean }>,
   coreLogged: ReadonlySet<string> = new Set(),
+  passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): Set<string> {
   const memo = new Map<string, boolean>();
   const logged = (name: string, depth: number): boolean => {
@@ -975,7 +1151,7 @@ export function callerLogged(
     if (depth > 8 || !cs.directOnly.has(name)) return false;
     memo.set(name, false); // a recursive cycle proves nothing
     const ok = cs.sites.get(name)!.every(({ call, caller }) => {
-      const fate = callSiteFate(call, caller, summaries);
+      const fate = callSiteFate(call, caller, summaries, passOver);
       return (
         fate === 'logged' || fate === 'answered' || (fate === 'propagated' && logged(caller.name, depth + 1))
       );

@@ -8,6 +8,7 @@
  */
 import { buildCfg } from '../c/cfg.js';
 import {
+  BENIGN_ERRORS,
   callerLogged,
   callSites,
   comparesClock,
@@ -509,6 +510,7 @@ function completeModule(
   // summaries, which this pass does not change).
   let sites: CallSites | undefined;
   let logged: Set<string> | undefined;
+  let loggedPastBenign: Set<string> | undefined;
   let answers: Map<string, ReadonlySet<string>> | undefined;
   const sitesOf = () =>
     (sites ??= callSites(
@@ -520,6 +522,17 @@ function completeModule(
     callSites: { get: sitesOf, configurable: true, enumerable: true },
     callerLogged: {
       get: () => (logged ??= callerLogged(sitesOf(), context.summaries, findCoreLogged(texts))),
+      configurable: true,
+      enumerable: true,
+    },
+    callerLoggedPastBenign: {
+      get: () =>
+        (loggedPastBenign ??= callerLogged(
+          sitesOf(),
+          context.summaries,
+          findCoreLogged(texts),
+          BENIGN_ERRORS,
+        )),
       configurable: true,
       enumerable: true,
     },

@@ -106,6 +106,11 @@ export interface ModuleContext {
   fieldWidths?: Map<string, number>;
   /** Static functions whose failures every caller logs (or hands on to a caller that logs). */
   callerLogged?: Set<string>;
+  /**
+   * The same for failures with codes other than the benign ones (silent-failure's): a caller's test
+   * for a benign code (`if (r == -EBUSY) break;`) is passed over.
+   */
+  callerLoggedPastBenign?: Set<string>;
   /** The module's direct calls, by callee, and which functions only direct calls reach. */
   callSites?: CallSites;
   /** The module is an I2C adapter (it defines a `struct i2c_algorithm`). */

@@ -364,7 +364,7 @@ export const silentFailure: Check = {
       const failure = unloggedFailure(then, ctx.fn.fn.index, summaries, benignCodes);
       if (!failure) continue;
       // Every caller logs this function's failures (or hands them to one that does): not silent.
-      if (ctx.module.callerLogged?.has(ctx.fn.fn.name)) return;
+      if (ctx.module.callerLoggedPastBenign?.has(ctx.fn.fn.name)) return;
       ctx.report({
         node: ifs.child(0)!,
         message: `failure on device data from ${t.source.api}() returns -${failure.errorCode} without logging`,

@@ -728,8 +728,160 @@ static const struct ethtool_ops foo_ethtool_ops = {
 	.nway_reset = foo_nway_reset,
 };`,
     },
+    {
+      name: 'a caller breaks out of its loop on the failure and tests the result after it',
+      code: `static int queue_put(void __iomem *base, u32 data)
+{
+	u8 size = readb(base + 0x1);
+	if (size == 0)
+		return -EIO;
+	writel(data, base + 0x8);
+	return 0;
+}
+static void fill(struct device *dev, void __iomem *base, struct mutex *lock, int n)
+{
+	int i, r = 0;
+	mutex_lock(lock);
+	for (i = 0; i < n; i++) {
+		r = queue_put(base, i);
+		if (r)
+			break;
+	}
+	mutex_unlock(lock);
+	if (r && r != -EBUSY)
+		dev_err(dev, "queueing failed (%d)\\n", r);
+}`,
+    },
+    {
+      name: 'a caller passes over its test for a benign code (if (r == -EBUSY) break;) before logging',
+      code: `static int queue_get(void __iomem *base, u32 *data)
+{
+	u8 size = readb(base + 0x1);
+	if (size == 0)
+		return -EIO;
+	if (readb(base + 0x2) == readb(base + 0x3))
+		return -EBUSY;
+	*data = readl(base + 0x8);
+	return 0;
+}
+static int drain(struct device *dev, void __iomem *base)
+{
+	u32 d;
+	int r;
+	do {
+		r = queue_get(base, &d);
+		if (r == -EBUSY)
+			break;
+		if (r) {
+			dev_err(dev, "drain failed\\n");
+			return r;
+		}
+	} while (1);
+	return 0;
+}`,
+    },
+    {
+      name: 'a caller retries on -EAGAIN in a do-while and tests the result after it',
+      code: `static int queue_get(void __iomem *base, u32 *data)
+{
+	u8 size = readb(base + 0x1);
+	if (size == 0)
+		return -EIO;
+	*data = readl(base + 0x8);
+	return 0;
+}
+static void isr_thread(struct device *dev, void __iomem *base, struct mutex *lock)
+{
+	u32 d;
+	int r;
+	do {
+		mutex_lock(lock);
+		r = queue_get(base, &d);
+		mutex_unlock(lock);
+	} while (r == -EAGAIN);
+	if (r) {
+		dev_err(dev, "failed to dequeue (%d)\\n", r);
+		return;
+	}
+	complete_data(d);
+}`,
+    },
   ],
   invalid: [
+    {
+      name: "a caller breaks out of its loop on success only (if (!r) break;): its test after the loop is not the failure's",
+      code: `static int queue_put(void __iomem *base, u32 data)
+{
+	u8 size = readb(base + 0x1);
+	if (size == 0)
+		return -EIO;
+	writel(data, base + 0x8);
+	return 0;
+}
+static int fill(struct device *dev, void __iomem *base)
+{
+	int r, tries = 0;
+	for (;;) {
+		r = queue_put(base, 0);
+		if (!r)
+			break;
+		if (++tries > 3)
+			return r;
+	}
+	if (r)
+		dev_err(dev, "queueing failed (%d)\\n", r);
+	return 0;
+}
+static void kick(struct device *dev, void __iomem *base)
+{
+	fill(dev, base);
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a caller breaks out of its loop on the failure and returns success after it',
+      code: `static int queue_put(void __iomem *base, u32 data)
+{
+	u8 size = readb(base + 0x1);
+	if (size == 0)
+		return -EIO;
+	writel(data, base + 0x8);
+	return 0;
+}
+static int fill(struct device *dev, void __iomem *base, int n)
+{
+	int i, r = 0;
+	for (i = 0; i < n; i++) {
+		r = queue_put(base, i);
+		if (r)
+			break;
+	}
+	dev_dbg(dev, "queued %d\\n", i);
+	return 0;
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
+    {
+      name: 'a caller retries in a do-while until the result is not -EAGAIN and drops it',
+      code: `static int queue_get(void __iomem *base, u32 *data)
+{
+	u8 size = readb(base + 0x1);
+	if (size == 0)
+		return -EIO;
+	*data = readl(base + 0x8);
+	return 0;
+}
+static void isr_thread(struct device *dev, void __iomem *base)
+{
+	u32 d;
+	int r;
+	do {
+		r = queue_get(base, &d);
+	} while (r == -EAGAIN);
+	dev_dbg(dev, "done\\n");
+}`,
+      errors: [{ line: 4, message: /-EIO/ }],
+    },
     {
       name: 'a NACK from its own chip in a driver that is not an I2C adapter is a failure',
       code: `static int aux_read(void __iomem *base)

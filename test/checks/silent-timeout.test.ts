@@ -338,8 +338,98 @@ wait:
 	return ret;
 }`,
     },
+    {
+      name: 'every caller or-s the result into ret in a loop, then logs ret (ret |= f())',
+      code: `static int write_not_busy(void __iomem *base, u32 off, u32 val)
+{
+	u32 st;
+	int ret = readl_poll_timeout_atomic(base + 0x4, st, !(st & 1), 2, 500);
+	if (ret)
+		return ret;
+	writel(val, base + off);
+	return 0;
+}
+static int load_table(void __iomem *base, const u32 *t, int n)
+{
+	int i, ret = 0;
+	for (i = 0; i < n; i++) {
+		if (i % 4 == 3) {
+			ret |= write_not_busy(base, 0x100 + i, t[i]);
+			ret |= write_not_busy(base, 0x200 + i, t[i]);
+		}
+	}
+	return ret;
+}
+static void run(struct device *dev, void __iomem *base, const u32 *t)
+{
+	int ret = 0;
+	ret = load_table(base, t, 16);
+	if (ret)
+		dev_err(dev, "failed to load the table\\n");
+	ret += write_not_busy(base, 0x8, 1);
+	ret = ret ?: write_not_busy(base, 0xc, 1);
+	if (ret < 0)
+		dev_err(dev, "failed to start\\n");
+}`,
+    },
   ],
   invalid: [
+    {
+      name: "a timeout of -EBUSY is not passed over by the caller's test for -EBUSY",
+      code: `static int queue_get(void __iomem *base, u32 *data)
+{
+	int timeout = 100;
+	while ((readl(base + 0x4) & 1) && --timeout)
+		udelay(1);
+	if (!timeout)
+		return -EBUSY;
+	*data = readl(base + 0x8);
+	return 0;
+}
+static int drain(struct device *dev, void __iomem *base)
+{
+	u32 d;
+	int r;
+	do {
+		r = queue_get(base, &d);
+		if (r == -EBUSY)
+			break;
+		if (r) {
+			dev_err(dev, "drain failed\\n");
+			return r;
+		}
+	} while (1);
+	return 0;
+}`,
+      errors: [{ line: 6, message: /-EBUSY/ }],
+    },
+    {
+      name: 'a caller or-s the result into ret, then overwrites ret before testing it',
+      code: `static int write_not_busy(void __iomem *base, u32 off, u32 val)
+{
+	u32 st;
+	int ret = readl_poll_timeout_atomic(base + 0x4, st, !(st & 1), 2, 500);
+	if (ret)
+		return ret;
+	writel(val, base + off);
+	return 0;
+}
+static int load_table(void __iomem *base, const u32 *t, int n)
+{
+	int i, ret = 0;
+	for (i = 0; i < n; i++) {
+		ret |= write_not_busy(base, 0x100 + i, t[i]);
+		ret = write_not_busy(base, 0x200 + i, t[i]);
+	}
+	return ret;
+}
+static void run(struct device *dev, void __iomem *base, const u32 *t)
+{
+	if (load_table(base, t, 16))
+		dev_err(dev, "failed to load the table\\n");
+}`,
+      errors: [{ line: 5, message: /readl_poll_timeout/ }],
+    },
     {
       name: 'a wait that re-reads the device into a buffer handed to a call',
       code: `static int read_channel(struct regmap *map, int channel, ktime_t timeout)
