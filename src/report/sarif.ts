@@ -11,6 +11,12 @@ import type { CheckRunResult, Finding } from '../types.js';
 
 const INFO_URI = 'https://github.com/driverscope/driverscope/blob/main/docs/checks/';
 
+/** A file relative to the run's root, as SARIF names it. */
+const artifact = (file: string) => ({
+  uri: file.split('/').map(encodeURIComponent).join('/'),
+  uriBaseId: 'SRCROOT',
+});
+
 /** A finding `driverscope fix` repaired carries its edits: SARIF `fixes` (IDEs offer them). */
 function fixesOf(f: Finding & { fix?: string; replacements?: Replacement[] }): Pick<Result, 'fixes'> {
   if (!f.fix || !f.replacements?.length) return {};
@@ -20,10 +26,7 @@ function fixesOf(f: Finding & { fix?: string; replacements?: Replacement[] }): P
         description: { text: f.fix },
         artifactChanges: [
           {
-            artifactLocation: {
-              uri: f.file.split('/').map(encodeURIComponent).join('/'),
-              uriBaseId: 'SRCROOT',
-            },
+            artifactLocation: artifact(f.file),
             replacements: f.replacements.map((r) => ({
               deletedRegion: {
                 startLine: r.startLine,
@@ -53,7 +56,7 @@ export function renderSarif(result: CheckRunResult, version: string): string {
   const ruleIndex = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
   const loc = (file: string, line: number, column: number, message?: string) => ({
     physicalLocation: {
-      artifactLocation: { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
+      artifactLocation: artifact(file),
       region: { startLine: line, startColumn: column },
     },
     ...(message ? { message: { text: message } } : {}),
@@ -66,10 +69,7 @@ export function renderSarif(result: CheckRunResult, version: string): string {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: {
-            uri: f.file.split('/').map(encodeURIComponent).join('/'),
-            uriBaseId: 'SRCROOT',
-          },
+          artifactLocation: artifact(f.file),
           region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
         },
         logicalLocations: [{ name: f.function, kind: 'function' }],
@@ -99,10 +99,7 @@ export function renderSarif(result: CheckRunResult, version: string): string {
       locations: [
         {
           physicalLocation: {
-            artifactLocation: {
-              uri: b.file.split('/').map(encodeURIComponent).join('/'),
-              uriBaseId: 'SRCROOT',
-            },
+            artifactLocation: artifact(b.file),
             region: { startLine: Math.max(1, b.line) },
           },
           ...(b.function ? { logicalLocations: [{ name: b.function, kind: 'function' }] } : {}),
