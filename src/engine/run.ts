@@ -184,7 +184,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     }
     return t;
   };
-  // A directory's headers go into the key of every module there (amdgpu's register headers into
+  // A header goes into the key of every module that includes it (a directory's common header into
   // dozens): each is hashed once, its digest is what the module keys hash.
   const headerDigest = new Map<string, string>();
   const digestOf = (h: string) => {
