@@ -5,8 +5,8 @@
  * exit is the loop condition or a break/return/goto inside it; the device can avoid an exit when it
  * can hold the exit's condition at the value that keeps looping (a stuck bit, a removed device
  * reading all ones). A bound is any exit the device cannot hold off — a counter compared with a
- * limit, `jiffies`/`time_after`/`ktime` — or a timed primitive in the loop (`*_timeout`, wait_event,
- * a called module function with a timeout of its own). `udelay`, `msleep` and `cpu_relax` are not
+ * limit, `jiffies`/`time_after`/a compared clock reading — or a timed primitive in the loop (`*_timeout`,
+ * wait_event, a called module function with a timeout of its own). `udelay`, `msleep` and `cpu_relax` are not
  * bounds. Also reported: the `*_poll_timeout*()` helpers called with `timeout_us == 0`, which
  * iopoll.h defines as "never time out".
  */
