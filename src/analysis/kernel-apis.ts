@@ -67,6 +67,23 @@ export const CORE_LOGGED_CALLBACKS: readonly string[] = [
   'irq_set_type',
 ];
 
+/** The system-sleep fields of `struct dev_pm_ops`. */
+const SYSTEM_SLEEP_CALLBACKS = [
+  'prepare',
+  ...['suspend', 'resume', 'freeze', 'thaw', 'poweroff', 'restore'],
+  ...['suspend_late', 'resume_early', 'freeze_late', 'thaw_early', 'poweroff_late', 'restore_early'],
+  ...['suspend_noirq', 'resume_noirq', 'freeze_noirq', 'thaw_noirq', 'poweroff_noirq', 'restore_noirq'],
+];
+
+/**
+ * The PM macros that install system-sleep callbacks (their suspend and resume functions are the
+ * last two arguments): `DEFINE_SIMPLE_DEV_PM_OPS(name, suspend, resume)`,
+ * `SET_SYSTEM_SLEEP_PM_OPS(suspend, resume)` and their late and noirq forms. Not the runtime or
+ * "universal" ones, whose functions the runtime PM core also calls without a log.
+ */
+export const SYSTEM_SLEEP_PM_MACRO =
+  /\b(?:(?:DEFINE_)?SIMPLE_DEV_PM_OPS\s*\(\s*\w+\s*,|(?:SET_)?(?:LATE_|NOIRQ_)?SYSTEM_SLEEP_PM_OPS\s*\()\s*([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*\)/g;
+
 /**
  * The same for callbacks whose field names are too common to trust alone (`.write`): counted only
  * when installed in an initialiser of the named structure (structure → fields). The RTC core's
@@ -83,6 +100,13 @@ export const CORE_LOGGED_STRUCT_CALLBACKS: Readonly<Record<string, readonly stri
   fpga_manager_ops: ['parse_header', 'write_init', 'write', 'write_sg', 'write_complete'],
   rtw89_chip_ops: ['pwr_on_func'],
   drm_dp_aux: ['transfer'],
+  // drivers/phy/phy-core.c: "phy init failed --> %d", "phy exit failed", "phy poweron failed",
+  // "phy poweroff failed".
+  phy_ops: ['init', 'exit', 'power_on', 'power_off'],
+  // drivers/base/power/main.c: every system-sleep callback runs through dpm_run_callback() (and
+  // `prepare` through device_prepare()), whose suspend_report_result() prints "%s(): %ps returns %d".
+  // Runtime PM callbacks are not logged by their core and are not listed.
+  dev_pm_ops: SYSTEM_SLEEP_CALLBACKS,
 };
 
 /**

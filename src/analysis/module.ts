@@ -27,6 +27,7 @@ import {
   CORE_LOGGED_MEMBER_CALLBACKS,
   CORE_LOGGED_STRUCT_CALLBACKS,
   LOGGING,
+  SYSTEM_SLEEP_PM_MACRO,
   TIMEOUT_CALLS,
 } from './kernel-apis.js';
 import {
@@ -160,6 +161,8 @@ export function findCoreLogged(texts: readonly string[]): Set<string> {
   for (const text of texts) {
     for (const m of text.matchAll(coreLoggedRe)) out.add(m[1]!);
     for (const m of text.matchAll(memberCallbackRe)) out.add(m[1]!);
+    if (text.includes('PM_OPS'))
+      for (const m of text.matchAll(SYSTEM_SLEEP_PM_MACRO)) for (const f of [m[1]!, m[2]!]) out.add(f);
     for (const m of text.matchAll(structCallbackRe)) {
       // The initialiser's text, to its closing brace.
       const close = matchBrace(text, m.index + m[0].length - 1);

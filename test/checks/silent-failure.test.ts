@@ -283,6 +283,36 @@ fail:
 }`,
     },
     {
+      name: 'a system-sleep callback installed by DEFINE_SIMPLE_DEV_PM_OPS (the PM core logs the failure)',
+      code: `static int foo_suspend(struct device *dev)
+{
+	struct foo *f = dev_get_drvdata(dev);
+	if (readl(f->base + 0x8) & 0x1)
+		return -EIO;
+	writel(0, f->base);
+	return 0;
+}
+static int foo_resume(struct device *dev)
+{
+	return 0;
+}
+static DEFINE_SIMPLE_DEV_PM_OPS(foo_pm, foo_suspend, foo_resume);`,
+    },
+    {
+      name: "a PHY's power_on in its phy_ops (the PHY core logs 'phy poweron failed')",
+      code: `static int foo_phy_power_on(struct phy *phy)
+{
+	struct foo_phy *p = phy_get_drvdata(phy);
+	if (!(readl(p->base + 0x4) & 0x1))
+		return -ETIMEDOUT;
+	return 0;
+}
+static const struct phy_ops foo_phy_ops = {
+	.power_on = foo_phy_power_on,
+	.owner = THIS_MODULE,
+};`,
+    },
+    {
       name: "an I2C driver's probe_new (before 6.3; the driver core logs a failed probe)",
       code: `static int foo_probe(struct i2c_client *client)
 {
@@ -809,6 +839,24 @@ static void isr_thread(struct device *dev, void __iomem *base, struct mutex *loc
   ],
   invalid: [
     {
+      name: 'near miss: a runtime PM callback (its core does not log the failure)',
+      code: `static int foo_runtime_suspend(struct device *dev)
+{
+	struct foo *f = dev_get_drvdata(dev);
+	if (readl(f->base + 0x8) & 0x1)
+		return -EIO;
+	return 0;
+}
+static int foo_runtime_resume(struct device *dev)
+{
+	return 0;
+}
+static const struct dev_pm_ops foo_pm = {
+	SET_RUNTIME_PM_OPS(foo_runtime_suspend, foo_runtime_resume, NULL)
+};`,
+      errors: [{ line: 4, message: /returns -EIO without logging/ }],
+    },
+    {
       name: "a caller breaks out of its loop on success only (if (!r) break;): its test after the loop is not the failure's",
       code: `static int queue_put(void __iomem *base, u32 data)
 {
@@ -1221,7 +1269,7 @@ static int resume(void __iomem *base)
 {
 	return bist_check(base);
 }
-static const struct dev_pm_ops pm = { .resume = resume };`,
+static const struct dev_pm_ops pm = { .runtime_resume = resume };`,
       errors: [{ line: 3, message: /-EIO/ }],
     },
     {
