@@ -145,6 +145,13 @@ export function unsignedMax(typeText: string): number | undefined {
   return undefined;
 }
 
+/** Bits of a register read's value: 8 or 16 for byte and word reads, 32 for the rest but 64-bit ones. */
+function readBits(api: string): number | undefined {
+  if (/^(inb(_p)?|readb(_relaxed)?|__raw_readb|ioread8|in_8)$/.test(api)) return 8;
+  if (/^(inw(_p)?|readw(_relaxed)?|__raw_readw|ioread16(be)?|in_(le|be)16)$/.test(api)) return 16;
+  return /q|64/.test(api) ? undefined : 32;
+}
+
 /** The CFG given to functions that never see device data (their loops are not examined). */
 const EMPTY_CFG: Cfg = { nodes: [], entry: 0, exit: 0, loops: [], nodeOf: new Map() };
 
@@ -513,9 +520,11 @@ export function analyseFunction(
             return { ...t, maxValue: Math.floor(t.maxValue / c) };
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
-          // Register values are at most 32 bits unless they come from a 64-bit read.
-          if (c !== undefined && t.maxValue === undefined && !t.masked && !/q|64/.test(t.source.api))
-            return { ...t, maxValue: Math.floor((2 ** 32 - 1) / 2 ** c) };
+          // Register values are as wide as their read: 8 or 16 bits from a byte or word read
+          // (`inb() >> 7` is 0 or 1), else at most 32 bits unless they come from a 64-bit read.
+          const bits = readBits(t.source.api);
+          if (c !== undefined && t.maxValue === undefined && !t.masked && bits !== undefined)
+            return { ...t, maxValue: Math.floor((2 ** bits - 1) / 2 ** c) };
           if (c !== undefined && t.maxValue !== undefined)
             return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
         } else if (COMPARISONS.has(op) || op === '&&' || op === '||') {

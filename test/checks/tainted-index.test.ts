@@ -3,6 +3,15 @@ import { testCheck } from './tester.js';
 testCheck('tainted-index', {
   valid: [
     {
+      name: 'a byte read shifted right by 7 is 0 or 1 (parport: irqtypes[crf0 >> 7], crf0 an int)',
+      code: `static const char *const irqtypes[2] = { "pulsed", "level" };
+static const char *irq_type(unsigned long io)
+{
+	int crf0 = inb(io + 1);
+	return irqtypes[crf0 >> 7];
+}`,
+    },
+    {
       name: 'an element address only compared (nothing read or written through it)',
       code: `struct pin { int id; };
 struct card { void __iomem *regs; struct pin sma[4]; };
@@ -378,6 +387,16 @@ static void f(void __iomem *base)
     },
   ],
   invalid: [
+    {
+      name: 'near miss: a byte read shifted right by 6 is up to 3, past irqtypes[2]',
+      code: `static const char *const irqtypes[2] = { "pulsed", "level" };
+static const char *irq_type(unsigned long io)
+{
+	int crf0 = inb(io + 1);
+	return irqtypes[crf0 >> 6];
+}`,
+      errors: [{ line: 5, message: /irqtypes/ }],
+    },
     {
       name: 'a u16 read widened into an int indexes 256 entries',
       code: `static struct slot *slot_list[256];
