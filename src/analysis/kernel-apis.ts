@@ -22,6 +22,12 @@ export const TIMEOUT_CALLS =
  */
 export const CLOCK_CALLS = /^(ktime_\w+|local_clock|sched_clock|get_cycles|get_cycles64)$/;
 
+/**
+ * Poll helpers that log their own timeout: include/linux/phy.h's phy_read_poll_timeout() and
+ * phy_read_mmd_poll_timeout() print `phydev_err(phydev, "%s failed: %d\n", __func__, __ret)`.
+ */
+export const SELF_LOGGING_POLL_HELPER = /^phy_read(_mmd)?_poll_timeout$/;
+
 /** The iopoll family (`readl_poll_timeout`, `read_poll_timeout_atomic`, `regmap_read_poll_timeout`, ...). */
 export const POLL_HELPER = /^\w+_poll_timeout(_atomic)?$/;
 /**
@@ -103,6 +109,9 @@ export const CORE_LOGGED_STRUCT_CALLBACKS: Readonly<Record<string, readonly stri
   // drivers/phy/phy-core.c: "phy init failed --> %d", "phy exit failed", "phy poweron failed",
   // "phy poweroff failed".
   phy_ops: ['init', 'exit', 'power_on', 'power_off'],
+  // drivers/char/tpm/tpm-interface.c, tpm_try_transmit(): "tpm_transmit: tpm_recv: error %d". (`send`
+  // is logged too, except -EPIPE, which a driver may return silently: not listed.)
+  tpm_class_ops: ['recv'],
   // drivers/base/power/main.c: every system-sleep callback runs through dpm_run_callback() (and
   // `prepare` through device_prepare()), whose suspend_report_result() prints "%s(): %ps returns %d".
   // Runtime PM callbacks are not logged by their core and are not listed.

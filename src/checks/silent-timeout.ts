@@ -23,7 +23,7 @@ import {
 import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
 import { descendants, evalConstant, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
-import { POLL_HELPER } from '../analysis/kernel-apis.js';
+import { POLL_HELPER, SELF_LOGGING_POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Check, CheckContext } from './check.js';
 import { zeroTimeoutArg } from './infinite-poll.js';
 
@@ -153,7 +153,7 @@ export const silentTimeout: Check = {
     }
     // `ret = readl_poll_timeout(...); if (ret) return ret;`
     for (const { node: call, name, direct } of ctx.fn.fn.calls) {
-      if (!direct || !POLL_HELPER.test(name)) continue;
+      if (!direct || !POLL_HELPER.test(name) || SELF_LOGGING_POLL_HELPER.test(name)) continue;
       // `timeout_us == 0` never times out (infinite-poll reports that): `ret` is only a read's error.
       if (zeroTimeoutArg(call) !== undefined) continue;
       const assign = call.parent;

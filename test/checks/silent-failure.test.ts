@@ -299,6 +299,19 @@ static int foo_resume(struct device *dev)
 static DEFINE_SIMPLE_DEV_PM_OPS(foo_pm, foo_suspend, foo_resume);`,
     },
     {
+      name: "a TPM driver's recv op (tpm_try_transmit logs 'tpm_recv: error')",
+      code: `static int foo_tpm_recv(struct tpm_chip *chip, u8 *buf, size_t count)
+{
+	struct foo_tpm *t = dev_get_drvdata(&chip->dev);
+	if (ioread32(t->iobase + 0x4) & 0x2)
+		return -EIO;
+	return 0;
+}
+static const struct tpm_class_ops foo_tpm_ops = {
+	.recv = foo_tpm_recv,
+};`,
+    },
+    {
       name: "a PHY's power_on in its phy_ops (the PHY core logs 'phy poweron failed')",
       code: `static int foo_phy_power_on(struct phy *phy)
 {

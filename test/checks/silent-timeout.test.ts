@@ -3,6 +3,19 @@ import { testCheck } from './tester.js';
 testCheck('silent-timeout', {
   valid: [
     {
+      name: 'phy_read_mmd_poll_timeout() logs its own timeout (phydev_err in include/linux/phy.h)',
+      code: `static int foo_wait_reset(struct phy_device *phydev)
+{
+	int val, ret;
+
+	ret = phy_read_mmd_poll_timeout(phydev, MDIO_MMD_PMAPMD, MDIO_CTRL1, val,
+					!(val & MDIO_CTRL1_RESET), 5000, 100000, true);
+	if (ret)
+		return ret;
+	return 0;
+}`,
+    },
+    {
       name: 'the timeout is logged',
       code: `static int f(struct device *dev, void __iomem *base)
 {
@@ -374,6 +387,20 @@ static void run(struct device *dev, void __iomem *base, const u32 *t)
     },
   ],
   invalid: [
+    {
+      name: 'near miss: phy_read_mmd_poll_timeout() is not regmap_read_poll_timeout(), which does not log',
+      code: `static int foo_wait_reset(struct regmap *map)
+{
+	unsigned int val;
+	int ret;
+
+	ret = regmap_read_poll_timeout(map, 0x10, val, !(val & 0x1), 5000, 100000);
+	if (ret)
+		return ret;
+	return 0;
+}`,
+      errors: [{ line: 7, message: /regmap_read_poll_timeout\(\) timing out/ }],
+    },
     {
       name: "a timeout of -EBUSY is not passed over by the caller's test for -EBUSY",
       code: `static int queue_get(void __iomem *base, u32 *data)
