@@ -7,7 +7,7 @@ import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { COMMENTS_AND_STRINGS, matchBrace } from '../c/preprocess.js';
-import { CLOCK_CALLS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import { CLOCK_CALL_TEXT, CLOCK_CALLS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import { accessPath, covers, rootOf, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
 import { callArgs, callName, comparedPaths } from './taint.js';
@@ -49,6 +49,13 @@ export interface LoopExit {
 }
 
 const LOOPS = new Set(['while_statement', 'do_statement', 'for_statement']);
+
+/** The loop or `switch` a `break` leaves: the innermost one around it. */
+function breakTarget(brk: Node): Node | undefined {
+  let p = brk.parent;
+  while (p && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = p.parent;
+  return p ?? undefined;
+}
 
 /** The nodes of `list` inside `container`. */
 export function within(list: readonly Node[], container: Node): Node[] {
@@ -331,19 +338,34 @@ export function hasTimeBound(
   ft: FunctionTaint,
   summaries: Map<string, { hasTimeout: boolean }>,
 ): boolean {
+  const names = within(ft.fn.index.of('call_expression'), node).map(
+    (c) => callName(c) || c.childForFieldName('function')?.text || '',
+  );
+  return timeBounded(node, names, summaries);
+}
+
+/**
+ * Is `node` bounded in time, given the names of the calls in it: it reads `jiffies`, calls a
+ * comparison of time, a timed wait or poll helper (TIMEOUT_CALLS), or a function whose summary has
+ * a timeout of its own, or compares a clock reading it takes (CLOCK_CALLS, {@link comparesClock}).
+ * A function's own timeout (module.ts) is the same test of its body without summaries.
+ */
+export function timeBounded(
+  node: Node,
+  names: Iterable<string>,
+  summaries?: Map<string, { hasTimeout: boolean }>,
+): boolean {
   if (/\bjiffies\b/.test(node.text)) return true;
   let clock = false;
-  for (const c of within(ft.fn.index.of('call_expression'), node)) {
-    const name = callName(c) || c.childForFieldName('function')?.text || '';
+  for (const name of names) {
     if (TIMEOUT_CALLS.test(name)) return true;
-    if (summaries.get(name)?.hasTimeout) return true;
+    if (summaries?.get(name)?.hasTimeout) return true;
     if (CLOCK_CALLS.test(name)) clock = true;
   }
   return clock && comparesClock(node);
 }
 
 const RELATIONAL = new Set(['<', '<=', '>', '>=']);
-const CLOCK_TEXT = /\b(?:ktime_\w+|local_clock|sched_clock|get_cycles|get_cycles64)\s*\(/;
 
 /**
  * Is a clock reading compared in `node`: a relational comparison whose operands call a clock
@@ -351,16 +373,16 @@ const CLOCK_TEXT = /\b(?:ktime_\w+|local_clock|sched_clock|get_cycles|get_cycles
  * (`now = ktime_get(); if (now > end)`)?
  */
 export function comparesClock(node: Node): boolean {
-  if (!CLOCK_TEXT.test(node.text)) return false;
+  if (!CLOCK_CALL_TEXT.test(node.text)) return false;
   const clocked = new Set<string>();
   for (const a of descendants(node, CLOCK_ASSIGNMENTS)) {
     const target = a.childForFieldName(a.type === 'init_declarator' ? 'declarator' : 'left');
     const value = a.childForFieldName('value') ?? a.childForFieldName('right');
-    if (target && value && CLOCK_TEXT.test(value.text)) clocked.add(target.text);
+    if (target && value && CLOCK_CALL_TEXT.test(value.text)) clocked.add(target.text);
   }
   for (const b of descendants(node, BINARY)) {
     if (!RELATIONAL.has(b.child(1)?.type ?? '')) continue;
-    if (CLOCK_TEXT.test(b.text)) return true;
+    if (CLOCK_CALL_TEXT.test(b.text)) return true;
     for (const side of [b.childForFieldName('left'), b.childForFieldName('right')])
       if (side && clocked.has(stripParens(side).text)) return true;
   }
@@ -523,8 +545,7 @@ export function unloggedFailure(
  * any other test (`if (verbose)`, the success path) does not count.
  */
 function breakLogs(brk: Node, index: NodeIndex, summaries: Map<string, { logs: boolean }>): boolean {
-  let left: Node | null = brk.parent;
-  while (left && !LOOPS.has(left.type) && left.type !== 'switch_statement') left = left.parent;
+  const left = breakTarget(brk);
   if (!left) return false;
   // The variable the branch gave the error code (`ret = -EFAULT; break;`).
   const errVars = new Set<string>();
@@ -943,9 +964,7 @@ function brokenOut(branch: Node, v: string): Node | undefined {
   const last = stmts[stmts.length - 1];
   if (last?.type !== 'break_statement') return undefined;
   for (const s of stmts.slice(0, -1)) if (!s || touches(s, v)) return undefined;
-  let p = last.parent;
-  while (p && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = p.parent;
-  return p ?? undefined;
+  return breakTarget(last);
 }
 
 /**

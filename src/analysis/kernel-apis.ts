@@ -20,7 +20,10 @@ export const TIMEOUT_CALLS =
  * A driver that times an operation for statistics (panfrost's job accounting) or paces register
  * access (pmbus) reads the clock with no limit to reach.
  */
-export const CLOCK_CALLS = /^(ktime_\w+|local_clock|sched_clock|get_cycles|get_cycles64)$/;
+const CLOCKS = String.raw`ktime_\w+|local_clock|sched_clock|get_cycles|get_cycles64`;
+export const CLOCK_CALLS = new RegExp(`^(?:${CLOCKS})$`);
+/** A call of one of them in source text. */
+export const CLOCK_CALL_TEXT = new RegExp(`\\b(?:${CLOCKS})\\s*\\(`);
 
 /**
  * Poll helpers that log their own timeout: include/linux/phy.h's phy_read_poll_timeout() and

@@ -11,9 +11,9 @@ import {
   BENIGN_ERRORS,
   callerLogged,
   callSites,
-  comparesClock,
   inheritAnswers,
   testedCodes,
+  timeBounded,
   type CallSites,
 } from './control.js';
 import { evalConstant, type CFunction, type CVariable, type FileModel } from '../c/model.js';
@@ -22,13 +22,11 @@ import { matchBrace } from '../c/preprocess.js';
 import type { DeviceReadApi, DeviceReadTable, ReadCategory } from './device-reads.js';
 import {
   ANSWER_CODES,
-  CLOCK_CALLS,
   CORE_LOGGED_CALLBACKS,
   CORE_LOGGED_MEMBER_CALLBACKS,
   CORE_LOGGED_STRUCT_CALLBACKS,
   LOGGING,
   SYSTEM_SLEEP_PM_MACRO,
-  TIMEOUT_CALLS,
 } from './kernel-apis.js';
 import {
   analyseFunction,
@@ -447,10 +445,10 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
     let facts = ownFacts.get(fn);
     if (!facts) {
       facts = {
-        hasTimeout:
-          fn.calls.some((c) => TIMEOUT_CALLS.test(c.name)) ||
-          /\bjiffies\b/.test(fn.body.text) ||
-          (fn.calls.some((c) => CLOCK_CALLS.test(c.name)) && comparesClock(fn.body)),
+        hasTimeout: timeBounded(
+          fn.body,
+          fn.calls.map((c) => c.name),
+        ),
         logs: fn.calls.some((c) => LOGGING.test(c.name)),
       };
       ownFacts.set(fn, facts);
@@ -515,6 +513,8 @@ function completeModule(
   let logged: Set<string> | undefined;
   let loggedPastBenign: Set<string> | undefined;
   let answers: Map<string, ReadonlySet<string>> | undefined;
+  let coreLogged: Set<string> | undefined;
+  const coreLoggedOf = () => (coreLogged ??= findCoreLogged(texts));
   const sitesOf = () =>
     (sites ??= callSites(
       units.map((u) => u.fn),
@@ -524,18 +524,13 @@ function completeModule(
   Object.defineProperties(context, {
     callSites: { get: sitesOf, configurable: true, enumerable: true },
     callerLogged: {
-      get: () => (logged ??= callerLogged(sitesOf(), context.summaries, findCoreLogged(texts))),
+      get: () => (logged ??= callerLogged(sitesOf(), context.summaries, coreLoggedOf())),
       configurable: true,
       enumerable: true,
     },
     callerLoggedPastBenign: {
       get: () =>
-        (loggedPastBenign ??= callerLogged(
-          sitesOf(),
-          context.summaries,
-          findCoreLogged(texts),
-          BENIGN_ERRORS,
-        )),
+        (loggedPastBenign ??= callerLogged(sitesOf(), context.summaries, coreLoggedOf(), BENIGN_ERRORS)),
       configurable: true,
       enumerable: true,
     },

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ALL_CHECKS } from '../checks/index.js';
 import { runCheck } from '../engine/run.js';
-import { compareWithBaseline } from '../report/baseline.js';
+import { baselineSummary, compareWithBaseline } from '../report/baseline.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
@@ -79,9 +79,7 @@ export async function run(argv: string[]): Promise<number> {
       : format === 'sarif'
         ? renderSarif(result, version)
         : renderText(result, { color: !values.output && process.stdout.isTTY, brief: values.brief });
-  const reported = result.baseline
-    ? result.baseline.states.filter((s) => s === 'new').length
-    : result.findings.length;
+  const reported = result.baseline ? baselineSummary(result.baseline).new : result.findings.length;
   if (values.output) {
     writeFileSync(values.output, text);
     console.error(

@@ -190,7 +190,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   const digestOf = (h: string) => {
     let d = headerDigest.get(h);
     if (d === undefined) {
-      d = createHash('sha256').update(headerText.get(h)!).digest('hex');
+      d = createHash('sha256').update(headerTextOf(h)).digest('hex');
       headerDigest.set(h, d);
     }
     return d;
@@ -253,84 +253,90 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   };
   const EARLY_FILES = 8;
 
+  /**
+   * Read a module, decide whether it can reach a device read, look its result up in the cache:
+   * true when it was queued as a job.
+   */
+  const scanModule = (mod: KbuildModule): boolean => {
+    let reaches = false;
+    const texts: string[] = [];
+    const readsDevice: boolean[] = [];
+    for (const f of mod.files) {
+      const r = readSource(f, maxFileBytes);
+      const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
+      texts.push(text);
+      const direct = 'text' in r && reads.prefilter.test(text);
+      readsDevice.push(direct);
+      if (direct || ('text' in r && POLL_HELPER_CALL.test(text))) reaches = true;
+    }
+    // The local headers the module's files include (c/includes.ts); accessor macros there
+    // (`#define er32(r) readl(...)`) make a file a device reader.
+    const headers = includedHeaders(
+      mod.files.map((path, i) => ({ path, text: texts[i]! })),
+      localHeaders(mod, headerCache),
+      headerTextOf,
+    );
+    if (!reaches) {
+      const headersKey = headers.join('\n');
+      let re = accessorCache.get(headersKey);
+      if (!accessorCache.has(headersKey)) {
+        const acc = findAccessors(headers.map(headerTextOf), reads);
+        re = acc.size ? new RegExp(`\\b(?:${[...acc.keys()].join('|')})\\s*\\(`) : undefined;
+        accessorCache.set(headersKey, re);
+      }
+      if (re && texts.some((t) => re!.test(t))) reaches = true;
+    }
+    if (!reaches) {
+      // Cannot reach a device read: no check can fire. Counted, not parsed.
+      prefiltered += mod.files.length;
+      mod.files.forEach((f, i) => {
+        const t = texts[i]!;
+        if (t.startsWith('\0skip:')) skipped.push({ file: rel(f), reason: t.slice(6) });
+      });
+      return false;
+    }
+    // Hashed only now: most modules cannot reach a device read and are never looked up.
+    const hash = createHash('sha256').update(configKey);
+    mod.files.forEach((f, i) => hash.update(f).update('\0').update(texts[i]!).update('\0'));
+    for (const h of headers) hash.update(digestOf(h));
+    const key = hash.digest('hex');
+    if (useCache) {
+      const p = join(cacheDir, key.slice(0, 2), `${key}.json`);
+      if (existsSync(p)) {
+        try {
+          results.push(JSON.parse(readFileSync(p, 'utf8')) as ModuleResult);
+          cachedFiles += mod.files.length;
+          return false;
+        } catch {
+          /* corrupt cache entry: recompute */
+        }
+      }
+    }
+    jobs.push({
+      task: {
+        root,
+        files: mod.files,
+        headers,
+        readsDevice,
+        checks: opts.checks,
+        extraReads: opts.extraReads,
+        maxFileBytes,
+        timeLimitMs,
+        timings: opts.timings,
+      },
+      key: useCache ? key : undefined,
+    });
+    return true;
+  };
+
   // This thread's own time in the scan (listing, reading, prefilter, hashing, cache lookups).
   let scanMs = 0;
   try {
     for (const mod of modules) {
       const modT0 = performance.now();
-      let reaches = false;
-      const texts: string[] = [];
-      const readsDevice: boolean[] = [];
-      for (const f of mod.files) {
-        const r = readSource(f, maxFileBytes);
-        const text = 'text' in r ? r.text : `\0skip:${r.skip}`;
-        texts.push(text);
-        const direct = 'text' in r && reads.prefilter.test(text);
-        readsDevice.push(direct);
-        if (direct || ('text' in r && POLL_HELPER_CALL.test(text))) reaches = true;
-      }
-      // The local headers the module's files include (c/includes.ts); accessor macros there
-      // (`#define er32(r) readl(...)`) make a file a device reader.
-      const headers = includedHeaders(
-        mod.files.map((path, i) => ({ path, text: texts[i]! })),
-        localHeaders(mod, headerCache),
-        headerTextOf,
-      );
-      const hdrTexts = headers.map(headerTextOf);
-      if (!reaches) {
-        const headersKey = headers.join('\n');
-        let re = accessorCache.get(headersKey);
-        if (!accessorCache.has(headersKey)) {
-          const acc = findAccessors(hdrTexts, reads);
-          re = acc.size ? new RegExp(`\\b(?:${[...acc.keys()].join('|')})\\s*\\(`) : undefined;
-          accessorCache.set(headersKey, re);
-        }
-        if (re && texts.some((t) => re!.test(t))) reaches = true;
-      }
-      if (!reaches) {
-        // Cannot reach a device read: no check can fire. Counted, not parsed.
-        prefiltered += mod.files.length;
-        mod.files.forEach((f, i) => {
-          const t = texts[i]!;
-          if (t.startsWith('\0skip:')) skipped.push({ file: rel(f), reason: t.slice(6) });
-        });
-        scanMs += performance.now() - modT0;
-        continue;
-      }
-      // Hashed only now: most modules cannot reach a device read and are never looked up.
-      const hash = createHash('sha256').update(configKey);
-      mod.files.forEach((f, i) => hash.update(f).update('\0').update(texts[i]!).update('\0'));
-      for (const h of headers) hash.update(digestOf(h));
-      const key = hash.digest('hex');
-      if (useCache) {
-        const p = join(cacheDir, key.slice(0, 2), `${key}.json`);
-        if (existsSync(p)) {
-          try {
-            results.push(JSON.parse(readFileSync(p, 'utf8')) as ModuleResult);
-            cachedFiles += mod.files.length;
-            scanMs += performance.now() - modT0;
-            continue;
-          } catch {
-            /* corrupt cache entry: recompute */
-          }
-        }
-      }
-      jobs.push({
-        task: {
-          root,
-          files: mod.files,
-          headers,
-          readsDevice,
-          checks: opts.checks,
-          extraReads: opts.extraReads,
-          maxFileBytes,
-          timeLimitMs,
-          timings: opts.timings,
-        },
-        key: useCache ? key : undefined,
-      });
+      const queued = scanModule(mod);
       scanMs += performance.now() - modT0;
-      if (jobsN > 1 && mod.files.length >= EARLY_FILES) {
+      if (queued && jobsN > 1 && mod.files.length >= EARLY_FILES) {
         dispatch(jobs.length - 1);
         // Let the pool hand out work and take results while the scan goes on.
         await new Promise((r) => setImmediate(r));

@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { discoverModules } from '../c/kbuild.js';
 import { kernelRootOf, runCheck, type CheckOptions } from '../engine/run.js';
-import { compareWithBaseline, type BaselineFinding } from '../report/baseline.js';
+import { baselineSummary, compareWithBaseline, type BaselineFinding } from '../report/baseline.js';
 import type { CheckRunResult } from '../types.js';
 import { runFileTask, type FileFix, type FileTask, type FixedFinding } from './fix-file.js';
 import { commitMessage, fileDiff } from './patch.js';
@@ -93,11 +93,8 @@ export async function runFix(
   let baseline: FixRunResult['baseline'];
   if (opts.baseline) {
     const c = compareWithBaseline(check.findings, opts.baseline.findings, opts.baseline.path);
-    baseline = {
-      path: c.path,
-      unchanged: c.states.filter((s) => s === 'unchanged').length,
-      absent: c.absent.length,
-    };
+    const { path, unchanged, absent } = baselineSummary(c);
+    baseline = { path, unchanged, absent };
     // Only the new findings are fixed and reported (their states stay aligned: all new).
     check.findings = check.findings.filter((_, i) => c.states[i] === 'new');
     check.baseline = { ...c, states: check.findings.map(() => 'new' as const) };
