@@ -66,9 +66,14 @@ const LAST_STATEMENT_CALL =
 
 /**
  * `#define rd32(r) readl(hw->base + (r))` and `static inline u32 foo_read(...) { return readl(...); }`
- * in the module: calls to them are device reads.
+ * in the module: calls to them are device reads. `known` are accessors found elsewhere (the
+ * kernel's own headers: engine/kernel-accessors.ts) that these texts' accessors may wrap.
  */
-export function findAccessors(texts: readonly string[], reads: DeviceReadTable): Map<string, DeviceReadApi> {
+export function findAccessors(
+  texts: readonly string[],
+  reads: DeviceReadTable,
+  known?: ReadonlyMap<string, DeviceReadApi>,
+): Map<string, DeviceReadApi> {
   const out = new Map<string, DeviceReadApi>();
   const macroRe = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
   const inlineRe =
@@ -84,7 +89,7 @@ export function findAccessors(texts: readonly string[], reads: DeviceReadTable):
           // a body that masks or shifts the value is left to the summaries, which keep the bound.
           const body = m[3]!.replace(/\\\n/g, ' ');
           const value = re === inlineRe ? /^\s*return\s+([^;]*);\s*$/.exec(body)?.[1] : body;
-          const readOf = (callee: string) => reads.lookup(callee) ?? out.get(callee);
+          const readOf = (callee: string) => reads.lookup(callee) ?? out.get(callee) ?? known?.get(callee);
           const c = value ? /^\s*\(*\s*(?:\([\w\s*]+\)\s*)?([A-Za-z_]\w*)\s*\(/.exec(value) : null;
           let api = c ? readOf(c[1]!) : undefined;
           // `(is_64(dc) ? rd64(dc, r) : rd32(dc, r))`: a read either way.

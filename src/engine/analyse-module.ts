@@ -27,6 +27,8 @@ export interface ModuleTask {
   headers: string[];
   /** For each file, whether it calls a device-read API (the scan has asked already). */
   readsDevice?: boolean[];
+  /** Accessors of the kernel's own headers that the module calls (engine/kernel-accessors.ts). */
+  kernelAccessors?: DeviceReadApi[];
   checks?: string[];
   extraReads?: DeviceReadApi[];
   maxFileBytes: number;
@@ -114,7 +116,13 @@ function alternation(names: string[]): RegExp | undefined {
 export async function analyseSources(
   sources: readonly ModuleSource[],
   headers: readonly string[],
-  opts: { checks?: string[]; extraReads?: DeviceReadApi[]; timeLimitMs?: number; timings?: Timings },
+  opts: {
+    checks?: string[];
+    extraReads?: DeviceReadApi[];
+    kernelAccessors?: DeviceReadApi[];
+    timeLimitMs?: number;
+    timings?: Timings;
+  },
 ): Promise<ModuleResult> {
   const timings = opts.timings;
   const result: ModuleResult = { findings: [], stats: [], skipped: [], latin1: [], timings };
@@ -174,7 +182,8 @@ export async function analyseSources(
     // analysis found carrying device data (callers of accessors, callees given device data).
     const texts = [...readable.map((r) => r.text), ...headers];
     const seeds = timed(timings, 'prefilter', () => {
-      const accessors = findAccessors(texts, reads);
+      const known = new Map((opts.kernelAccessors ?? []).map((a) => [a.name!, a]));
+      const accessors = new Map([...known, ...findAccessors(texts, reads, known)]);
       const regionFields = findRegionFields(texts, reads);
       const first = alternation([...accessors.keys(), ...regionFields.keys()]);
       const wanted = readable.filter(

@@ -27,6 +27,7 @@ import { cacheRoot } from '../kernel/fetch.js';
 import type { CheckRunResult, FileStats, Finding, SkippedFile } from '../types.js';
 import { compareFindings } from './order.js';
 import { analyseModuleTask, readSource, type ModuleResult, type ModuleTask } from './analyse-module.js';
+import { accessorsCalled, callOf, kernelAccessors } from './kernel-accessors.js';
 import { addTime, mergeTimings } from './timings.js';
 
 export interface CheckOptions {
@@ -202,6 +203,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     extra: opts.extraReads ?? [],
   });
 
+  // Accessors of the kernel's own headers (include/), when the paths are in a kernel tree.
+  const kernelT0 = performance.now();
+  const kernelAcc =
+    kernelRootOf(root) === root
+      ? kernelAccessors(root, reads, configKey, useCache ? cacheDir : undefined)
+      : new Map<string, DeviceReadApi>();
+  const kernelCall = callOf(kernelAcc);
+  const kernelMs = performance.now() - kernelT0;
+
   interface Job {
     task: ModuleTask;
     key?: string;
@@ -276,6 +286,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
       localHeaders(mod, headerCache),
       headerTextOf,
     );
+    const kernelUsed = accessorsCalled(kernelAcc, kernelCall, [...texts, ...headers.map(headerTextOf)]);
+    if (kernelUsed.length) reaches = true;
     if (!reaches) {
       const headersKey = headers.join('\n');
       let re = accessorCache.get(headersKey);
@@ -299,6 +311,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
     const hash = createHash('sha256').update(configKey);
     mod.files.forEach((f, i) => hash.update(f).update('\0').update(texts[i]!).update('\0'));
     for (const h of headers) hash.update(digestOf(h));
+    if (kernelUsed.length) hash.update(JSON.stringify(kernelUsed));
     const key = hash.digest('hex');
     if (useCache) {
       const p = join(cacheDir, key.slice(0, 2), `${key}.json`);
@@ -318,6 +331,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
         files: mod.files,
         headers,
         readsDevice,
+        kernelAccessors: kernelUsed.length ? kernelUsed : undefined,
         checks: opts.checks,
         extraReads: opts.extraReads,
         maxFileBytes,
@@ -330,7 +344,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   };
 
   // This thread's own time in the scan (listing, reading, prefilter, hashing, cache lookups).
-  let scanMs = 0;
+  let scanMs = kernelMs;
   try {
     for (const mod of modules) {
       const modT0 = performance.now();
