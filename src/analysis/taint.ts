@@ -1004,8 +1004,9 @@ export const comparedPaths = memoByNode((cond: Node): readonly CheckedPath[] => 
       }
       if (COMPARISONS.has(op)) {
         const nullTest = (op === '==' || op === '!=') && [l, r].some((x) => x && NULLISH.test(x.text.trim()));
-        for (const side of [l, r]) {
-          if (!side) continue;
+        for (const operand of [l, r]) {
+          if (!operand) continue;
+          const side = assignedIn(operand);
           const p = accessPath(side);
           if (p) out.push({ path: p, kind: nullTest ? CHECK_NULL : CHECK_RANGE, node: side });
           else {
@@ -1048,10 +1049,21 @@ export const comparedPaths = memoByNode((cond: Node): readonly CheckedPath[] => 
       return;
     }
     if (truthTest) {
-      const p = accessPath(s);
-      if (p) out.push({ path: p, kind: CHECK_NULL, node: s });
+      const t = assignedIn(s);
+      const p = accessPath(t);
+      if (p) out.push({ path: p, kind: CHECK_NULL, node: t });
     }
   };
   visit(cond, true);
   return out;
 });
+
+/**
+ * What a condition's operand tests: in `(v = inb(port)) >= N` or `while ((p = next()))` it is the
+ * variable assigned, which holds the tested value afterwards.
+ */
+function assignedIn(n: Node): Node {
+  const s = stripParens(n);
+  if (s.type !== 'assignment_expression' || s.child(1)?.type !== '=') return n;
+  return s.childForFieldName('left') ?? n;
+}

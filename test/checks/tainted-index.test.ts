@@ -385,8 +385,34 @@ static void f(void __iomem *base)
 		buf[i] = 0;
 }`,
     },
+    {
+      name: 'checked where it is assigned, in the condition (scc: if ((v = Inb(latch)) >= 16 * n) break;)',
+      code: `static struct chan info[8];
+static int nchips;
+static void isr(int latch)
+{
+	int vector, k;
+	for (k = 0; k < 20; k++) {
+		if ((vector = inb(latch)) >= 16 * nchips)
+			break;
+		info[vector >> 3].hits++;
+	}
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'near miss: assigned in a condition that tests something else',
+      code: `static struct chan info[8];
+static void isr(int latch, int k)
+{
+	int vector;
+	if ((vector = inb(latch)) && k >= 16)
+		return;
+	info[vector >> 3].hits++;
+}`,
+      errors: [{ line: 7, message: /info/ }],
+    },
     {
       name: 'near miss: a byte read shifted right by 6 is up to 3, past irqtypes[2]',
       code: `static const char *const irqtypes[2] = { "pulsed", "level" };
