@@ -108,12 +108,23 @@ export function findAccessors(
   return out;
 }
 
-/** Fields and buffers the module's code writes: `x->f = ...`, `x.f[i] = ...`, `buf[i++] = ...`. */
+/**
+ * Fields and buffers the module's code writes: `x->f = ...`, `x.f[i] = ...`, `buf[i++] = ...`; for
+ * a nested field (`crq->rx_add.correlator = ...`) both the last name and the chain ("rx_add.correlator").
+ */
 export function findDriverWritten(texts: readonly string[]): Set<string> {
   const out = new Set<string>();
   const re =
-    /(?:->|\.)\s*(\w+)\s*(?:\[[^\]\n]*\]\s*)?(?:[-+|&^]|<<|>>)?=(?!=)|\b(\w+)\s*\[[^\]\n]*\]\s*(?:[-+|&^]|<<|>>)?=(?!=)/g;
-  for (const text of texts) for (const m of text.matchAll(re)) out.add((m[1] ?? m[2])!);
+    /(?:->|\.)\s*(\w+(?:\s*\.\s*\w+)*)\s*(?:\[[^\]\n]*\]\s*)?(?:[-+|&^]|<<|>>)?=(?!=)|\b(\w+)\s*\[[^\]\n]*\]\s*(?:[-+|&^]|<<|>>)?=(?!=)/g;
+  for (const text of texts)
+    for (const m of text.matchAll(re)) {
+      if (m[2]) out.add(m[2]);
+      else {
+        const chain = m[1]!.replace(/\s+/g, '');
+        out.add(chain);
+        out.add(chain.slice(chain.lastIndexOf('.') + 1));
+      }
+    }
   return out;
 }
 

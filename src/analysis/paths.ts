@@ -81,3 +81,16 @@ export function fieldsOf(path: string): string[] {
     .slice(1)
     .filter((f) => f !== '*');
 }
+
+/**
+ * The fields of `path` below the pointer `base` it is read through: `p->rx.len` below `p` is
+ * "rx.len", `p[i].len` ("p->*.len") below `p` is "len"; undefined when there are none.
+ */
+export function fieldChain(path: string, base: string | undefined): string | undefined {
+  if (!base || !path.startsWith(base)) return undefined;
+  const fields = path
+    .slice(base.length)
+    .split(/->|\./)
+    .filter((f) => f !== '' && f !== '*');
+  return fields.length ? fields.join('.') : undefined;
+}

@@ -28,7 +28,7 @@ import {
 import type { TraceStep } from '../types.js';
 import type { CallSites } from './control.js';
 import { readApplies, type DeviceReadApi, type DeviceReadTable, type ReadCategory } from './device-reads.js';
-import { accessPath, covers, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
+import { accessPath, covers, fieldChain, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
 
 export interface DeviceSource {
   api: string;
@@ -411,20 +411,28 @@ export function analyseFunction(
           for (const [k, t] of st.taint) if (covers(k, path)) return t;
           // A read through a pointer into device memory is a device read.
           if (type !== 'identifier') {
+            // `p->rx.len`, `p[i].len`: the memory is reached through the pointer under the `.`s.
+            let inner: Node = n;
+            while (inner.type === 'field_expression' && !isArrow(inner)) {
+              const a = fieldOf(inner, 'argument');
+              if (!a) break;
+              inner = stripParens(a);
+            }
             const base =
-              type === 'field_expression' && isArrow(n)
-                ? fieldOf(n, 'argument')
-                : type === 'subscript_expression' || type === 'pointer_expression'
-                  ? fieldOf(n, 'argument')
-                  : undefined;
+              (inner.type === 'field_expression' && isArrow(inner)) ||
+              inner.type === 'subscript_expression' ||
+              inner.type === 'pointer_expression'
+                ? fieldOf(inner, 'argument')
+                : undefined;
             if (base) {
               const r = regionOf(base, st);
               if (r)
                 return fresh({
                   ...r,
                   kind: 'region',
-                  // The location read: a field, or the buffer itself for `buf[i]`.
-                  field: fieldsOf(path).pop() ?? rootOf(path),
+                  // The location read: its fields below the pointer (`rx.len`), or the buffer itself
+                  // for `buf[i]`.
+                  field: fieldChain(path, accessPath(base)) ?? fieldsOf(path).pop() ?? rootOf(path),
                   step: step(n, `${n.text.slice(0, 60)} reads device-written memory (${r.category})`),
                 });
             }

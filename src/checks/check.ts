@@ -49,16 +49,21 @@ export interface Check {
 
 /**
  * Data read from DMA-coherent memory at a place the driver itself writes (its own ring indices, a
- * command length it filled in) is the driver's data as much as the device's: the index and pointer
- * checks leave it out. Polling and panics on it are still reported.
+ * command length it filled in, a correlator it stored in a submission entry: `rx_add.correlator`,
+ * or the whole `rx_add`) is the driver's data as much as the device's: the index and pointer checks
+ * leave it out. Polling and panics on it are still reported.
  */
 export function driverOwned(t: Taint, ctx: CheckContext): boolean {
-  return (
-    t.source.kind === 'region' &&
-    t.source.category === 'dma' &&
-    !!t.source.field &&
-    ctx.module.driverWritten.has(t.source.field)
-  );
+  const field = t.source.field;
+  if (t.source.kind !== 'region' || t.source.category !== 'dma' || !field) return false;
+  const written = ctx.module.driverWritten;
+  const parts = field.split('.');
+  return parts.some((_, i) => written.has(parts.slice(0, i + 1).join('.')));
+}
+
+/** How a message names where device data came from: `readl()`, or `rx_ring (device memory)`. */
+export function sourceText(t: Taint): string {
+  return t.source.kind === 'region' ? t.source.api : `${t.source.api}()`;
 }
 
 /** Whitespace-normalised text of an expression, for fingerprints. */

@@ -203,6 +203,26 @@ static void *f(struct dev *p)
 }`,
     },
     {
+      name: 'a correlator the driver stored in a nested field of a DMA submission entry, read back (ibmvnic)',
+      code: `struct add { u8 first; u64 correlator; };
+union crq { struct add rx_add; struct add comp; };
+struct ind { union crq *arr; int index; };
+struct pool { struct buf bufs[16]; int map[16]; };
+static int setup(struct device *d, struct ind *b) { b->arr = dma_alloc_coherent(d, 4096, NULL, 0); return 0; }
+static void fill(struct ind *b, struct pool *p, int i)
+{
+	union crq *c = &b->arr[b->index++];
+	c->rx_add.correlator = (u64)&p->bufs[i];
+}
+static void unwind(struct ind *b, struct pool *p, int i)
+{
+	union crq *c = &b->arr[i];
+	struct buf *rb = (struct buf *)c->rx_add.correlator;
+	int idx = rb - p->bufs;
+	p->map[idx] = 0;
+}`,
+    },
+    {
       name: 'a field shifted down in place fits the table',
       code: `static const int table[16];
 static int f(struct regmap *map)
@@ -412,6 +432,26 @@ static void isr(int latch, int k)
 	info[vector >> 3].hits++;
 }`,
       errors: [{ line: 7, message: /info/ }],
+    },
+    {
+      name: 'near miss: a nested DMA field the device writes (the driver writes another member of the union)',
+      code: `struct add { u8 first; u64 correlator; };
+union crq { struct add rx_add; struct add comp; };
+struct ind { union crq *arr; int index; };
+struct pool { struct buf bufs[16]; int map[16]; };
+static int setup(struct device *d, struct ind *b) { b->arr = dma_alloc_coherent(d, 4096, NULL, 0); return 0; }
+static void fill(struct ind *b, struct pool *p, int i)
+{
+	union crq *c = &b->arr[b->index++];
+	c->rx_add.first = 1;
+}
+static void complete(struct ind *b, struct pool *p, int i)
+{
+	union crq *c = &b->arr[i];
+	int idx = c->comp.correlator;
+	p->map[idx] = 0;
+}`,
+      errors: [{ line: 15, message: /map/ }],
     },
     {
       name: 'near miss: a byte read shifted right by 6 is up to 3, past irqtypes[2]',
