@@ -24,7 +24,7 @@ import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Node } from '../c/parser.js';
-import type { Check } from './check.js';
+import { sourceText, type Check } from './check.js';
 
 /** Position of `timeout_us` in the iopoll family; the rest take it last. */
 const TIMEOUT_ARG: Record<string, number> = {
@@ -93,7 +93,7 @@ export const infinitePoll: Check = {
       if (t.source.category === 'dma' && (progress.size > 0 || moving.paths.size > 0)) continue;
       ctx.report({
         node: loop.node.type === 'do_statement' ? loop.node : loop.node.child(0)!,
-        message: `loop waits on device data from ${t.source.api}() with no timeout: a stuck or removed device hangs here`,
+        message: `loop waits on device data from ${sourceText(t)} with no timeout: a stuck or removed device hangs here`,
         taint: t,
         use: `every exit of this ${loop.kind} loop depends on the device; none is bounded`,
       });

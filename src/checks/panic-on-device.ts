@@ -9,7 +9,7 @@ import { guardsOf } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
 import { CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
 import type { Node } from '../c/parser.js';
-import type { Check, CheckContext } from './check.js';
+import { sourceText, type Check, type CheckContext } from './check.js';
 
 const squash = (n: Node) => stripParens(n).text.replace(/\s+/g, '');
 
@@ -75,7 +75,7 @@ export const panicOnDevice: Check = {
         if (t.viaArgument && callersTestedNonZero(cond, ctx)) continue;
         ctx.report({
           node: call,
-          message: `BUG_ON() on device data from ${t.source.api}(): a device fault crashes the kernel`,
+          message: `BUG_ON() on device data from ${sourceText(t)}: a device fault crashes the kernel`,
           taint: t,
           use: 'BUG_ON() condition depends on the device',
         });
@@ -85,7 +85,7 @@ export const panicOnDevice: Check = {
           if (!t) continue;
           ctx.report({
             node: call,
-            message: `${name}() under a condition on device data from ${t.source.api}(): a device fault crashes the kernel`,
+            message: `${name}() under a condition on device data from ${sourceText(t)}: a device fault crashes the kernel`,
             taint: t,
             use: `${name}() reached when the device returns this value`,
           });

@@ -17,7 +17,7 @@ import { callArgs, callName } from '../analysis/taint.js';
 import { descendants, evalConstant } from '../c/model.js';
 import { arrayDeclOf } from './tainted-index.js';
 import type { Node } from '../c/parser.js';
-import type { Check, CheckContext } from './check.js';
+import { sourceText, type Check, type CheckContext } from './check.js';
 
 /** `x < 0` style tests of a value that is also an errno: error propagation, not device data. */
 /** `p == NULL`, `!p`, `NULL == a || NULL == b`. */
@@ -367,7 +367,7 @@ export const silentFailure: Check = {
       if (ctx.module.callerLoggedPastBenign?.has(ctx.fn.fn.name)) return;
       ctx.report({
         node: ifs.child(0)!,
-        message: `failure on device data from ${t.source.api}() returns -${failure.errorCode} without logging`,
+        message: `failure on device data from ${sourceText(t)} returns -${failure.errorCode} without logging`,
         taint: t,
         use: `fails with -${failure.errorCode} here and nothing is logged`,
         extraSteps: [],

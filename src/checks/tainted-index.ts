@@ -12,7 +12,7 @@ import { accessPath, stripParens } from '../analysis/paths.js';
 import { CHECK_RANGE, unsignedMax } from '../analysis/taint.js';
 import type { CVariable } from '../c/model.js';
 import type { Node } from '../c/parser.js';
-import { driverOwned } from './check.js';
+import { driverOwned, sourceText } from './check.js';
 import type { Check, CheckContext } from './check.js';
 
 /** The declaration of the array being indexed: a local, a global or a struct member of the module. */
@@ -78,7 +78,7 @@ export const taintedIndex: Check = {
       const what = isArray && size !== undefined ? `${base.text}[${size}]` : `${base.text} (size unknown)`;
       ctx.report({
         node: sub,
-        message: `device data from ${t.source.api}() indexes ${what} with no bounds check`,
+        message: `device data from ${sourceText(t)} indexes ${what} with no bounds check`,
         taint: t,
         use: `used as an index into ${what}${max !== undefined ? ` (value can reach ${max})` : ''}`,
       });

@@ -10,7 +10,7 @@ import { checkedInExpression } from '../analysis/control.js';
 import { accessPath, rootOf, stripParens } from '../analysis/paths.js';
 import { CHECK_NULL, CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
 import { fieldOf, operatorFieldOf, type Node } from '../c/parser.js';
-import { driverOwned } from './check.js';
+import { driverOwned, sourceText } from './check.js';
 import type { Check } from './check.js';
 
 const MEMORY_APIS =
@@ -84,8 +84,8 @@ export const taintedPointer: Check = {
       ctx.report({
         node: d,
         message: off
-          ? `device data from ${t.source.api}() offsets a pointer that is dereferenced with no check`
-          : `device data from ${t.source.api}() is dereferenced as a pointer with no check`,
+          ? `device data from ${sourceText(t)} offsets a pointer that is dereferenced with no check`
+          : `device data from ${sourceText(t)} is dereferenced as a pointer with no check`,
         taint: t,
         use: off
           ? `pointer ${off.base.text} offset by device data and dereferenced`
@@ -112,7 +112,7 @@ export const taintedPointer: Check = {
           continue;
         ctx.report({
           node: a,
-          message: `device data from ${t.source.api}() offsets the ${name}() buffer ${off.base.text} with no bounds check`,
+          message: `device data from ${sourceText(t)} offsets the ${name}() buffer ${off.base.text} with no bounds check`,
           taint: t,
           use: `offset into ${off.base.text} passed to ${name}()`,
         });
