@@ -814,11 +814,20 @@ function touches(s: Node, v: string): boolean {
   return mentions(s, new Set([v, rootOf(v)])) || descendants(s, LEAVES).length > 0;
 }
 
+/** The statement a label marks (`out: mutex_unlock(..);` → the call's statement), through nested labels. */
+function labelled(s: Node): Node | undefined {
+  let x: Node | null | undefined = s;
+  while (x?.type === 'labeled_statement') x = x.namedChildren.filter((c) => c?.type !== 'comment').pop();
+  return x ?? undefined;
+}
+
 /**
  * The statement after `stmt` where control next meets `v`: statements that neither read nor assign
  * `v` nor leave are passed over (`ppa_release(dev);` between `err = f(dev);` and `if (err)`), and the
  * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
- * labelled statement (`wait: r = f();`) with the statement after it.
+ * labelled statement (`wait: r = f();`) with the statement after it. Control falls into a label as
+ * into any statement (`ret = f(); out: unlock(); if (ret) dev_err(..);`): the statement it marks is
+ * the one met.
  */
 function nextUseOf(
   stmt: Node,
@@ -826,19 +835,18 @@ function nextUseOf(
   accumulated = false,
   passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): Node | undefined {
+  const passed = (x: Node | undefined) =>
+    !!x &&
+    (x.type === 'comment' ||
+      (x.type === 'expression_statement' && (!touches(x, v) || (accumulated && accumulates(x, v)))));
   let s: Node = stmt;
   for (;;) {
     // `retry: ret = f();`: the statement after the label's.
     while (s.parent?.type === 'labeled_statement') s = s.parent;
     let next = s.nextNamedSibling;
-    while (
-      next &&
-      (next.type === 'comment' ||
-        (next.type === 'expression_statement' &&
-          (!touches(next, v) || (accumulated && accumulates(next, v)))))
-    )
+    while (next && (passed(next) || (next.type === 'labeled_statement' && passed(labelled(next)))))
       next = next.nextNamedSibling;
-    if (next) return next;
+    if (next) return labelled(next);
     // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
     let up = s.parent;
     if (up?.type === 'compound_statement') up = up.parent;
@@ -914,7 +922,16 @@ function callSiteFate(
     const then = stmt.childForFieldName('consequence');
     if (!cond || !then || call.startIndex < cond.startIndex || call.endIndex > cond.endIndex)
       return 'dropped';
-    return handled(failureBranch(stmt, then, resultPolarity(call, cond)));
+    const polarity = resultPolarity(call, cond);
+    const branch = failureBranch(stmt, then, polarity);
+    const fate = handled(branch);
+    // `if (f() < 0) break;` then `return -EINVAL;` after the loop: the failure leaves the loop and
+    // the function fails with a code of its own, as a branch returning it would.
+    const known = polarity === 'failure' || (polarity === 'success' && branch.id !== then.id);
+    const left = fate === 'dropped' && known ? brokenOut(branch, NO_VARIABLE) : undefined;
+    const after = left ? nextUseOf(left, NO_VARIABLE) : undefined;
+    if (after && failureReturn(after, NO_VARIABLE)) return 'propagated';
+    return after?.type === 'goto_statement' ? handled(after) : fate;
   }
   // `ret = f(...);` then the next statement that reads `ret` tests it; `ret |= f(...);` then the
   // next statement that reads `ret` other than to accumulate into it.
@@ -924,7 +941,7 @@ function callSiteFate(
   if (!v) return 'dropped';
   let next = nextUseOf(stmt, v, !!acc, passOver);
   for (let hops = 0; hops < 8; hops++) {
-    if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
+    if (next && failureReturn(next, v)) return 'propagated';
     if (next?.type !== 'if_statement') return 'dropped';
     const cond = next.childForFieldName('condition');
     const then = next.childForFieldName('consequence');
@@ -952,9 +969,44 @@ function callSiteFate(
   return 'dropped';
 }
 
+/** A name no C variable has: the result of a call tested in place (`if (f() < 0) break;`). */
+const NO_VARIABLE = '#';
+
+/**
+ * `return v;` or `return -EIO;` (a negative errno constant): the function fails, with the failure's
+ * own value or a code of its own.
+ */
+function failureReturn(stmt: Node, v: string): boolean {
+  if (stmt.type !== 'return_statement') return false;
+  const value = stmt.namedChild(0);
+  if (!value) return false;
+  return value.text === v || /^\(?\s*-\s*E[A-Z0-9_]+\s*\)?$/.test(value.text);
+}
+
+/**
+ * A retry loop: its body never reads what its condition counts (`for (i = 0; i < 4; i++)` with no
+ * `i` in the body, `while (tries--)`), so every round repeats the same attempt, and it leaves early by
+ * a `break` (on success). A failed attempt that goes round again (`if (ret) continue;`) is retried;
+ * the last one leaves the loop with its failure. A loop over items (`buf[i]`) is not one: a failed
+ * item passed over is lost.
+ */
+function isRetryLoop(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const counted = new Set<string>();
+  for (const f of ['condition', 'update']) {
+    const c = loop.childForFieldName(f);
+    if (c) for (const i of descendants(c, new Set(['identifier']))) counted.add(i.text);
+  }
+  if (counted.size === 0 || mentions(body, counted)) return false;
+  return descendants(body, new Set(['break_statement'])).some((b) => breakTarget(b)?.id === loop.id);
+}
+
 /**
  * The loop or `switch` a branch leaves by a `break` it ends with, when nothing in it before reads
- * or assigns `v` or leaves otherwise (`if (r) break;`, `if (r) { unlock(); break; }`).
+ * or assigns `v` or leaves otherwise (`if (r) break;`, `if (r) { unlock(); break; }`); also a retry
+ * loop ({@link isRetryLoop}) a branch goes round again by a `continue` it ends with, which the
+ * failure of the last attempt leaves.
  */
 function brokenOut(branch: Node, v: string): Node | undefined {
   const stmts =
@@ -962,9 +1014,12 @@ function brokenOut(branch: Node, v: string): Node | undefined {
       ? branch.namedChildren.filter((c) => c?.type !== 'comment')
       : [branch];
   const last = stmts[stmts.length - 1];
-  if (last?.type !== 'break_statement') return undefined;
+  if (last?.type !== 'break_statement' && last?.type !== 'continue_statement') return undefined;
   for (const s of stmts.slice(0, -1)) if (!s || touches(s, v)) return undefined;
-  return breakTarget(last);
+  if (last.type === 'break_statement') return breakTarget(last);
+  let loop = last.parent;
+  while (loop && !LOOPS.has(loop.type)) loop = loop.parent;
+  return loop && isRetryLoop(loop) ? loop : undefined;
 }
 
 /**
