@@ -122,6 +122,38 @@ export const CORE_LOGGED_STRUCT_CALLBACKS: Readonly<Record<string, readonly stri
 };
 
 /**
+ * The regmap core's callbacks: the fields of `struct regmap_config` and `struct regmap_bus` it calls
+ * to reach the device when the map they make is accessed (drivers/base/regmap/regmap.c: `reg_read`
+ * from _regmap_read(), `reg_write` from _regmap_write(), ...), handing their result back as the
+ * accessor's (regmap_read(), regmap_update_bits(), regmap_read_poll_timeout(), regcache_sync()).
+ */
+export const REGMAP_CALLBACK_STRUCTS: Readonly<Record<string, readonly string[]>> = {
+  regmap_config: ['reg_read', 'reg_write', 'reg_update_bits', 'read', 'write'],
+  regmap_bus: [
+    'read',
+    'write',
+    'gather_write',
+    'async_write',
+    'reg_read',
+    'reg_write',
+    'reg_update_bits',
+    'reg_noinc_read',
+    'reg_noinc_write',
+  ],
+};
+
+/** The calls that make a map from them: `devm_regmap_init(dev, bus, ctx, &config)` and its bus forms. */
+export const REGMAP_INIT = /^(?:__)?(?:devm_)?regmap_init(?:_\w+)?$/;
+
+/**
+ * Calls that take a map as their first argument and access it (the regmap and regcache API). Not the
+ * ones that hand it to another holder, whose accesses are then out of sight: a field, an IRQ chip, a
+ * device.
+ */
+export const REGMAP_ACCESSOR =
+  /^(?!(?:devm_)?regmap_(?:field_(?:bulk_)?alloc|add_irq_chip\w*|attach_dev|init\w*)$)(?:regmap|regcache)_\w+$/;
+
+/**
  * The same for callbacks installed at run time in a member named for its structure (member →
  * fields): `dp->aux.transfer = foo_aux_transfer;` or `aux->transfer = ...` is a `struct drm_dp_aux`
  * (the `aux` member of every DP driver's state). Both callers of `transfer` in the DP AUX core log a

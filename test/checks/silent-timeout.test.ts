@@ -460,6 +460,52 @@ static int get_block(struct device *dev, void __iomem *base, u8 block)
 	return ret;
 }`,
     },
+    {
+      name: "a regmap's reg_read callback whose map's every access logs its failure",
+      code: `struct foo_priv {
+	struct regmap *regmap;
+	struct regmap *regmap_cr;
+	void __iomem *base;
+	struct device *dev;
+};
+static int foo_cr_read(void *context, unsigned int addr, unsigned int *data)
+{
+	struct foo_priv *priv = context;
+	u32 val;
+	int ret;
+	writel(addr, priv->base + 0x10);
+	ret = readl_poll_timeout(priv->base + 0x14, val, val & 1, 5, 1000);
+	if (ret)
+		return ret;
+	*data = val >> 16;
+	return 0;
+}
+static const struct regmap_config foo_cr_conf = {
+	.reg_bits = 16,
+	.val_bits = 16,
+	.reg_read = foo_cr_read,
+};
+static int foo_init(struct foo_priv *priv)
+{
+	unsigned int data;
+	int ret;
+	ret = regmap_read(priv->regmap_cr, 0x1006, &data);
+	if (ret) {
+		dev_err(priv->dev, "CR read failed\\n");
+		return ret;
+	}
+	regmap_write(priv->regmap, 0x4, data);
+	return 0;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	priv->regmap_cr = devm_regmap_init(&pdev->dev, NULL, priv, &foo_cr_conf);
+	if (IS_ERR(priv->regmap_cr))
+		return PTR_ERR(priv->regmap_cr);
+	return foo_init(priv);
+}`,
+    },
   ],
   invalid: [
     {
@@ -837,6 +883,101 @@ static int send_all(struct device *dev, void __iomem *base, const u8 *buf, int n
 	return ret;
 }`,
       errors: [{ line: 5, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+    {
+      name: "a regmap's reg_read callback whose map has one access that drops the failure",
+      code: `struct foo_priv {
+	struct regmap *regmap_cr;
+	void __iomem *base;
+	struct device *dev;
+};
+static int foo_cr_read(void *context, unsigned int addr, unsigned int *data)
+{
+	struct foo_priv *priv = context;
+	u32 val;
+	int ret;
+	writel(addr, priv->base + 0x10);
+	ret = readl_poll_timeout(priv->base + 0x14, val, val & 1, 5, 1000);
+	if (ret)
+		return ret;
+	*data = val >> 16;
+	return 0;
+}
+static const struct regmap_config foo_cr_conf = {
+	.reg_bits = 16,
+	.val_bits = 16,
+	.reg_read = foo_cr_read,
+};
+static int foo_init(struct foo_priv *priv)
+{
+	unsigned int data;
+	int ret;
+	ret = regmap_read(priv->regmap_cr, 0x1006, &data);
+	if (ret) {
+		dev_err(priv->dev, "CR read failed\\n");
+		return ret;
+	}
+	return 0;
+}
+static void foo_status(struct foo_priv *priv, unsigned int *st)
+{
+	regmap_read(priv->regmap_cr, 0x1008, st);
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	priv->regmap_cr = devm_regmap_init(&pdev->dev, NULL, priv, &foo_cr_conf);
+	if (IS_ERR(priv->regmap_cr))
+		return PTR_ERR(priv->regmap_cr);
+	return foo_init(priv);
+}`,
+      errors: [{ line: 13, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+    {
+      name: "a regmap's reg_read callback whose map is handed to a helper (its accesses there out of sight)",
+      code: `struct foo_priv {
+	struct regmap *regmap_cr;
+	void __iomem *base;
+	struct device *dev;
+};
+static int foo_cr_read(void *context, unsigned int addr, unsigned int *data)
+{
+	struct foo_priv *priv = context;
+	u32 val;
+	int ret;
+	writel(addr, priv->base + 0x10);
+	ret = readl_poll_timeout(priv->base + 0x14, val, val & 1, 5, 1000);
+	if (ret)
+		return ret;
+	*data = val >> 16;
+	return 0;
+}
+static const struct regmap_config foo_cr_conf = {
+	.reg_bits = 16,
+	.val_bits = 16,
+	.reg_read = foo_cr_read,
+};
+static int foo_init(struct foo_priv *priv)
+{
+	unsigned int data;
+	int ret;
+	ret = regmap_read(priv->regmap_cr, 0x1006, &data);
+	if (ret) {
+		dev_err(priv->dev, "CR read failed\\n");
+		return ret;
+	}
+	return 0;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	priv->regmap_cr = devm_regmap_init(&pdev->dev, NULL, priv, &foo_cr_conf);
+	if (IS_ERR(priv->regmap_cr))
+		return PTR_ERR(priv->regmap_cr);
+	foo_register_child(&pdev->dev, priv->regmap_cr);
+	return foo_init(priv);
+}`,
+      errors: [{ line: 13, message: /readl_poll_timeout\(\) timing out/ }],
     },
   ],
 });
