@@ -888,6 +888,19 @@ static int foo_probe(struct platform_device *pdev)
 	return foo_setup(priv);
 }`,
     },
+    {
+      name: "qed's DP_VERBOSE (include/linux/qed/qed_if.h, a debug-level pr_notice) logs the failure",
+      code: `static int read_tx_ts(struct qed_hwfn *p_hwfn, void __iomem *base, u64 *ts)
+{
+	u32 val = readl(base + 0x10);
+	if (!(val & 0x10000)) {
+		DP_VERBOSE(p_hwfn, QED_MSG_DEBUG, "Invalid Tx timestamp, buf_seqid = %08x\\n", val);
+		return -EINVAL;
+	}
+	*ts = readl(base + 0x14);
+	return 0;
+}`,
+    },
   ],
   invalid: [
     {
@@ -1575,6 +1588,19 @@ static int foo_probe(struct platform_device *pdev)
 	return foo_setup(priv);
 }`,
       errors: [{ line: 10, message: /returns -EIO without logging/ }],
+    },
+    {
+      name: 'DP_VERBOSE on the success path only: the failure is not logged',
+      code: `static int read_tx_ts(struct qed_hwfn *p_hwfn, void __iomem *base, u64 *ts)
+{
+	u32 val = readl(base + 0x10);
+	if (!(val & 0x10000))
+		return -EINVAL;
+	*ts = readl(base + 0x14);
+	DP_VERBOSE(p_hwfn, QED_MSG_DEBUG, "Tx timestamp %llx\\n", *ts);
+	return 0;
+}`,
+      errors: [{ line: 4, message: /returns -EINVAL without logging/ }],
     },
   ],
 });
