@@ -7,7 +7,15 @@ import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
 import type { Node } from '../c/parser.js';
 import { COMMENTS_AND_STRINGS, matchBrace } from '../c/preprocess.js';
-import { CLOCK_CALL_TEXT, CLOCK_CALLS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
+import {
+  CLOCK_CALL_TEXT,
+  CLOCK_CALLS,
+  LOGGING,
+  REGMAP_ACCESSOR,
+  REGMAP_CALLBACK_STRUCTS,
+  REGMAP_INIT,
+  TIMEOUT_CALLS,
+} from './kernel-apis.js';
 import { accessPath, covers, rootOf, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
 import { callArgs, callName, comparedPaths } from './taint.js';
@@ -814,11 +822,20 @@ function touches(s: Node, v: string): boolean {
   return mentions(s, new Set([v, rootOf(v)])) || descendants(s, LEAVES).length > 0;
 }
 
+/** The statement a label marks (`out: mutex_unlock(..);` → the call's statement), through nested labels. */
+function labelled(s: Node): Node | undefined {
+  let x: Node | null | undefined = s;
+  while (x?.type === 'labeled_statement') x = x.namedChildren.filter((c) => c?.type !== 'comment').pop();
+  return x ?? undefined;
+}
+
 /**
  * The statement after `stmt` where control next meets `v`: statements that neither read nor assign
  * `v` nor leave are passed over (`ppa_release(dev);` between `err = f(dev);` and `if (err)`), and the
  * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
- * labelled statement (`wait: r = f();`) with the statement after it.
+ * labelled statement (`wait: r = f();`) with the statement after it. Control falls into a label as
+ * into any statement (`ret = f(); out: unlock(); if (ret) dev_err(..);`): the statement it marks is
+ * the one met.
  */
 function nextUseOf(
   stmt: Node,
@@ -826,19 +843,18 @@ function nextUseOf(
   accumulated = false,
   passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): Node | undefined {
+  const passed = (x: Node | undefined) =>
+    !!x &&
+    (x.type === 'comment' ||
+      (x.type === 'expression_statement' && (!touches(x, v) || (accumulated && accumulates(x, v)))));
   let s: Node = stmt;
   for (;;) {
     // `retry: ret = f();`: the statement after the label's.
     while (s.parent?.type === 'labeled_statement') s = s.parent;
     let next = s.nextNamedSibling;
-    while (
-      next &&
-      (next.type === 'comment' ||
-        (next.type === 'expression_statement' &&
-          (!touches(next, v) || (accumulated && accumulates(next, v)))))
-    )
+    while (next && (passed(next) || (next.type === 'labeled_statement' && passed(labelled(next)))))
       next = next.nextNamedSibling;
-    if (next) return next;
+    if (next) return labelled(next);
     // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
     let up = s.parent;
     if (up?.type === 'compound_statement') up = up.parent;
@@ -914,7 +930,16 @@ function callSiteFate(
     const then = stmt.childForFieldName('consequence');
     if (!cond || !then || call.startIndex < cond.startIndex || call.endIndex > cond.endIndex)
       return 'dropped';
-    return handled(failureBranch(stmt, then, resultPolarity(call, cond)));
+    const polarity = resultPolarity(call, cond);
+    const branch = failureBranch(stmt, then, polarity);
+    const fate = handled(branch);
+    // `if (f() < 0) break;` then `return -EINVAL;` after the loop: the failure leaves the loop and
+    // the function fails with a code of its own, as a branch returning it would.
+    const known = polarity === 'failure' || (polarity === 'success' && branch.id !== then.id);
+    const left = fate === 'dropped' && known ? brokenOut(branch, NO_VARIABLE) : undefined;
+    const after = left ? nextUseOf(left, NO_VARIABLE) : undefined;
+    if (after && failureReturn(after, NO_VARIABLE)) return 'propagated';
+    return after?.type === 'goto_statement' ? handled(after) : fate;
   }
   // `ret = f(...);` then the next statement that reads `ret` tests it; `ret |= f(...);` then the
   // next statement that reads `ret` other than to accumulate into it.
@@ -924,7 +949,7 @@ function callSiteFate(
   if (!v) return 'dropped';
   let next = nextUseOf(stmt, v, !!acc, passOver);
   for (let hops = 0; hops < 8; hops++) {
-    if (next?.type === 'return_statement' && next.namedChild(0)?.text === v) return 'propagated';
+    if (next && failureReturn(next, v)) return 'propagated';
     if (next?.type !== 'if_statement') return 'dropped';
     const cond = next.childForFieldName('condition');
     const then = next.childForFieldName('consequence');
@@ -952,9 +977,44 @@ function callSiteFate(
   return 'dropped';
 }
 
+/** A name no C variable has: the result of a call tested in place (`if (f() < 0) break;`). */
+const NO_VARIABLE = '#';
+
+/**
+ * `return v;` or `return -EIO;` (a negative errno constant): the function fails, with the failure's
+ * own value or a code of its own.
+ */
+function failureReturn(stmt: Node, v: string): boolean {
+  if (stmt.type !== 'return_statement') return false;
+  const value = stmt.namedChild(0);
+  if (!value) return false;
+  return value.text === v || /^\(?\s*-\s*E[A-Z0-9_]+\s*\)?$/.test(value.text);
+}
+
+/**
+ * A retry loop: its body never reads what its condition counts (`for (i = 0; i < 4; i++)` with no
+ * `i` in the body, `while (tries--)`), so every round repeats the same attempt, and it leaves early by
+ * a `break` (on success). A failed attempt that goes round again (`if (ret) continue;`) is retried;
+ * the last one leaves the loop with its failure. A loop over items (`buf[i]`) is not one: a failed
+ * item passed over is lost.
+ */
+function isRetryLoop(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const counted = new Set<string>();
+  for (const f of ['condition', 'update']) {
+    const c = loop.childForFieldName(f);
+    if (c) for (const i of descendants(c, new Set(['identifier']))) counted.add(i.text);
+  }
+  if (counted.size === 0 || mentions(body, counted)) return false;
+  return descendants(body, new Set(['break_statement'])).some((b) => breakTarget(b)?.id === loop.id);
+}
+
 /**
  * The loop or `switch` a branch leaves by a `break` it ends with, when nothing in it before reads
- * or assigns `v` or leaves otherwise (`if (r) break;`, `if (r) { unlock(); break; }`).
+ * or assigns `v` or leaves otherwise (`if (r) break;`, `if (r) { unlock(); break; }`); also a retry
+ * loop ({@link isRetryLoop}) a branch goes round again by a `continue` it ends with, which the
+ * failure of the last attempt leaves.
  */
 function brokenOut(branch: Node, v: string): Node | undefined {
   const stmts =
@@ -962,9 +1022,12 @@ function brokenOut(branch: Node, v: string): Node | undefined {
       ? branch.namedChildren.filter((c) => c?.type !== 'comment')
       : [branch];
   const last = stmts[stmts.length - 1];
-  if (last?.type !== 'break_statement') return undefined;
+  if (last?.type !== 'break_statement' && last?.type !== 'continue_statement') return undefined;
   for (const s of stmts.slice(0, -1)) if (!s || touches(s, v)) return undefined;
-  return breakTarget(last);
+  if (last.type === 'break_statement') return breakTarget(last);
+  let loop = last.parent;
+  while (loop && !LOOPS.has(loop.type)) loop = loop.parent;
+  return loop && isRetryLoop(loop) ? loop : undefined;
 }
 
 /**
@@ -1070,7 +1133,144 @@ export function callSites(
     for (const t of blanked) for (const m of t.matchAll(used)) directOnly.delete(m[0]);
   }
   addOwnOpsCallers(fns, blanked, unparsed, sites, directOnly);
+  addRegmapCallers(fns, blanked, unparsed, sites, directOnly);
   return { sites, directOnly };
+}
+
+/** `struct regmap_config name = {` / `struct regmap_bus name = {`: the structure and its name. */
+const REGMAP_STRUCT_INIT = new RegExp(
+  `\\bstruct\\s+(${Object.keys(REGMAP_CALLBACK_STRUCTS).join('|')})\\s+([A-Za-z_]\\w*)\\s*=\\s*\\{`,
+  'g',
+);
+
+/** Calls that only test or decode a pointer (a map's `IS_ERR` after its creation). */
+const POINTER_TESTS = /^(IS_ERR|IS_ERR_OR_NULL|PTR_ERR|PTR_ERR_OR_ZERO)$/;
+
+/**
+ * Static functions installed only as a regmap's callbacks (`.reg_read = foo_cr_read,` in a `struct
+ * regmap_config` the module defines): the regmap core calls them when the map is accessed, so the
+ * module's accesses of that map (`ret = regmap_read(priv->cr_map, ..); if (ret) return ret;`) are
+ * their callers, the accessor handing their result back. The map is the structure field the module
+ * stores the created map in (`priv->cr_map = devm_regmap_init(dev, NULL, priv, &foo_cr_conf);`),
+ * declared in the module's own files or local headers (a kernel-wide structure's field is accessed
+ * by other modules too); every use of that field must be its creation, a test of it, or the first
+ * argument of a regmap or regcache accessor. A map handed to anything else (a helper, a regmap field,
+ * an IRQ chip), a configuration used other than to create it, or a field a file of the module left
+ * unparsed names, leaves callers out of sight: nothing is added.
+ */
+function addRegmapCallers(
+  fns: readonly CFunctionLike[],
+  blanked: readonly string[],
+  unparsed: readonly string[],
+  sites: Map<string, { call: Node; caller: CFunctionLike }[]>,
+  directOnly: Set<string>,
+): void {
+  const candidates = new Set(fns.filter((f) => f.isStatic && !directOnly.has(f.name)).map((f) => f.name));
+  if (candidates.size === 0 || !blanked.some((t) => /\bstruct\s+regmap_(?:config|bus)\b/.test(t))) return;
+  // Callback → the configurations (or buses) installing it, and how many installations.
+  const installed = new Map<string, { configs: Set<string>; count: number }>();
+  const configs = new Set<string>();
+  for (const t of blanked)
+    for (const m of t.matchAll(REGMAP_STRUCT_INIT)) {
+      const fields = REGMAP_CALLBACK_STRUCTS[m[1]!]!;
+      const close = matchBrace(t, m.index + m[0].length - 1);
+      const body = t.slice(m.index + m[0].length, close < 0 ? t.length : close);
+      configs.add(m[2]!);
+      for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;}])/g)) {
+        if (!fields.includes(f[1]!) || !candidates.has(f[2]!)) continue;
+        const e = installed.get(f[2]!) ?? { configs: new Set<string>(), count: 0 };
+        e.configs.add(m[2]!);
+        e.count++;
+        installed.set(f[2]!, e);
+      }
+    }
+  if (installed.size === 0) return;
+  const count = (words: readonly string[], re: (w: string) => string): Map<string, number> => {
+    const out = new Map<string, number>();
+    const all = new RegExp(re(words.join('|')), 'g');
+    for (const t of blanked) for (const m of t.matchAll(all)) out.set(m[1]!, (out.get(m[1]!) ?? 0) + 1);
+    return out;
+  };
+  // A callback used other than in those initialisers (and direct calls) has callers out of sight.
+  const uses = count([...installed.keys()], (w) => `\\b(${w})\\b(?!\\s*\\()`);
+  // Each configuration: the field its map is stored in, when the module creates it once that way
+  // and uses the configuration for nothing else (its definition and that one `&conf`).
+  const used = count([...configs], (w) => `\\b(${w})\\b`);
+  const fieldOf = new Map<string, string>();
+  const created = new Map<string, number>();
+  for (const g of fns)
+    for (const c of g.calls) {
+      if (!REGMAP_INIT.test(c.name)) continue;
+      const conf = callArgs(c.node)
+        .map((a) => /^&?\s*([A-Za-z_]\w*)$/.exec(a.text.trim())?.[1])
+        .filter((n): n is string => !!n && configs.has(n));
+      let n: Node = c.node;
+      while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression')
+        n = n.parent;
+      const assign = n.parent;
+      const left = assign?.type === 'assignment_expression' ? assign.childForFieldName('left') : null;
+      const field =
+        left?.type === 'field_expression' && assign?.child(1)?.type === '='
+          ? left.childForFieldName('field')?.text
+          : undefined;
+      for (const k of conf) {
+        created.set(k, (created.get(k) ?? 0) + 1);
+        if (field) fieldOf.set(k, field);
+      }
+    }
+  // Each map field: its accesses, or undefined when it is used otherwise.
+  const accessesOf = new Map<string, { call: Node; caller: CFunctionLike }[] | undefined>();
+  const accessesOfField = (field: string): { call: Node; caller: CFunctionLike }[] | undefined => {
+    if (!blanked.some((t) => new RegExp(`\\bstruct\\s+regmap\\s*\\*\\s*${field}\\s*;`).test(t)))
+      return undefined;
+    const named = new RegExp(`(?:->|\\.)\\s*${field}\\b`, 'g');
+    if (unparsed.some((t) => t.search(named) >= 0)) return undefined;
+    const out: { call: Node; caller: CFunctionLike }[] = [];
+    let seen = 0;
+    for (const g of fns)
+      for (const fe of g.index.of('field_expression')) {
+        if (fe.childForFieldName('field')?.text !== field) continue;
+        seen++;
+        let n: Node = fe;
+        while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+        const p = n.parent;
+        // The creation: `priv->map = devm_regmap_init(..)`.
+        if (p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id) {
+          const r = p.childForFieldName('right');
+          if (r?.type === 'call_expression' && REGMAP_INIT.test(callName(r))) continue;
+          return undefined;
+        }
+        const call = p?.type === 'argument_list' ? p.parent : undefined;
+        const name = call?.type === 'call_expression' ? callName(call) : '';
+        if (POINTER_TESTS.test(name)) continue;
+        if (!call || !REGMAP_ACCESSOR.test(name) || callArgs(call)[0]?.id !== n.id) return undefined;
+        out.push({ call, caller: g });
+      }
+    // Every mention in the text is one of those (a macro's or an initialiser's is not seen above).
+    const inText = blanked.reduce((k, t) => k + [...t.matchAll(named)].length, 0);
+    return seen === inText && out.length ? out : undefined;
+  };
+  const accesses = (field: string) => {
+    if (!accessesOf.has(field)) accessesOf.set(field, accessesOfField(field));
+    return accessesOf.get(field);
+  };
+  for (const [name, e] of installed) {
+    if (uses.get(name) !== e.count) continue;
+    const found: { call: Node; caller: CFunctionLike }[] = [];
+    let ok = true;
+    for (const conf of e.configs) {
+      const field = fieldOf.get(conf);
+      const list = field && created.get(conf) === 1 && used.get(conf) === 2 ? accesses(field) : undefined;
+      if (!list) {
+        ok = false;
+        break;
+      }
+      found.push(...list);
+    }
+    if (!ok) continue;
+    sites.set(name, [...(sites.get(name) ?? []), ...found]);
+    directOnly.add(name);
+  }
 }
 
 /** `struct foo_ops name = {` (also an array of them): an initialiser of a named structure. */

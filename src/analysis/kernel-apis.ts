@@ -2,10 +2,12 @@
 
 /**
  * Calls that mean a function logs: the printk family and the subsystems' wrappers, plus any
- * driver-local logging macro named like one (`hw_dbg`, `BNX2X_ERR`, `e_err`, `ath_warn`, `DP`).
+ * driver-local logging macro named like one (`hw_dbg`, `BNX2X_ERR`, `e_err`, `ath_warn`, `DP`), and
+ * qed's `DP_VERBOSE` (include/linux/qed/qed_if.h: a `pr_notice` at the verbose debug level, counted as
+ * `dev_dbg` is).
  */
 export const LOGGING =
-  /^(printk|pr_(err|warn|warning|notice|info|crit|alert|emerg|debug|cont|err_ratelimited|warn_ratelimited|err_once|warn_once|info_ratelimited|notice_ratelimited)|dev_(err|warn|notice|info|crit|alert|emerg|dbg|err_ratelimited|warn_ratelimited|err_once|warn_once|printk|err_probe|info_ratelimited|notice_ratelimited)|dev_err_probe|netdev_(err|warn|info|notice|crit|alert|emerg|dbg)|netif_(err|warn|info|notice|dbg|msg_err)|pci_(err|warn|info|notice)|drm_(err|warn|info|dbg)|DRM_(ERROR|WARN|INFO|DEBUG|DEBUG_DRIVER|DEV_ERROR|DEV_INFO|DEV_DEBUG)|drm_dbg(_\w+)?|drm_err(_\w+)?|WARN|WARN_ON|WARN_ONCE|WARN_ON_ONCE|WARN_RATELIMIT|BUG|BUG_ON|panic|shost_printk|sdev_printk|scmd_printk|starget_printk|ata_dev_(err|warn|printk|info)|ata_port_(err|warn|printk|info)|ata_link_(err|warn|printk|info)|snd_printk|snd_printd|snd_printdd|snd_printk_ratelimit|dev_WARN|dev_WARN_ONCE|v4l2_(err|warn|info|dbg)|v4l_(err|warn|info)|hid_(err|warn|info)|mmc_(err|warn)|wiphy_(err|warn|info)|ath\d*k?_(err|warn|info|dbg)|IWL_(ERR|WARN|INFO)|iwl_(err|warn)|mlx5_core_(err|warn)|ibdev_(err|warn)|\w+_(err|warn)_ratelimited|\w+_printk|\w+_log_err|\w+_err)$|^\w*(_|^)(err|warn|warning|dbg|debug|notice|crit|alert|emerg|printk)(_\w+)?$|^[A-Z0-9_]*(ERR|WARN|ERROR|WARNING|DBG|DEBUG|INFO|NOTICE|PRINTK|LOG|MSG|PRINT)[A-Z0-9_]*$|^(DP|DBG|dprintk|DPRINTK|printf)$/;
+  /^(printk|pr_(err|warn|warning|notice|info|crit|alert|emerg|debug|cont|err_ratelimited|warn_ratelimited|err_once|warn_once|info_ratelimited|notice_ratelimited)|dev_(err|warn|notice|info|crit|alert|emerg|dbg|err_ratelimited|warn_ratelimited|err_once|warn_once|printk|err_probe|info_ratelimited|notice_ratelimited)|dev_err_probe|netdev_(err|warn|info|notice|crit|alert|emerg|dbg)|netif_(err|warn|info|notice|dbg|msg_err)|pci_(err|warn|info|notice)|drm_(err|warn|info|dbg)|DRM_(ERROR|WARN|INFO|DEBUG|DEBUG_DRIVER|DEV_ERROR|DEV_INFO|DEV_DEBUG)|drm_dbg(_\w+)?|drm_err(_\w+)?|WARN|WARN_ON|WARN_ONCE|WARN_ON_ONCE|WARN_RATELIMIT|BUG|BUG_ON|panic|shost_printk|sdev_printk|scmd_printk|starget_printk|ata_dev_(err|warn|printk|info)|ata_port_(err|warn|printk|info)|ata_link_(err|warn|printk|info)|snd_printk|snd_printd|snd_printdd|snd_printk_ratelimit|dev_WARN|dev_WARN_ONCE|v4l2_(err|warn|info|dbg)|v4l_(err|warn|info)|hid_(err|warn|info)|mmc_(err|warn)|wiphy_(err|warn|info)|ath\d*k?_(err|warn|info|dbg)|IWL_(ERR|WARN|INFO)|iwl_(err|warn)|mlx5_core_(err|warn)|ibdev_(err|warn)|\w+_(err|warn)_ratelimited|\w+_printk|\w+_log_err|\w+_err)$|^\w*(_|^)(err|warn|warning|dbg|debug|notice|crit|alert|emerg|printk)(_\w+)?$|^[A-Z0-9_]*(ERR|WARN|ERROR|WARNING|DBG|DEBUG|INFO|NOTICE|PRINTK|LOG|MSG|PRINT)[A-Z0-9_]*$|^(DP|DP_VERBOSE|DBG|dprintk|DPRINTK|printf)$/;
 
 /**
  * Calls that bound a loop or give a function its own timeout by themselves: a comparison of time,
@@ -120,6 +122,38 @@ export const CORE_LOGGED_STRUCT_CALLBACKS: Readonly<Record<string, readonly stri
   // Runtime PM callbacks are not logged by their core and are not listed.
   dev_pm_ops: SYSTEM_SLEEP_CALLBACKS,
 };
+
+/**
+ * The regmap core's callbacks: the fields of `struct regmap_config` and `struct regmap_bus` it calls
+ * to reach the device when the map they make is accessed (drivers/base/regmap/regmap.c: `reg_read`
+ * from _regmap_read(), `reg_write` from _regmap_write(), ...), handing their result back as the
+ * accessor's (regmap_read(), regmap_update_bits(), regmap_read_poll_timeout(), regcache_sync()).
+ */
+export const REGMAP_CALLBACK_STRUCTS: Readonly<Record<string, readonly string[]>> = {
+  regmap_config: ['reg_read', 'reg_write', 'reg_update_bits', 'read', 'write'],
+  regmap_bus: [
+    'read',
+    'write',
+    'gather_write',
+    'async_write',
+    'reg_read',
+    'reg_write',
+    'reg_update_bits',
+    'reg_noinc_read',
+    'reg_noinc_write',
+  ],
+};
+
+/** The calls that make a map from them: `devm_regmap_init(dev, bus, ctx, &config)` and its bus forms. */
+export const REGMAP_INIT = /^(?:__)?(?:devm_)?regmap_init(?:_\w+)?$/;
+
+/**
+ * Calls that take a map as their first argument and access it (the regmap and regcache API). Not the
+ * ones that hand it to another holder, whose accesses are then out of sight: a field, an IRQ chip, a
+ * device.
+ */
+export const REGMAP_ACCESSOR =
+  /^(?!(?:devm_)?regmap_(?:field_(?:bulk_)?alloc|add_irq_chip\w*|attach_dev|init\w*)$)(?:regmap|regcache)_\w+$/;
 
 /**
  * The same for callbacks installed at run time in a member named for its structure (member →

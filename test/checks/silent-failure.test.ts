@@ -849,6 +849,58 @@ static void isr_thread(struct device *dev, void __iomem *base, struct mutex *loc
 	complete_data(d);
 }`,
     },
+    {
+      name: "the caller falls into a label and logs there (a regmap's reg_write callback reached through the map)",
+      code: `struct foo_priv {
+	struct regmap *map;
+	void __iomem *base;
+	struct device *dev;
+	struct mutex lock;
+};
+static int foo_bus_write(void *context, unsigned int reg, unsigned int val)
+{
+	struct foo_priv *priv = context;
+	writel(val, priv->base + reg);
+	if (readl(priv->base + 0x40) & 0x1)
+		return -EIO;
+	return 0;
+}
+static const struct regmap_bus foo_bus = {
+	.reg_write = foo_bus_write,
+};
+static int foo_setup(struct foo_priv *priv)
+{
+	int ret;
+	mutex_lock(&priv->lock);
+	ret = regmap_write(priv->map, 0x10, 1);
+out:
+	mutex_unlock(&priv->lock);
+	if (ret)
+		dev_err(priv->dev, "setup failed: %d\\n", ret);
+	return ret;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	priv->map = devm_regmap_init(&pdev->dev, &foo_bus, priv, &foo_config);
+	if (IS_ERR(priv->map))
+		return PTR_ERR(priv->map);
+	return foo_setup(priv);
+}`,
+    },
+    {
+      name: "qed's DP_VERBOSE (include/linux/qed/qed_if.h, a debug-level pr_notice) logs the failure",
+      code: `static int read_tx_ts(struct qed_hwfn *p_hwfn, void __iomem *base, u64 *ts)
+{
+	u32 val = readl(base + 0x10);
+	if (!(val & 0x10000)) {
+		DP_VERBOSE(p_hwfn, QED_MSG_DEBUG, "Invalid Tx timestamp, buf_seqid = %08x\\n", val);
+		return -EINVAL;
+	}
+	*ts = readl(base + 0x14);
+	return 0;
+}`,
+    },
   ],
   invalid: [
     {
@@ -1500,6 +1552,55 @@ static const struct ethtool_ops foo_ethtool_ops = {
 	.nway_reset = foo_nway_reset,
 };`,
       errors: [{ line: 5, message: /-EIO/ }],
+    },
+    {
+      name: "a regmap's reg_write callback whose map's creation is in a local (its accesses not followed)",
+      code: `struct foo_priv {
+	struct regmap *map;
+	void __iomem *base;
+	struct device *dev;
+};
+static int foo_bus_write(void *context, unsigned int reg, unsigned int val)
+{
+	struct foo_priv *priv = context;
+	writel(val, priv->base + reg);
+	if (readl(priv->base + 0x40) & 0x1)
+		return -EIO;
+	return 0;
+}
+static const struct regmap_bus foo_bus = {
+	.reg_write = foo_bus_write,
+};
+static int foo_setup(struct foo_priv *priv)
+{
+	int ret = regmap_write(priv->map, 0x10, 1);
+	if (ret)
+		dev_err(priv->dev, "setup failed: %d\\n", ret);
+	return ret;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	struct regmap *map = devm_regmap_init(&pdev->dev, &foo_bus, priv, &foo_config);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	priv->map = map;
+	return foo_setup(priv);
+}`,
+      errors: [{ line: 10, message: /returns -EIO without logging/ }],
+    },
+    {
+      name: 'DP_VERBOSE on the success path only: the failure is not logged',
+      code: `static int read_tx_ts(struct qed_hwfn *p_hwfn, void __iomem *base, u64 *ts)
+{
+	u32 val = readl(base + 0x10);
+	if (!(val & 0x10000))
+		return -EINVAL;
+	*ts = readl(base + 0x14);
+	DP_VERBOSE(p_hwfn, QED_MSG_DEBUG, "Tx timestamp %llx\\n", *ts);
+	return 0;
+}`,
+      errors: [{ line: 4, message: /returns -EINVAL without logging/ }],
     },
   ],
 });

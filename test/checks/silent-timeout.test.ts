@@ -385,6 +385,127 @@ static void run(struct device *dev, void __iomem *base, const u32 *t)
 		dev_err(dev, "failed to start\\n");
 }`,
     },
+    {
+      name: 'the only caller falls into a label and logs there (ret = f(); out: unlock(); if (ret) dev_err)',
+      code: `static int mbox_wait(void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base + 0x4, v, !v, 10, 1000);
+	if (ret)
+		return ret;
+	return 0;
+}
+static int mbox_xfer(struct device *dev, struct mutex *lock, void __iomem *base)
+{
+	int ret;
+	mutex_lock(lock);
+	writel(1, base);
+	ret = mbox_wait(base);
+out:
+	mutex_unlock(lock);
+	if (ret)
+		dev_err(dev, "mailbox transfer failed\\n");
+	return ret;
+}`,
+    },
+    {
+      name: 'a failed call breaks out of a loop and the function then fails with a code of its own, which its caller logs',
+      code: `static int mbox_read(void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base + 0x4, v, !v, 10, 1000);
+	if (ret < 0)
+		return ret;
+	return readl(base + 0x8) & 0xff;
+}
+static int mbox_drain(void __iomem *base, u32 n)
+{
+	u32 i;
+	for (i = 0; i < n; i++)
+		if (mbox_read(base) < 0)
+			break;
+	return -EINVAL;
+}
+static int mbox_reset(struct device *dev, void __iomem *base)
+{
+	int ret = mbox_drain(base, 4);
+	if (ret)
+		dev_err(dev, "mailbox reset failed\\n");
+	return ret;
+}`,
+    },
+    {
+      name: 'a retry loop goes round again on a failed attempt (continue) and logs the last failure after the loop',
+      code: `static int mbox_send(void __iomem *base, u8 val)
+{
+	u32 full;
+	int ret = readl_poll_timeout(base + 0x4, full, !full, 10, 1000);
+	if (ret)
+		return ret;
+	writel(val, base + 0x8);
+	return 0;
+}
+static int get_block(struct device *dev, void __iomem *base, u8 block)
+{
+	int ret, i;
+	for (i = 0; i < 4; i++) {
+		ret = mbox_send(base, block);
+		if (ret)
+			continue;
+		if (readl(base + 0xc) == block)
+			break;
+	}
+	if (ret)
+		dev_err(dev, "get block %d failed: %d\\n", block, ret);
+	return ret;
+}`,
+    },
+    {
+      name: "a regmap's reg_read callback whose map's every access logs its failure",
+      code: `struct foo_priv {
+	struct regmap *regmap;
+	struct regmap *regmap_cr;
+	void __iomem *base;
+	struct device *dev;
+};
+static int foo_cr_read(void *context, unsigned int addr, unsigned int *data)
+{
+	struct foo_priv *priv = context;
+	u32 val;
+	int ret;
+	writel(addr, priv->base + 0x10);
+	ret = readl_poll_timeout(priv->base + 0x14, val, val & 1, 5, 1000);
+	if (ret)
+		return ret;
+	*data = val >> 16;
+	return 0;
+}
+static const struct regmap_config foo_cr_conf = {
+	.reg_bits = 16,
+	.val_bits = 16,
+	.reg_read = foo_cr_read,
+};
+static int foo_init(struct foo_priv *priv)
+{
+	unsigned int data;
+	int ret;
+	ret = regmap_read(priv->regmap_cr, 0x1006, &data);
+	if (ret) {
+		dev_err(priv->dev, "CR read failed\\n");
+		return ret;
+	}
+	regmap_write(priv->regmap, 0x4, data);
+	return 0;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	priv->regmap_cr = devm_regmap_init(&pdev->dev, NULL, priv, &foo_cr_conf);
+	if (IS_ERR(priv->regmap_cr))
+		return PTR_ERR(priv->regmap_cr);
+	return foo_init(priv);
+}`,
+    },
   ],
   invalid: [
     {
@@ -682,6 +803,181 @@ wait:
 	return ret;
 }`,
       errors: [{ line: 9, message: /-ETIMEDOUT/ }],
+    },
+    {
+      name: 'the only caller falls into a label that only unlocks, and its own caller drops the result',
+      code: `static int mbox_wait(void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base + 0x4, v, !v, 10, 1000);
+	if (ret)
+		return ret;
+	return 0;
+}
+static int mbox_xfer(struct mutex *lock, void __iomem *base)
+{
+	int ret;
+	mutex_lock(lock);
+	writel(1, base);
+	ret = mbox_wait(base);
+out:
+	mutex_unlock(lock);
+	return ret;
+}
+static void mbox_kick(struct mutex *lock, void __iomem *base)
+{
+	mbox_xfer(lock, base);
+}`,
+      errors: [{ line: 5, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+    {
+      name: 'a failed call breaks out of a loop and the function then succeeds (return 0)',
+      code: `static int mbox_read(void __iomem *base)
+{
+	u32 v;
+	int ret = readl_poll_timeout(base + 0x4, v, !v, 10, 1000);
+	if (ret < 0)
+		return ret;
+	return readl(base + 0x8) & 0xff;
+}
+static int mbox_drain(void __iomem *base, u32 n)
+{
+	u32 i;
+	for (i = 0; i < n; i++)
+		if (mbox_read(base) < 0)
+			break;
+	return 0;
+}
+static int mbox_reset(struct device *dev, void __iomem *base)
+{
+	int ret = mbox_drain(base, 4);
+	if (ret)
+		dev_err(dev, "mailbox reset failed\\n");
+	return ret;
+}`,
+      errors: [{ line: 5, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+    {
+      name: 'a loop over items passes over a failed item (continue): a later item overwrites the failure',
+      code: `static int mbox_send(void __iomem *base, u8 val)
+{
+	u32 full;
+	int ret = readl_poll_timeout(base + 0x4, full, !full, 10, 1000);
+	if (ret)
+		return ret;
+	writel(val, base + 0x8);
+	return 0;
+}
+static int send_all(struct device *dev, void __iomem *base, const u8 *buf, int n)
+{
+	int ret = 0, i;
+	for (i = 0; i < n; i++) {
+		ret = mbox_send(base, buf[i]);
+		if (ret)
+			continue;
+		if (readl(base + 0xc))
+			break;
+	}
+	if (ret)
+		dev_err(dev, "send failed: %d\\n", ret);
+	return ret;
+}`,
+      errors: [{ line: 5, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+    {
+      name: "a regmap's reg_read callback whose map has one access that drops the failure",
+      code: `struct foo_priv {
+	struct regmap *regmap_cr;
+	void __iomem *base;
+	struct device *dev;
+};
+static int foo_cr_read(void *context, unsigned int addr, unsigned int *data)
+{
+	struct foo_priv *priv = context;
+	u32 val;
+	int ret;
+	writel(addr, priv->base + 0x10);
+	ret = readl_poll_timeout(priv->base + 0x14, val, val & 1, 5, 1000);
+	if (ret)
+		return ret;
+	*data = val >> 16;
+	return 0;
+}
+static const struct regmap_config foo_cr_conf = {
+	.reg_bits = 16,
+	.val_bits = 16,
+	.reg_read = foo_cr_read,
+};
+static int foo_init(struct foo_priv *priv)
+{
+	unsigned int data;
+	int ret;
+	ret = regmap_read(priv->regmap_cr, 0x1006, &data);
+	if (ret) {
+		dev_err(priv->dev, "CR read failed\\n");
+		return ret;
+	}
+	return 0;
+}
+static void foo_status(struct foo_priv *priv, unsigned int *st)
+{
+	regmap_read(priv->regmap_cr, 0x1008, st);
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	priv->regmap_cr = devm_regmap_init(&pdev->dev, NULL, priv, &foo_cr_conf);
+	if (IS_ERR(priv->regmap_cr))
+		return PTR_ERR(priv->regmap_cr);
+	return foo_init(priv);
+}`,
+      errors: [{ line: 13, message: /readl_poll_timeout\(\) timing out/ }],
+    },
+    {
+      name: "a regmap's reg_read callback whose map is handed to a helper (its accesses there out of sight)",
+      code: `struct foo_priv {
+	struct regmap *regmap_cr;
+	void __iomem *base;
+	struct device *dev;
+};
+static int foo_cr_read(void *context, unsigned int addr, unsigned int *data)
+{
+	struct foo_priv *priv = context;
+	u32 val;
+	int ret;
+	writel(addr, priv->base + 0x10);
+	ret = readl_poll_timeout(priv->base + 0x14, val, val & 1, 5, 1000);
+	if (ret)
+		return ret;
+	*data = val >> 16;
+	return 0;
+}
+static const struct regmap_config foo_cr_conf = {
+	.reg_bits = 16,
+	.val_bits = 16,
+	.reg_read = foo_cr_read,
+};
+static int foo_init(struct foo_priv *priv)
+{
+	unsigned int data;
+	int ret;
+	ret = regmap_read(priv->regmap_cr, 0x1006, &data);
+	if (ret) {
+		dev_err(priv->dev, "CR read failed\\n");
+		return ret;
+	}
+	return 0;
+}
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	priv->regmap_cr = devm_regmap_init(&pdev->dev, NULL, priv, &foo_cr_conf);
+	if (IS_ERR(priv->regmap_cr))
+		return PTR_ERR(priv->regmap_cr);
+	foo_register_child(&pdev->dev, priv->regmap_cr);
+	return foo_init(priv);
+}`,
+      errors: [{ line: 13, message: /readl_poll_timeout\(\) timing out/ }],
     },
   ],
 });
