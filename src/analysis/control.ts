@@ -1147,6 +1147,35 @@ const REGMAP_STRUCT_INIT = new RegExp(
 const POINTER_TESTS = /^(IS_ERR|IS_ERR_OR_NULL|PTR_ERR|PTR_ERR_OR_ZERO)$/;
 
 /**
+ * Functions of `candidates` installed in the initialisers `init` finds (`struct foo_ops name = {
+ * .read = foo_read, ... }`; group 1 the structure, group 2 the variable): function → the keys
+ * `keyOf` gives their installations (undefined: not an installation that counts) and their number.
+ */
+function installations(
+  blanked: readonly string[],
+  init: RegExp,
+  candidates: ReadonlySet<string>,
+  keyOf: (m: RegExpMatchArray) => (field: string) => string | undefined,
+): Map<string, { keys: Set<string>; count: number }> {
+  const out = new Map<string, { keys: Set<string>; count: number }>();
+  for (const t of blanked)
+    for (const m of t.matchAll(init)) {
+      const key = keyOf(m);
+      const close = matchBrace(t, m.index + m[0].length - 1);
+      const body = t.slice(m.index + m[0].length, close < 0 ? t.length : close);
+      for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;}])/g)) {
+        const k = key(f[1]!);
+        if (k === undefined || !candidates.has(f[2]!)) continue;
+        const e = out.get(f[2]!) ?? { keys: new Set<string>(), count: 0 };
+        e.keys.add(k);
+        e.count++;
+        out.set(f[2]!, e);
+      }
+    }
+  return out;
+}
+
+/**
  * Static functions installed only as a regmap's callbacks (`.reg_read = foo_cr_read,` in a `struct
  * regmap_config` the module defines): the regmap core calls them when the map is accessed, so the
  * module's accesses of that map (`ret = regmap_read(priv->cr_map, ..); if (ret) return ret;`) are
@@ -1168,22 +1197,12 @@ function addRegmapCallers(
   const candidates = new Set(fns.filter((f) => f.isStatic && !directOnly.has(f.name)).map((f) => f.name));
   if (candidates.size === 0 || !blanked.some((t) => /\bstruct\s+regmap_(?:config|bus)\b/.test(t))) return;
   // Callback → the configurations (or buses) installing it, and how many installations.
-  const installed = new Map<string, { configs: Set<string>; count: number }>();
   const configs = new Set<string>();
-  for (const t of blanked)
-    for (const m of t.matchAll(REGMAP_STRUCT_INIT)) {
-      const fields = REGMAP_CALLBACK_STRUCTS[m[1]!]!;
-      const close = matchBrace(t, m.index + m[0].length - 1);
-      const body = t.slice(m.index + m[0].length, close < 0 ? t.length : close);
-      configs.add(m[2]!);
-      for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;}])/g)) {
-        if (!fields.includes(f[1]!) || !candidates.has(f[2]!)) continue;
-        const e = installed.get(f[2]!) ?? { configs: new Set<string>(), count: 0 };
-        e.configs.add(m[2]!);
-        e.count++;
-        installed.set(f[2]!, e);
-      }
-    }
+  const installed = installations(blanked, REGMAP_STRUCT_INIT, candidates, (m) => {
+    configs.add(m[2]!);
+    const fields = REGMAP_CALLBACK_STRUCTS[m[1]!]!;
+    return (field) => (fields.includes(field) ? m[2] : undefined);
+  });
   if (installed.size === 0) return;
   const count = (words: readonly string[], re: (w: string) => string): Map<string, number> => {
     const out = new Map<string, number>();
@@ -1258,7 +1277,7 @@ function addRegmapCallers(
     if (uses.get(name) !== e.count) continue;
     const found: { call: Node; caller: CFunctionLike }[] = [];
     let ok = true;
-    for (const conf of e.configs) {
+    for (const conf of e.keys) {
       const field = fieldOf.get(conf);
       const list = field && created.get(conf) === 1 && used.get(conf) === 2 ? accesses(field) : undefined;
       if (!list) {
@@ -1304,21 +1323,10 @@ function addOwnOpsCallers(
     }
   if (own.size === 0) return;
   // Installations in initialisers of those structures: function → fields.
-  const installed = new Map<string, { fields: Set<string>; count: number }>();
-  for (const t of blanked)
-    for (const m of t.matchAll(STRUCT_INIT)) {
-      const fields = own.get(m[1]!);
-      if (!fields) continue;
-      const close = matchBrace(t, m.index + m[0].length - 1);
-      const body = t.slice(m.index + m[0].length, close < 0 ? t.length : close);
-      for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*(?=[,;}])/g)) {
-        if (!fields.has(f[1]!) || !candidates.has(f[2]!)) continue;
-        const e = installed.get(f[2]!) ?? { fields: new Set<string>(), count: 0 };
-        e.fields.add(f[1]!);
-        e.count++;
-        installed.set(f[2]!, e);
-      }
-    }
+  const installed = installations(blanked, STRUCT_INIT, candidates, (m) => {
+    const fields = own.get(m[1]!);
+    return (field) => (fields?.has(field) ? field : undefined);
+  });
   if (installed.size === 0) return;
   // Every use other than a call must be one of those installations.
   const uses = new Map<string, number>();
@@ -1327,7 +1335,7 @@ function addOwnOpsCallers(
   for (const t of blanked) for (const m of t.matchAll(used)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
   // Calls through the fields.
   const wanted = new Set<string>();
-  for (const [name, e] of installed) if (uses.get(name) === e.count) for (const f of e.fields) wanted.add(f);
+  for (const [name, e] of installed) if (uses.get(name) === e.count) for (const f of e.keys) wanted.add(f);
   const through = new Map<string, { call: Node; caller: CFunctionLike }[]>();
   // The model names a call through a field (`mac->buf_req(..)`) by the field.
   for (const g of fns)
@@ -1339,7 +1347,7 @@ function addOwnOpsCallers(
     }
   for (const [name, e] of installed) {
     if (uses.get(name) !== e.count) continue;
-    const fields = [...e.fields];
+    const fields = [...e.keys];
     if (!fields.every((f) => through.has(f))) continue;
     if (unparsed.some((t) => fields.some((f) => new RegExp(`(?:->|\\.)\\s*${f}\\s*\\(`).test(t)))) continue;
     sites.set(name, [...(sites.get(name) ?? []), ...fields.flatMap((f) => through.get(f)!)]);
