@@ -814,11 +814,25 @@ function touches(s: Node, v: string): boolean {
   return mentions(s, new Set([v, rootOf(v)])) || descendants(s, LEAVES).length > 0;
 }
 
+/** Statements whose branch or body a statement can be without braces. */
+const BRANCH_HOLDERS = new Set(['if_statement', 'else_clause', ...LOOPS]);
+
+/** Statements that hold a list of statements, where a bare block is one of them. */
+const BLOCK_HOLDERS = new Set(['compound_statement', 'case_statement', 'labeled_statement']);
+
+/** The statement a label stands before (`out: release_firmware(fw);`). */
+function labelled(l: Node): Node | undefined {
+  return (
+    l.namedChildren.find((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment') ?? undefined
+  );
+}
+
 /**
  * The statement after `stmt` where control next meets `v`: statements that neither read nor assign
  * `v` nor leave are passed over (`ppa_release(dev);` between `err = f(dev);` and `if (err)`), and the
  * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
- * labelled statement (`wait: r = f();`) with the statement after it.
+ * labelled statement (`wait: r = f();`) with the statement after it. A label met on the way is not a
+ * use: falling into it runs its statement (`err = f(); out: release(fw); return err;`).
  */
 function nextUseOf(
   stmt: Node,
@@ -826,19 +840,30 @@ function nextUseOf(
   accumulated = false,
   passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): Node | undefined {
+  const passed = (n: Node) =>
+    n.type === 'comment' ||
+    (n.type === 'expression_statement' && (!touches(n, v) || (accumulated && accumulates(n, v))));
   let s: Node = stmt;
   for (;;) {
     // `retry: ret = f();`: the statement after the label's.
     while (s.parent?.type === 'labeled_statement') s = s.parent;
-    let next = s.nextNamedSibling;
-    while (
-      next &&
-      (next.type === 'comment' ||
-        (next.type === 'expression_statement' &&
-          (!touches(next, v) || (accumulated && accumulates(next, v)))))
-    )
-      next = next.nextNamedSibling;
+    // An unbraced branch or loop body (`if (a) r = f(); else ...`, `do r = f(); while (..)`) has
+    // the `else` or the loop's condition beside it, not the statement control goes to next.
+    let next = BRANCH_HOLDERS.has(s.parent?.type ?? '') ? null : s.nextNamedSibling;
+    for (; next; next = next.nextNamedSibling) {
+      let inner: Node | undefined = next;
+      while (inner?.type === 'labeled_statement') inner = labelled(inner);
+      if (!inner || !passed(inner)) {
+        next = inner ?? next;
+        break;
+      }
+    }
     if (next) return next;
+    // The end of a bare block (`{ r = f(); }` among other statements) leads to what follows it.
+    if (s.parent?.type === 'compound_statement' && BLOCK_HOLDERS.has(s.parent.parent?.type ?? '')) {
+      s = s.parent;
+      continue;
+    }
     // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
     let up = s.parent;
     if (up?.type === 'compound_statement') up = up.parent;
