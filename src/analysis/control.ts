@@ -809,30 +809,28 @@ function branchFate(
 /** The jumps control can leave a statement by. */
 const LEAVES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 
+/** Statements that hold a list of statements, where a bare block `{ ... }` is one of them. */
+const BLOCK_HOLDERS = new Set(['compound_statement', 'case_statement', 'labeled_statement']);
+
 /** Does `s` read or assign `v`, or hold (or be) a way out (a `return`, `goto`, `break`, `continue`)? */
 function touches(s: Node, v: string): boolean {
   return mentions(s, new Set([v, rootOf(v)])) || descendants(s, LEAVES).length > 0;
 }
 
-/** Statements whose branch or body a statement can be without braces. */
-const BRANCH_HOLDERS = new Set(['if_statement', 'else_clause', ...LOOPS]);
-
-/** Statements that hold a list of statements, where a bare block is one of them. */
-const BLOCK_HOLDERS = new Set(['compound_statement', 'case_statement', 'labeled_statement']);
-
-/** The statement a label stands before (`out: release_firmware(fw);`). */
-function labelled(l: Node): Node | undefined {
-  return (
-    l.namedChildren.find((c) => c && c.type !== 'statement_identifier' && c.type !== 'comment') ?? undefined
-  );
+/** The statement a label marks (`out: mutex_unlock(..);` → the call's statement), through nested labels. */
+function labelled(s: Node): Node | undefined {
+  let x: Node | null | undefined = s;
+  while (x?.type === 'labeled_statement') x = x.namedChildren.filter((c) => c?.type !== 'comment').pop();
+  return x ?? undefined;
 }
 
 /**
  * The statement after `stmt` where control next meets `v`: statements that neither read nor assign
  * `v` nor leave are passed over (`ppa_release(dev);` between `err = f(dev);` and `if (err)`), and the
  * end of an `if`'s branch continues after the `if` (`if (a) r = f(); else r = g(); if (r) ...`), a
- * labelled statement (`wait: r = f();`) with the statement after it. A label met on the way is not a
- * use: falling into it runs its statement (`err = f(); out: release(fw); return err;`).
+ * labelled statement (`wait: r = f();`) with the statement after it. Control falls into a label as
+ * into any statement (`ret = f(); out: unlock(); if (ret) dev_err(..);`): the statement it marks is
+ * the one met.
  */
 function nextUseOf(
   stmt: Node,
@@ -840,34 +838,34 @@ function nextUseOf(
   accumulated = false,
   passOver: ReadonlySet<string> = NO_BENIGN_ERRORS,
 ): Node | undefined {
-  const passed = (n: Node) =>
-    n.type === 'comment' ||
-    (n.type === 'expression_statement' && (!touches(n, v) || (accumulated && accumulates(n, v))));
+  const passed = (x: Node | undefined) =>
+    !!x &&
+    (x.type === 'comment' ||
+      (x.type === 'expression_statement' && (!touches(x, v) || (accumulated && accumulates(x, v)))));
   let s: Node = stmt;
   for (;;) {
-    // `retry: ret = f();`: the statement after the label's.
-    while (s.parent?.type === 'labeled_statement') s = s.parent;
-    // An unbraced branch or loop body (`if (a) r = f(); else ...`, `do r = f(); while (..)`) has
-    // the `else` or the loop's condition beside it, not the statement control goes to next.
-    let next = BRANCH_HOLDERS.has(s.parent?.type ?? '') ? null : s.nextNamedSibling;
-    for (; next; next = next.nextNamedSibling) {
-      let inner: Node | undefined = next;
-      while (inner?.type === 'labeled_statement') inner = labelled(inner);
-      if (!inner || !passed(inner)) {
-        next = inner ?? next;
-        break;
-      }
-    }
-    if (next) return next;
-    // The end of a bare block (`{ r = f(); }` among other statements) leads to what follows it.
-    if (s.parent?.type === 'compound_statement' && BLOCK_HOLDERS.has(s.parent.parent?.type ?? '')) {
-      s = s.parent;
+    // An unbraced branch (`if (a) r = f(); else ...`) has the `else` beside it, not the statement
+    // control goes to next: its end is the end of the `if`.
+    const holder = s.parent?.type === 'else_clause' ? s.parent.parent : s.parent;
+    if (holder?.type === 'if_statement' && holder.childForFieldName('condition')?.id !== s.id) {
+      s = holder;
       continue;
     }
+    // `retry: ret = f();`: the statement after the label's.
+    while (s.parent?.type === 'labeled_statement') s = s.parent;
+    let next = s.nextNamedSibling;
+    while (next && (passed(next) || (next.type === 'labeled_statement' && passed(labelled(next)))))
+      next = next.nextNamedSibling;
+    if (next) return labelled(next);
     // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
     let up = s.parent;
     if (up?.type === 'compound_statement') up = up.parent;
     if (up?.type === 'else_clause') up = up.parent;
+    // The end of a bare block (`{ r = f(); }` among other statements) leads to what follows it.
+    if (up && BLOCK_HOLDERS.has(up.type) && s.parent?.type === 'compound_statement') {
+      s = s.parent;
+      continue;
+    }
     const body = up && LOOPS.has(up.type) ? up.childForFieldName('body') : null;
     if (accumulated && up && body && (body.id === s.id || body.id === s.parent?.id)) {
       // The end of a loop's body, for a failure or-ed into `v`: the next time round adds to it, and

@@ -902,30 +902,6 @@ static void isr_thread(struct device *dev, void __iomem *base, struct mutex *loc
 	complete_data(d);
 }`,
     },
-    {
-      name: 'a caller retries on -EAGAIN in a do-while with an unbraced body and tests the result after it',
-      code: `static int queue_get(void __iomem *base, u32 *data)
-{
-	u8 size = readb(base + 0x1);
-	if (size == 0)
-		return -EIO;
-	*data = readl(base + 0x8);
-	return 0;
-}
-static void isr_thread(struct device *dev, void __iomem *base)
-{
-	u32 d;
-	int r;
-	do
-		r = queue_get(base, &d);
-	while (r == -EAGAIN);
-	if (r) {
-		dev_err(dev, "failed to dequeue (%d)\\n", r);
-		return;
-	}
-	complete_data(d);
-}`,
-    },
   ],
   invalid: [
     {
