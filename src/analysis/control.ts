@@ -817,6 +817,9 @@ function branchFate(
 /** The jumps control can leave a statement by. */
 const LEAVES = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 
+/** Statements that hold a list of statements, where a bare block `{ ... }` is one of them. */
+const BLOCK_HOLDERS = new Set(['compound_statement', 'case_statement', 'labeled_statement']);
+
 /** Does `s` read or assign `v`, or hold (or be) a way out (a `return`, `goto`, `break`, `continue`)? */
 function touches(s: Node, v: string): boolean {
   return mentions(s, new Set([v, rootOf(v)])) || descendants(s, LEAVES).length > 0;
@@ -849,6 +852,13 @@ function nextUseOf(
       (x.type === 'expression_statement' && (!touches(x, v) || (accumulated && accumulates(x, v)))));
   let s: Node = stmt;
   for (;;) {
+    // An unbraced branch (`if (a) r = f(); else ...`) has the `else` beside it, not the statement
+    // control goes to next: its end is the end of the `if`.
+    const holder = s.parent?.type === 'else_clause' ? s.parent.parent : s.parent;
+    if (holder?.type === 'if_statement' && holder.childForFieldName('condition')?.id !== s.id) {
+      s = holder;
+      continue;
+    }
     // `retry: ret = f();`: the statement after the label's.
     while (s.parent?.type === 'labeled_statement') s = s.parent;
     let next = s.nextNamedSibling;
@@ -859,6 +869,11 @@ function nextUseOf(
     let up = s.parent;
     if (up?.type === 'compound_statement') up = up.parent;
     if (up?.type === 'else_clause') up = up.parent;
+    // The end of a bare block (`{ r = f(); }` among other statements) leads to what follows it.
+    if (up && BLOCK_HOLDERS.has(up.type) && s.parent?.type === 'compound_statement') {
+      s = s.parent;
+      continue;
+    }
     const body = up && LOOPS.has(up.type) ? up.childForFieldName('body') : null;
     if (accumulated && up && body && (body.id === s.id || body.id === s.parent?.id)) {
       // The end of a loop's body, for a failure or-ed into `v`: the next time round adds to it, and

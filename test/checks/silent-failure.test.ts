@@ -607,6 +607,59 @@ static int probe_hw(struct device *dev, void __iomem *base, int kind)
 }`,
     },
     {
+      name: 'the caller tests the result after an if/else whose unbraced branches both store it',
+      code: `static int feed_image(void __iomem *base)
+{
+	if (readl(base + 0x10) > 1024)
+		return -EOVERFLOW;
+	return 0;
+}
+static int load_image(void __iomem *base);
+static int load_firmware(struct device *dev, void __iomem *base, bool helper, bool is_8764)
+{
+	int rc;
+	if (helper) {
+		rc = load_image(base);
+		if (rc)
+			return rc;
+		rc = feed_image(base);
+	} else {
+		if (is_8764)
+			rc = feed_image(base);
+		else
+			rc = load_image(base);
+	}
+	if (rc) {
+		dev_err(dev, "unable to load firmware image\\n");
+		return rc;
+	}
+	return 0;
+}`,
+    },
+    {
+      name: 'the caller tests the result after the bare block that stored it',
+      code: `static int feed_image(void __iomem *base)
+{
+	if (readl(base + 0x10) > 1024)
+		return -EOVERFLOW;
+	return 0;
+}
+static int load_firmware(struct device *dev, void __iomem *base)
+{
+	int rc;
+	{
+		u32 mode = 1;
+		writel(mode, base);
+		rc = feed_image(base);
+	}
+	if (rc) {
+		dev_err(dev, "unable to load firmware image\\n");
+		return rc;
+	}
+	return 0;
+}`,
+    },
+    {
       name: 'the caller tests the result after a statement that does not touch it',
       code: `static int handshake(void __iomem *base)
 {
@@ -1407,6 +1460,51 @@ static int probe_hw(struct device *dev, void __iomem *base, int kind)
 	return 0;
 }`,
       errors: [{ line: 3, message: /-EIO/ }],
+    },
+    {
+      name: 'near miss: an unbraced branch overwrites the result before the test after the if/else',
+      code: `static int feed_image(void __iomem *base)
+{
+	if (readl(base + 0x10) > 1024)
+		return -EOVERFLOW;
+	return 0;
+}
+static int load_image(void __iomem *base);
+static int load_firmware(struct device *dev, void __iomem *base, bool is_8764)
+{
+	int rc;
+	if (is_8764) {
+		rc = feed_image(base);
+		rc = 0;
+	} else
+		rc = load_image(base);
+	if (rc) {
+		dev_err(dev, "unable to load firmware image\\n");
+		return rc;
+	}
+	return 0;
+}`,
+      errors: [{ line: 3, message: /-EOVERFLOW/ }],
+    },
+    {
+      name: 'near miss: the caller stores the result in an unbraced branch and returns success after the if/else',
+      code: `static int feed_image(void __iomem *base)
+{
+	if (readl(base + 0x10) > 1024)
+		return -EOVERFLOW;
+	return 0;
+}
+static int load_image(void __iomem *base);
+static int load_firmware(struct device *dev, void __iomem *base, bool is_8764)
+{
+	int rc;
+	if (is_8764)
+		rc = feed_image(base);
+	else
+		rc = load_image(base);
+	return 0;
+}`,
+      errors: [{ line: 3, message: /-EOVERFLOW/ }],
     },
     {
       name: 'a break out of the switch to a log only on the success path',

@@ -176,6 +176,44 @@ out:
 static struct platform_driver foo_driver = { .probe = foo_probe };`,
     },
     {
+      name: 'the result falls through a label to return err, up to probe, whose failure the driver core logs',
+      code: `static int fw_go(struct regmap *regmap)
+{
+	unsigned int val;
+	int err;
+	err = regmap_read_poll_timeout(regmap, 0x32, val, !val, 10000, 1000000);
+	if (err)
+		return err;
+	return regmap_write(regmap, 0x6, 1);
+}
+static int load_firmware(struct device *dev, struct regmap *regmap)
+{
+	const struct firmware *fw;
+	int err;
+	err = request_firmware(&fw, "foo.fw", dev);
+	if (err)
+		return err;
+	err = regmap_write(regmap, 0x12c, 1);
+	if (err)
+		goto out;
+	err = fw_go(regmap);
+
+out:
+	release_firmware(fw);
+	return err;
+}
+static int foo_probe(struct spi_device *spi)
+{
+	struct regmap *regmap = dev_get_regmap(&spi->dev, NULL);
+	int err;
+	err = load_firmware(&spi->dev, regmap);
+	if (err)
+		return err;
+	return 0;
+}
+static struct spi_driver foo_driver = { .probe = foo_probe };`,
+    },
+    {
       name: 'a caller stores the error through a pointer and logs it',
       code: `static int quiesce(void __iomem *base)
 {
@@ -774,6 +812,71 @@ static void reset(struct device *dev, void __iomem *base)
 		writel(0, base);
 }`,
       errors: [{ line: 5, message: /readl_poll_timeout/ }],
+    },
+    {
+      name: 'near miss: the result falls through a label to return 0',
+      code: `static int fw_go(struct regmap *regmap)
+{
+	unsigned int val;
+	int err;
+	err = regmap_read_poll_timeout(regmap, 0x32, val, !val, 10000, 1000000);
+	if (err)
+		return err;
+	return regmap_write(regmap, 0x6, 1);
+}
+static int load_firmware(struct device *dev, struct regmap *regmap)
+{
+	const struct firmware *fw;
+	int err;
+	err = request_firmware(&fw, "foo.fw", dev);
+	if (err)
+		return err;
+	err = fw_go(regmap);
+out:
+	release_firmware(fw);
+	return 0;
+}
+static int foo_probe(struct spi_device *spi)
+{
+	struct regmap *regmap = dev_get_regmap(&spi->dev, NULL);
+	int err;
+	err = load_firmware(&spi->dev, regmap);
+	if (err)
+		return err;
+	return 0;
+}
+static struct spi_driver foo_driver = { .probe = foo_probe };`,
+      errors: [{ line: 6, message: /regmap_read_poll_timeout/ }],
+    },
+    {
+      name: 'near miss: the result falls through a label to return err, to a caller that drops it',
+      code: `static int fw_go(struct regmap *regmap)
+{
+	unsigned int val;
+	int err;
+	err = regmap_read_poll_timeout(regmap, 0x32, val, !val, 10000, 1000000);
+	if (err)
+		return err;
+	return regmap_write(regmap, 0x6, 1);
+}
+static int load_firmware(struct device *dev, struct regmap *regmap)
+{
+	const struct firmware *fw;
+	int err;
+	err = request_firmware(&fw, "foo.fw", dev);
+	if (err)
+		return err;
+	err = fw_go(regmap);
+out:
+	release_firmware(fw);
+	return err;
+}
+static void foo_resume_work(struct work_struct *work)
+{
+	struct foo *foo = container_of(work, struct foo, work);
+	load_firmware(foo->dev, foo->regmap);
+}`,
+      errors: [{ line: 6, message: /regmap_read_poll_timeout/ }],
     },
     {
       name: 'the only caller, after a label, drops the timeout',
