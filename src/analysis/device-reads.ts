@@ -140,11 +140,23 @@ export class DeviceReadTable {
     this.bufferFields = new Map(fields.map((f) => [f.field, f.category]));
   }
 
+  /** Answers of {@link lookup} by name (null: not a read), so the patterns run once per name. */
+  private readonly looked = new Map<string, DeviceReadApi | null>();
+
   lookup(name: string): DeviceReadApi | undefined {
     const e = this.exact.get(name);
     if (e) return e;
-    for (const p of this.patterns) if (p.re.test(name)) return p.api;
-    return undefined;
+    let v = this.looked.get(name);
+    if (v === undefined) {
+      v = null;
+      for (const p of this.patterns)
+        if (p.re.test(name)) {
+          v = p.api;
+          break;
+        }
+      this.looked.set(name, v);
+    }
+    return v ?? undefined;
   }
 
   /** A table with more APIs (from a user's config file). */

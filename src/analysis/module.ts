@@ -25,7 +25,7 @@ import {
   CORE_LOGGED_CALLBACKS,
   CORE_LOGGED_MEMBER_CALLBACKS,
   CORE_LOGGED_STRUCT_CALLBACKS,
-  LOGGING,
+  isLogging,
   SYSTEM_SLEEP_PM_MACRO,
 } from './kernel-apis.js';
 import {
@@ -230,17 +230,31 @@ export function findFieldWidths(
 }
 
 /** `#define NAME <integer expression>` in the module's files and headers. */
-export function findConstants(texts: readonly string[]): Map<string, number> {
+export function findConstants(texts: readonly string[], defines?: DefineCache): Map<string, number> {
   const out = new Map<string, number>();
-  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
   for (const text of texts) {
-    // A definition continued over lines (`#define M (A | \` newline `B)`) is one line.
-    const joined = text.includes('\\\n') ? text.replace(/\\\n/g, ' ') : text;
-    for (const m of joined.matchAll(re)) {
-      const v = evalConstant(m[2]!.replace(/\/\*.*?\*\/|\/\/.*$/g, ''), out);
-      if (v !== undefined && !out.has(m[1]!)) out.set(m[1]!, v);
+    let found = defines?.get(text);
+    if (!found) {
+      found = definesOf(text);
+      defines?.set(text, found);
+    }
+    for (const [name, value] of found) {
+      const v = evalConstant(value, out);
+      if (v !== undefined && !out.has(name)) out.set(name, v);
     }
   }
+  return out;
+}
+
+/** A text's `#define NAME value` lines (value without comments), by text: see {@link findConstants}. */
+export type DefineCache = Map<string, [string, string][]>;
+
+function definesOf(text: string): [string, string][] {
+  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
+  // A definition continued over lines (`#define M (A | \` newline `B)`) is one line.
+  const joined = text.includes('\\\n') ? text.replace(/\\\n/g, ' ') : text;
+  const out: [string, string][] = [];
+  for (const m of joined.matchAll(re)) out.push([m[1]!, m[2]!.replace(/\/\*.*?\*\/|\/\/.*$/g, '')]);
   return out;
 }
 
@@ -308,6 +322,8 @@ export interface ModuleSummaryPass extends ModuleAnalysis {
   complete(unparsed?: readonly string[]): ModuleAnalysis;
   /** Each function's result and what it looked up in the context (for {@link ModuleInput.previous}). */
   readonly reusable: WeakMap<CFunction, Reusable>;
+  /** The `#define`s of each text read so far (for {@link ModuleInput.previous}). */
+  readonly defines: DefineCache;
 }
 
 /**
@@ -379,7 +395,9 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   const texts = [...input.files.map((f) => f.parsed.source), ...input.headers];
   let driverWritten: Set<string> | undefined;
   const summaries = new TrackedMap<string, FunctionSummary>(0);
-  const constants = new TrackedMap<string, number>(1, findConstants(texts));
+  // Widening rounds parse more files: each text's definitions are found once.
+  const defines: DefineCache = input.previous?.defines ?? new Map();
+  const constants = new TrackedMap<string, number>(1, findConstants(texts, defines));
   const memberMap = new TrackedMap<string, CVariable>(2);
   const globals = new TrackedMap<string, CVariable>(3);
   const fresh: ModuleContext = {
@@ -449,7 +467,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
           fn.body,
           fn.calls.map((c) => c.name),
         ),
-        logs: fn.calls.some((c) => LOGGING.test(c.name)),
+        logs: fn.calls.some((c) => isLogging(c.name)),
       };
       ownFacts.set(fn, facts);
     }
@@ -493,6 +511,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
     complete: (unparsed = []) =>
       completeModule(context, units, texts, bottomUp, summaryPass, cfgOf, unparsed),
     reusable,
+    defines,
   };
 }
 
@@ -548,7 +567,7 @@ function completeModule(
       enumerable: true,
     },
   });
-  context.i2cAdapter = texts.some((t) => /\bstruct\s+i2c_algorithm\b/.test(t));
+  context.i2cAdapter = texts.some((t) => t.includes('i2c_algorithm') && /\bstruct\s+i2c_algorithm\b/.test(t));
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];
   const firstPass = new Map<Unit, FunctionTaint>();

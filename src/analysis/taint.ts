@@ -17,9 +17,11 @@ import { reversePostOrder } from '../c/cfg.js';
 import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
 import {
+  endOf,
   fieldOf,
   memoByNode,
   operatorFieldOf,
+  parentOf,
   operatorOf,
   typeOf,
   type Node,
@@ -791,8 +793,8 @@ export function analyseFunction(
     ...fn.index.of('init_declarator'),
     ...fn.index.of('call_expression'),
     ...fn.index.of('update_expression'),
-  ].sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
-  const starts = allEffects.map((e) => e.endIndex);
+  ].sort((a, b) => endOf(a) - endOf(b) || b.startIndex - a.startIndex);
+  const starts = allEffects.map(endOf);
   const effects: Node[][] = cfg.nodes.map((n) => {
     if (!n.ast || n.kind === 'label') return [];
     const lo = n.ast.startIndex;
@@ -897,7 +899,7 @@ export function analyseFunction(
   const cfgNodeOf = (expr: Node): number | undefined => {
     const path: number[] = [];
     let found: number | undefined;
-    for (let n: Node | null = expr; n; n = n.parent) {
+    for (let n: Node | null = expr; n; n = parentOf(n)) {
       if (enclosing.has(n.id)) {
         found = enclosing.get(n.id);
         break;
@@ -915,15 +917,24 @@ export function analyseFunction(
     return found;
   };
 
+  // The state after the first k effects of a CFG node, by node and k: the checks ask about several
+  // expressions of one statement (the state is final here; nothing below modifies it).
+  const partial = new Map<number, TaintState[]>();
   const stateBefore = (expr: Node): TaintState | undefined => {
     const id = cfgNodeOf(expr);
     if (id === undefined) return undefined;
     const st = inStates[id];
     if (!st) return undefined;
-    const earlier = effects[id]!.filter((e) => e.endIndex <= expr.startIndex);
+    const earlier = effects[id]!.filter((e) => endOf(e) <= expr.startIndex);
     if (earlier.length === 0) return st;
-    const s = cloneState(st);
-    for (const e of earlier) apply(s, e);
+    let byCount = partial.get(id);
+    if (!byCount) partial.set(id, (byCount = []));
+    let s = byCount[earlier.length];
+    if (!s) {
+      s = cloneState(st);
+      for (const e of earlier) apply(s, e);
+      byCount[earlier.length] = s;
+    }
     return s;
   };
 
