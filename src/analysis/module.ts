@@ -380,6 +380,12 @@ function sameLookups(lookups: Lookups, maps: readonly Map<unknown, unknown>[]): 
 const sizeGetter = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
 const sizeOf = (m: Map<unknown, unknown>): number => sizeGetter.call(m) as number;
 
+/** The same array dimensions (as their JSON: an unknown size is `null` there), asked per member and round. */
+function sameDims(a: readonly (number | undefined)[], b: readonly (number | undefined)[]): boolean {
+  if (a.length === 0 && b.length === 0) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** CFGs by function: pure in the body, so shared by every pass over a module (and widening rounds). */
 const cfgCache = new WeakMap<CFunction, ReturnType<typeof buildCfg>>();
 /** A function's own timeout and logging facts (syntactic), likewise shared. */
@@ -439,7 +445,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
       for (const [k, v] of members) {
         const prev = context.members.get(k);
         // Two structs with a member of the same name and different shapes: size unknown.
-        if (prev && JSON.stringify(prev.arrayDims) !== JSON.stringify(v.arrayDims)) {
+        if (prev && !sameDims(prev.arrayDims, v.arrayDims)) {
           context.members.set(k, {
             ...v,
             arrayDims: v.arrayDims.length || prev.arrayDims.length ? [undefined] : [],

@@ -966,16 +966,22 @@ export function analyseFunction(
  * `if (ret < 0) return ret;`): a way out that reports failure.
  */
 function isErrorReturn(ret: Node | undefined): boolean {
-  const v = ret?.namedChildren.find((c) => c && c.type !== 'comment');
-  if (!ret || !v) return false;
+  return !!ret && errorReturn(ret);
+}
+
+/** {@link isErrorReturn}, remembered per statement: every analysis of the function asks again. */
+const errorReturn = memoByNode((ret: Node): boolean => {
+  const v = ret.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!v) return false;
   if (/^\(?\s*-\s*E[A-Z0-9_]+\s*\)?$/.test(v.text)) return true;
   if (v.type !== 'identifier') return false;
-  let p = ret.parent;
-  if (p?.type === 'compound_statement') p = p.parent;
-  if (p?.type !== 'if_statement' || p.childForFieldName('alternative')?.id === ret.parent?.id) return false;
+  let p = parentOf(ret);
+  if (p?.type === 'compound_statement') p = parentOf(p);
+  if (p?.type !== 'if_statement' || p.childForFieldName('alternative')?.id === parentOf(ret)?.id)
+    return false;
   const cond = p.childForFieldName('condition');
   return !!cond && new RegExp(`\\b${v.text}\\b`).test(cond.text);
-}
+});
 
 /** `p + n` / `p - n`: arithmetic that makes a pointer or an offset. */
 function isOffsetArithmetic(n: Node): boolean {
