@@ -5,7 +5,7 @@
  */
 import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
-import { endOf, parentOf, type Node } from '../c/parser.js';
+import { endOf, memoByNode, parentOf, type Node } from '../c/parser.js';
 import { COMMENTS_AND_STRINGS, matchBrace } from '../c/preprocess.js';
 import { CLOCK_CALL_TEXT, CLOCK_CALLS, isLogging, TIMEOUT_CALLS } from './kernel-apis.js';
 import { accessPath, covers, rootOf, stripParens } from './paths.js';
@@ -145,6 +145,15 @@ export function checkedInExpression(use: Node, path: string, kinds: number): boo
   return false;
 }
 
+/** Arithmetic alone: no call (`readl(base + 4 * i)`), no element or pointee read (`ring[i]`). */
+const arithmeticOnly = memoByNode(
+  (e: Node): boolean =>
+    descendants(e, CALL_OR_ELEMENT).length === 0 &&
+    !descendants(e, POINTER).some((x) => x.child(0)?.type === '*'),
+);
+const CALL_OR_ELEMENT = new Set(['call_expression', 'subscript_expression']);
+const POINTER = new Set(['pointer_expression']);
+
 const PROGRESS_OPS = new Set(['+=', '-=', '>>=', '<<=', '*=', '/=', '^=', '&=']);
 
 /**
@@ -160,10 +169,6 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
   }
   // Plain assignments and initialisers in the loop, by path: `bit = size >> 1`, `unsigned b = s / 2`.
   const defs = plainAssignments(index, loop);
-  // Arithmetic alone: no call (`readl(base + 4 * i)`), no element or pointee read (`ring[i]`).
-  const arithmeticOnly = (e: Node) =>
-    descendants(e, new Set(['call_expression', 'subscript_expression'])).length === 0 &&
-    !descendants(e, new Set(['pointer_expression'])).some((x) => x.child(0)?.type === '*');
   for (const a of within(index.of('assignment_expression'), loop)) {
     const op = a.child(1)?.type ?? '';
     const p = accessPath(a.childForFieldName('left')!);
@@ -282,13 +287,22 @@ export function testsPaths(cond: Node, paths: ReadonlySet<string>): boolean {
 /** Does `cond` read any of `paths`? */
 export function mentions(cond: Node, paths: ReadonlySet<string>): boolean {
   if (paths.size === 0) return false;
-  // `sizeof(*p)` does not read p.
-  for (const n of descendants(cond, PATHS, NOT_EVALUATED)) {
-    const p = accessPath(n);
-    if (p && paths.has(p)) return true;
-  }
+  for (const p of mentionedPaths(cond)) if (paths.has(p)) return true;
   return false;
 }
+
+/**
+ * The access paths read in `cond`, remembered per node: the loop checks ask of the same conditions
+ * and assignments with different paths. `sizeof(*p)` does not read p.
+ */
+const mentionedPaths = memoByNode((cond: Node): readonly string[] => {
+  const out: string[] = [];
+  for (const n of descendants(cond, PATHS, NOT_EVALUATED)) {
+    const p = accessPath(n);
+    if (p) out.push(p);
+  }
+  return out;
+});
 
 /** The top-level `&&` operands of a condition. */
 export function conjuncts(cond: Node): Node[] {
