@@ -255,6 +255,47 @@ export function analyseFunction(
   mctx: ModuleContext,
   entry?: Map<string, Taint>,
 ): FunctionTaint {
+  const summary: FunctionSummary = {
+    name: fn.name,
+    outParams: new Map(),
+    hasTimeout: false,
+    logs: false,
+  };
+  const argTaints = new Map<string, Map<number, Taint>>();
+
+  const deviceApi = (name: string): DeviceReadApi | undefined =>
+    mctx.reads.lookup(name) ?? mctx.accessors.get(name);
+
+  // Decided before anything else is set up: most functions of a parsed file never see device data.
+  const touchesDevice =
+    (entry?.size ?? 0) > 0 ||
+    fn.calls.some((c) => {
+      if (deviceApi(c.name)) return true;
+      const s = mctx.summaries.get(c.name);
+      return !!s && (!!s.returns || !!s.returnsRegion || s.outParams.size > 0);
+    }) ||
+    (mctx.regionFieldRe?.test(fn.body.text) ?? false);
+  if (!touchesDevice) {
+    // Nothing in this function can carry device data: skip the dataflow.
+    const empty: TaintState = { taint: new Map(), regions: new Map() };
+    const none = (): undefined => undefined;
+    return {
+      fn,
+      file,
+      cfg: EMPTY_CFG,
+      inStates: [],
+      effects: [],
+      evaluate: none,
+      regionOf: none,
+      stateBefore: () => empty,
+      cfgNodeOf: none,
+      summary,
+      touchesDevice,
+      argTaints,
+      taintedRoots: new Set(),
+    };
+  }
+
   const step = (node: Node, message: string): TraceStep => {
     const p = file.pos(node);
     return { file: file.path, line: p.line, column: p.column, message };
@@ -273,9 +314,6 @@ export function analyseFunction(
     step: step(node, `${api}() reads the device (${category})`),
   });
   const fresh = (source: DeviceSource): Taint => ({ source, steps: [source.step], checks: 0 });
-
-  const deviceApi = (name: string): DeviceReadApi | undefined =>
-    mctx.reads.lookup(name) ?? mctx.accessors.get(name);
 
   /** Is `expr` a pointer into device-written memory? */
   const regionOf = (expr: Node, st: TaintState): DeviceSource | undefined => {
@@ -594,14 +632,6 @@ export function analyseFunction(
     }
   };
 
-  const summary: FunctionSummary = {
-    name: fn.name,
-    outParams: new Map(),
-    hasTimeout: false,
-    logs: false,
-  };
-  const argTaints = new Map<string, Map<number, Taint>>();
-
   const assign = (
     st: TaintState,
     lhsPath: string | undefined,
@@ -755,35 +785,6 @@ export function analyseFunction(
         break;
     }
   };
-
-  const touchesDevice =
-    (entry?.size ?? 0) > 0 ||
-    fn.calls.some((c) => {
-      if (deviceApi(c.name)) return true;
-      const s = mctx.summaries.get(c.name);
-      return !!s && (!!s.returns || !!s.returnsRegion || s.outParams.size > 0);
-    }) ||
-    (mctx.regionFieldRe?.test(fn.body.text) ?? false);
-  if (!touchesDevice) {
-    // Nothing in this function can carry device data: skip the dataflow.
-    const empty: TaintState = { taint: new Map(), regions: new Map() };
-    const none = (): undefined => undefined;
-    return {
-      fn,
-      file,
-      cfg: EMPTY_CFG,
-      inStates: [],
-      effects: [],
-      evaluate: none,
-      regionOf: none,
-      stateBefore: () => empty,
-      cfgNodeOf: none,
-      summary,
-      touchesDevice,
-      argTaints,
-      taintedRoots: new Set(),
-    };
-  }
 
   const cfg = cfgOf();
   // Effects of each CFG node: the indexed effect nodes inside its AST, children before parents
