@@ -7,7 +7,7 @@ import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
 import { endOf, memoByNode, parentOf, type Node } from '../c/parser.js';
 import { COMMENTS_AND_STRINGS, matchBrace } from '../c/preprocess.js';
-import { CLOCK_CALL_TEXT, CLOCK_CALLS, isLogging, TIMEOUT_CALLS } from './kernel-apis.js';
+import { CLOCK_CALL_TEXT, CLOCK_CALLS, LOGGING, TIMEOUT_CALLS } from './kernel-apis.js';
 import { accessPath, covers, rootOf, stripParens } from './paths.js';
 import type { FunctionTaint, Taint } from './taint.js';
 import { callArgs, callName, comparedPaths } from './taint.js';
@@ -412,12 +412,12 @@ const BINARY = new Set(['binary_expression']);
 export function logs(node: Node, index: NodeIndex, summaries: Map<string, { logs: boolean }>): boolean {
   for (const c of within(index.of('call_expression'), node)) {
     const name = callName(c) || c.childForFieldName('function')?.text || '';
-    if (isLogging(name) || summaries.get(name)?.logs) return true;
+    if (LOGGING.test(name) || summaries.get(name)?.logs) return true;
   }
   // A call the parser could not read as one (`printk(KERN_ERR DRV_NAME ": ...")`, string pieces
   // glued by macros): look for a logging call in the text.
   if (node.hasError)
-    for (const m of node.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (isLogging(m[1]!)) return true;
+    for (const m of node.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (LOGGING.test(m[1]!)) return true;
   return false;
 }
 

@@ -7,17 +7,6 @@
 export const LOGGING =
   /^(printk|pr_(err|warn|warning|notice|info|crit|alert|emerg|debug|cont|err_ratelimited|warn_ratelimited|err_once|warn_once|info_ratelimited|notice_ratelimited)|dev_(err|warn|notice|info|crit|alert|emerg|dbg|err_ratelimited|warn_ratelimited|err_once|warn_once|printk|err_probe|info_ratelimited|notice_ratelimited)|dev_err_probe|netdev_(err|warn|info|notice|crit|alert|emerg|dbg)|netif_(err|warn|info|notice|dbg|msg_err)|pci_(err|warn|info|notice)|drm_(err|warn|info|dbg)|DRM_(ERROR|WARN|INFO|DEBUG|DEBUG_DRIVER|DEV_ERROR|DEV_INFO|DEV_DEBUG)|drm_dbg(_\w+)?|drm_err(_\w+)?|WARN|WARN_ON|WARN_ONCE|WARN_ON_ONCE|WARN_RATELIMIT|BUG|BUG_ON|panic|shost_printk|sdev_printk|scmd_printk|starget_printk|ata_dev_(err|warn|printk|info)|ata_port_(err|warn|printk|info)|ata_link_(err|warn|printk|info)|snd_printk|snd_printd|snd_printdd|snd_printk_ratelimit|dev_WARN|dev_WARN_ONCE|v4l2_(err|warn|info|dbg)|v4l_(err|warn|info)|hid_(err|warn|info)|mmc_(err|warn)|wiphy_(err|warn|info)|ath\d*k?_(err|warn|info|dbg)|IWL_(ERR|WARN|INFO)|iwl_(err|warn)|mlx5_core_(err|warn)|ibdev_(err|warn)|\w+_(err|warn)_ratelimited|\w+_printk|\w+_log_err|\w+_err)$|^\w*(_|^)(err|warn|warning|dbg|debug|notice|crit|alert|emerg|printk)(_\w+)?$|^[A-Z0-9_]*(ERR|WARN|ERROR|WARNING|DBG|DEBUG|INFO|NOTICE|PRINTK|LOG|MSG|PRINT)[A-Z0-9_]*$|^(DP|DBG|dprintk|DPRINTK|printf)$/;
 
-const loggingNames = new Map<string, boolean>();
-/**
- * `LOGGING.test(name)`, remembered per name: every call of every parsed function is asked, and
- * the long alternation costs more than a lookup.
- */
-export function isLogging(name: string): boolean {
-  let v = loggingNames.get(name);
-  if (v === undefined) loggingNames.set(name, (v = LOGGING.test(name)));
-  return v;
-}
-
 /**
  * Calls that bound a loop or give a function its own timeout by themselves: a comparison of time,
  * a timed wait, a poll helper, a signal or stop test.

@@ -25,7 +25,7 @@ import {
   CORE_LOGGED_CALLBACKS,
   CORE_LOGGED_MEMBER_CALLBACKS,
   CORE_LOGGED_STRUCT_CALLBACKS,
-  isLogging,
+  LOGGING,
   SYSTEM_SLEEP_PM_MACRO,
 } from './kernel-apis.js';
 import {
@@ -473,7 +473,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
           fn.body,
           fn.calls.map((c) => c.name),
         ),
-        logs: fn.calls.some((c) => isLogging(c.name)),
+        logs: fn.calls.some((c) => LOGGING.test(c.name)),
       };
       ownFacts.set(fn, facts);
     }
