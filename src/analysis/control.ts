@@ -5,7 +5,7 @@
  */
 import type { LoopInfo } from '../c/cfg.js';
 import { descendants, evalConstant, type CCall, type NodeIndex } from '../c/model.js';
-import type { Node } from '../c/parser.js';
+import { endOf, memoByNode, parentOf, type Node } from '../c/parser.js';
 import { COMMENTS_AND_STRINGS, matchBrace } from '../c/preprocess.js';
 import {
   CLOCK_CALL_TEXT,
@@ -35,7 +35,7 @@ function unparen(n: Node | null): Node | undefined {
 export function guardsOf(stmt: Node, stop: Node): Guard[] {
   const out: Guard[] = [];
   let child = stmt;
-  for (let p = stmt.parent; p && p.id !== stop.id; child = p, p = p.parent) {
+  for (let p = parentOf(stmt); p && p.id !== stop.id; child = p, p = parentOf(p)) {
     if (p.type === 'if_statement') {
       const cond = unparen(p.childForFieldName('condition'));
       if (!cond || cond.id === child.id) continue;
@@ -60,14 +60,16 @@ const LOOPS = new Set(['while_statement', 'do_statement', 'for_statement']);
 
 /** The loop or `switch` a `break` leaves: the innermost one around it. */
 function breakTarget(brk: Node): Node | undefined {
-  let p = brk.parent;
-  while (p && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = p.parent;
+  let p = parentOf(brk);
+  while (p && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = parentOf(p)!;
   return p ?? undefined;
 }
 
 /** The nodes of `list` inside `container`. */
 export function within(list: readonly Node[], container: Node): Node[] {
-  return list.filter((n) => n.startIndex >= container.startIndex && n.endIndex <= container.endIndex);
+  const lo = container.startIndex;
+  const hi = endOf(container);
+  return list.filter((n) => n.startIndex >= lo && endOf(n) <= hi);
 }
 
 /**
@@ -112,8 +114,9 @@ export function loopExits(loop: LoopInfo, index: NodeIndex): LoopExit[] {
   for (const s of within(stmts, body).sort((a, b) => a.startIndex - b.startIndex)) {
     if (s.type === 'break_statement') {
       // A break leaves the innermost loop or switch around it.
-      let p = s.parent;
-      while (p && p.id !== loop.node.id && !LOOPS.has(p.type) && p.type !== 'switch_statement') p = p.parent;
+      let p = parentOf(s);
+      while (p && p.id !== loop.node.id && !LOOPS.has(p.type) && p.type !== 'switch_statement')
+        p = parentOf(p)!;
       if (!p || p.id !== loop.node.id) continue;
     }
     if (s.type === 'goto_statement' && labelsInside.has(s.childForFieldName('label')?.text)) continue;
@@ -132,7 +135,7 @@ export function loopExits(loop: LoopInfo, index: NodeIndex): LoopExit[] {
  */
 export function checkedInExpression(use: Node, path: string, kinds: number): boolean {
   let child = use;
-  for (let p = use.parent; p; child = p, p = p.parent) {
+  for (let p = parentOf(use); p; child = p, p = parentOf(p)) {
     if (p.type.endsWith('_statement') || p.type === 'declaration' || p.type === 'compound_statement')
       return false;
     let guard: Node | null = null;
@@ -150,6 +153,15 @@ export function checkedInExpression(use: Node, path: string, kinds: number): boo
   return false;
 }
 
+/** Arithmetic alone: no call (`readl(base + 4 * i)`), no element or pointee read (`ring[i]`). */
+const arithmeticOnly = memoByNode(
+  (e: Node): boolean =>
+    descendants(e, CALL_OR_ELEMENT).length === 0 &&
+    !descendants(e, POINTER).some((x) => x.child(0)?.type === '*'),
+);
+const CALL_OR_ELEMENT = new Set(['call_expression', 'subscript_expression']);
+const POINTER = new Set(['pointer_expression']);
+
 const PROGRESS_OPS = new Set(['+=', '-=', '>>=', '<<=', '*=', '/=', '^=', '&=']);
 
 /**
@@ -165,10 +177,6 @@ export function progressPaths(loop: Node, index: NodeIndex): Set<string> {
   }
   // Plain assignments and initialisers in the loop, by path: `bit = size >> 1`, `unsigned b = s / 2`.
   const defs = plainAssignments(index, loop);
-  // Arithmetic alone: no call (`readl(base + 4 * i)`), no element or pointee read (`ring[i]`).
-  const arithmeticOnly = (e: Node) =>
-    descendants(e, new Set(['call_expression', 'subscript_expression'])).length === 0 &&
-    !descendants(e, new Set(['pointer_expression'])).some((x) => x.child(0)?.type === '*');
   for (const a of within(index.of('assignment_expression'), loop)) {
     const op = a.child(1)?.type ?? '';
     const p = accessPath(a.childForFieldName('left')!);
@@ -287,13 +295,22 @@ export function testsPaths(cond: Node, paths: ReadonlySet<string>): boolean {
 /** Does `cond` read any of `paths`? */
 export function mentions(cond: Node, paths: ReadonlySet<string>): boolean {
   if (paths.size === 0) return false;
-  // `sizeof(*p)` does not read p.
-  for (const n of descendants(cond, PATHS, NOT_EVALUATED)) {
-    const p = accessPath(n);
-    if (p && paths.has(p)) return true;
-  }
+  for (const p of mentionedPaths(cond)) if (paths.has(p)) return true;
   return false;
 }
+
+/**
+ * The access paths read in `cond`, remembered per node: the loop checks ask of the same conditions
+ * and assignments with different paths. `sizeof(*p)` does not read p.
+ */
+const mentionedPaths = memoByNode((cond: Node): readonly string[] => {
+  const out: string[] = [];
+  for (const n of descendants(cond, PATHS, NOT_EVALUATED)) {
+    const p = accessPath(n);
+    if (p) out.push(p);
+  }
+  return out;
+});
 
 /** The top-level `&&` operands of a condition. */
 export function conjuncts(cond: Node): Node[] {
@@ -536,7 +553,8 @@ export function unloggedFailure(
   if (logs(branch, index, summaries)) return undefined;
   const f = lazy ? failureIn(branch, benign()) : first;
   if (!f) return undefined;
-  const cond = branch.parent?.type === 'if_statement' ? branch.parent.childForFieldName('condition') : null;
+  const cond =
+    parentOf(branch)?.type === 'if_statement' ? parentOf(branch)!.childForFieldName('condition') : null;
   if (cond && logs(cond, index, summaries)) return undefined;
   if (f.exit.type === 'goto_statement') {
     const label = f.exit.childForFieldName('label')?.text ?? '';
@@ -586,7 +604,7 @@ function breakLogs(brk: Node, index: NodeIndex, summaries: Map<string, { logs: b
 
 /** The statement a call sits in: the nearest ancestor that is a statement or a declaration. */
 function statementOf(n: Node): Node | undefined {
-  for (let p = n.parent; p; p = p.parent)
+  for (let p = parentOf(n); p; p = parentOf(p))
     if (p.type.endsWith('_statement') || p.type === 'declaration') return p;
   return undefined;
 }
@@ -594,8 +612,9 @@ function statementOf(n: Node): Node | undefined {
 /** The variable a call's result is stored in (`ret = f()`, `int ret = f()`), if any. */
 function resultVariable(call: Node): string | undefined {
   let n = call;
-  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
-  const p = n.parent;
+  while (parentOf(n)?.type === 'parenthesized_expression' || parentOf(n)?.type === 'cast_expression')
+    n = parentOf(n)!;
+  const p = parentOf(n);
   if (
     p?.type === 'assignment_expression' &&
     p.child(1)?.type === '=' &&
@@ -617,8 +636,9 @@ function resultVariable(call: Node): string | undefined {
  */
 function accumulatorOf(call: Node): string | undefined {
   let n = call;
-  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
-  const p = n.parent;
+  while (parentOf(n)?.type === 'parenthesized_expression' || parentOf(n)?.type === 'cast_expression')
+    n = parentOf(n)!;
+  const p = parentOf(n);
   if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) {
     const op = p.child(1)?.type;
     const left = accessPath(p.childForFieldName('left')!);
@@ -631,8 +651,8 @@ function accumulatorOf(call: Node): string | undefined {
     const x = cond ? accessPath(stripParens(cond)) : undefined;
     if (!x || (then && accessPath(stripParens(then)) !== x)) return undefined;
     let e: Node = p;
-    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
-    const a = e.parent;
+    while (parentOf(e)?.type === 'parenthesized_expression') e = parentOf(e)!;
+    const a = parentOf(e);
     if (
       a?.type === 'assignment_expression' &&
       a.child(1)?.type === '=' &&
@@ -700,7 +720,7 @@ export function resultPolarity(n: Node, cond: Node): 'failure' | 'success' | und
   const code = (x: Node | null) => !!x && !!errorConstant(x, NO_BENIGN_ERRORS);
   for (let depth = 0; depth < 16; depth++) {
     if (n.id === top.id || n.id === cond.id) return failTrue ? 'failure' : 'success';
-    const p = n.parent;
+    const p = parentOf(n);
     if (!p) return undefined;
     switch (p.type) {
       case 'parenthesized_expression':
@@ -716,7 +736,7 @@ export function resultPolarity(n: Node, cond: Node): 'failure' | 'success' | und
         failTrue = !failTrue;
         break;
       case 'argument_list': {
-        const c = p.parent;
+        const c = parentOf(p);
         const name = c?.type === 'call_expression' ? callName(c) : undefined;
         if (!c || p.namedChildCount !== 1) return undefined;
         if (name === 'likely' || name === 'unlikely') {
@@ -854,28 +874,29 @@ function nextUseOf(
   for (;;) {
     // An unbraced branch (`if (a) r = f(); else ...`) has the `else` beside it, not the statement
     // control goes to next: its end is the end of the `if`.
-    const holder = s.parent?.type === 'else_clause' ? s.parent.parent : s.parent;
+    const parent = parentOf(s);
+    const holder = parent?.type === 'else_clause' ? parentOf(parent) : parent;
     if (holder?.type === 'if_statement' && holder.childForFieldName('condition')?.id !== s.id) {
       s = holder;
       continue;
     }
     // `retry: ret = f();`: the statement after the label's.
-    while (s.parent?.type === 'labeled_statement') s = s.parent;
+    while (parentOf(s)?.type === 'labeled_statement') s = parentOf(s)!;
     let next = s.nextNamedSibling;
     while (next && (passed(next) || (next.type === 'labeled_statement' && passed(labelled(next)))))
       next = next.nextNamedSibling;
     if (next) return labelled(next);
     // The end of a branch: `{ ... }` of an `if`/`else`, or the branch itself without braces.
-    let up = s.parent;
-    if (up?.type === 'compound_statement') up = up.parent;
-    if (up?.type === 'else_clause') up = up.parent;
+    let up = parentOf(s);
+    if (up?.type === 'compound_statement') up = parentOf(up);
+    if (up?.type === 'else_clause') up = parentOf(up);
     // The end of a bare block (`{ r = f(); }` among other statements) leads to what follows it.
-    if (up && BLOCK_HOLDERS.has(up.type) && s.parent?.type === 'compound_statement') {
-      s = s.parent;
+    if (up && BLOCK_HOLDERS.has(up.type) && parentOf(s)?.type === 'compound_statement') {
+      s = parentOf(s)!;
       continue;
     }
     const body = up && LOOPS.has(up.type) ? up.childForFieldName('body') : null;
-    if (accumulated && up && body && (body.id === s.id || body.id === s.parent?.id)) {
+    if (accumulated && up && body && (body.id === s.id || body.id === parentOf(s)?.id)) {
       // The end of a loop's body, for a failure or-ed into `v`: the next time round adds to it, and
       // the loop's end leads on — unless the loop tests `v`, assigns it otherwise, or returns.
       if (!loopKeeps(up, v)) return undefined;
@@ -888,7 +909,7 @@ function nextUseOf(
       up &&
       body &&
       (up.type === 'do_statement' || up.type === 'while_statement') &&
-      (body.id === s.id || body.id === s.parent?.id)
+      (body.id === s.id || body.id === parentOf(s)?.id)
     ) {
       const cond = up.childForFieldName('condition');
       const codes = cond ? codesTested(cond, v) : undefined;
@@ -916,7 +937,7 @@ function loopKeeps(loop: Node, v: string): boolean {
   for (const a of descendants(loop, new Set(['assignment_expression', 'update_expression']))) {
     const target = a.childForFieldName(a.type === 'update_expression' ? 'argument' : 'left');
     if (!target || accessPath(target) !== v) continue;
-    const st = a.parent;
+    const st = parentOf(a);
     if (!st || !accumulates(st, v)) return false;
   }
   return true;

@@ -124,6 +124,8 @@ export const DEVICE_BUFFER_FIELDS: { field: string; category: ReadCategory }[] =
 export class DeviceReadTable {
   private readonly exact = new Map<string, DeviceReadApi>();
   private readonly patterns: { re: RegExp; api: DeviceReadApi }[] = [];
+  /** Matches a name any of {@link patterns} matches. */
+  private readonly anyPattern: RegExp;
   /** A quick text pre-filter: a file that mentions none of these cannot read the device directly. */
   readonly prefilter: RegExp;
   readonly bufferFields: Map<string, ReadCategory>;
@@ -133,6 +135,11 @@ export class DeviceReadTable {
       if (a.name) this.exact.set(a.name, a);
       else if (a.pattern) this.patterns.push({ re: new RegExp(`^(?:${a.pattern})$`), api: a });
     }
+    const sources = this.patterns.map((p) => p.api.pattern!);
+    // Joined, a back-reference (`\1`) would name another group: such a table asks each pattern.
+    this.anyPattern = sources.some((x) => /\\[1-9]/.test(x))
+      ? /^/
+      : new RegExp(`^(?:${sources.join('|') || '$^'})$`);
     const alts = [...this.exact.keys(), ...this.patterns.map((p) => p.api.pattern!)];
     this.prefilter = new RegExp(
       `\\b(?:${alts.join('|')})\\s*\\(|${fields.map((f) => f.field).join('|') || '$^'}`,
@@ -143,6 +150,9 @@ export class DeviceReadTable {
   lookup(name: string): DeviceReadApi | undefined {
     const e = this.exact.get(name);
     if (e) return e;
+    // One test for most names, which match no pattern. (Not a cache by name: call names are
+    // slices of their file's text and would keep every file alive in a table that lives on.)
+    if (!this.anyPattern.test(name)) return undefined;
     for (const p of this.patterns) if (p.re.test(name)) return p.api;
     return undefined;
   }

@@ -246,17 +246,31 @@ export function findFieldWidths(
 }
 
 /** `#define NAME <integer expression>` in the module's files and headers. */
-export function findConstants(texts: readonly string[]): Map<string, number> {
+export function findConstants(texts: readonly string[], defines?: DefineCache): Map<string, number> {
   const out = new Map<string, number>();
-  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
   for (const text of texts) {
-    // A definition continued over lines (`#define M (A | \` newline `B)`) is one line.
-    const joined = text.includes('\\\n') ? text.replace(/\\\n/g, ' ') : text;
-    for (const m of joined.matchAll(re)) {
-      const v = evalConstant(m[2]!.replace(/\/\*.*?\*\/|\/\/.*$/g, ''), out);
-      if (v !== undefined && !out.has(m[1]!)) out.set(m[1]!, v);
+    let found = defines?.get(text);
+    if (!found) {
+      found = definesOf(text);
+      defines?.set(text, found);
+    }
+    for (const [name, value] of found) {
+      const v = evalConstant(value, out);
+      if (v !== undefined && !out.has(name)) out.set(name, v);
     }
   }
+  return out;
+}
+
+/** A text's `#define NAME value` lines (value without comments), by text: see {@link findConstants}. */
+export type DefineCache = Map<string, [string, string][]>;
+
+function definesOf(text: string): [string, string][] {
+  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
+  // A definition continued over lines (`#define M (A | \` newline `B)`) is one line.
+  const joined = text.includes('\\\n') ? text.replace(/\\\n/g, ' ') : text;
+  const out: [string, string][] = [];
+  for (const m of joined.matchAll(re)) out.push([m[1]!, m[2]!.replace(/\/\*.*?\*\/|\/\/.*$/g, '')]);
   return out;
 }
 
@@ -324,6 +338,8 @@ export interface ModuleSummaryPass extends ModuleAnalysis {
   complete(unparsed?: readonly string[]): ModuleAnalysis;
   /** Each function's result and what it looked up in the context (for {@link ModuleInput.previous}). */
   readonly reusable: WeakMap<CFunction, Reusable>;
+  /** The `#define`s of each text read so far (for {@link ModuleInput.previous}). */
+  readonly defines: DefineCache;
 }
 
 /**
@@ -380,6 +396,12 @@ function sameLookups(lookups: Lookups, maps: readonly Map<unknown, unknown>[]): 
 const sizeGetter = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
 const sizeOf = (m: Map<unknown, unknown>): number => sizeGetter.call(m) as number;
 
+/** The same array dimensions (as their JSON: an unknown size is `null` there), asked per member and round. */
+function sameDims(a: readonly (number | undefined)[], b: readonly (number | undefined)[]): boolean {
+  if (a.length === 0 && b.length === 0) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** CFGs by function: pure in the body, so shared by every pass over a module (and widening rounds). */
 const cfgCache = new WeakMap<CFunction, ReturnType<typeof buildCfg>>();
 /** A function's own timeout and logging facts (syntactic), likewise shared. */
@@ -395,7 +417,9 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   const texts = [...input.files.map((f) => f.parsed.source), ...input.headers];
   let driverWritten: Set<string> | undefined;
   const summaries = new TrackedMap<string, FunctionSummary>(0);
-  const constants = new TrackedMap<string, number>(1, findConstants(texts));
+  // Widening rounds parse more files: each text's definitions are found once.
+  const defines: DefineCache = input.previous?.defines ?? new Map();
+  const constants = new TrackedMap<string, number>(1, findConstants(texts, defines));
   const memberMap = new TrackedMap<string, CVariable>(2);
   const globals = new TrackedMap<string, CVariable>(3);
   const fresh: ModuleContext = {
@@ -437,7 +461,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
       for (const [k, v] of members) {
         const prev = context.members.get(k);
         // Two structs with a member of the same name and different shapes: size unknown.
-        if (prev && JSON.stringify(prev.arrayDims) !== JSON.stringify(v.arrayDims)) {
+        if (prev && !sameDims(prev.arrayDims, v.arrayDims)) {
           context.members.set(k, {
             ...v,
             arrayDims: v.arrayDims.length || prev.arrayDims.length ? [undefined] : [],
@@ -509,6 +533,7 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
     complete: (unparsed = []) =>
       completeModule(context, units, texts, bottomUp, summaryPass, cfgOf, unparsed),
     reusable,
+    defines,
   };
 }
 
@@ -564,7 +589,7 @@ function completeModule(
       enumerable: true,
     },
   });
-  context.i2cAdapter = texts.some((t) => /\bstruct\s+i2c_algorithm\b/.test(t));
+  context.i2cAdapter = texts.some((t) => t.includes('i2c_algorithm') && /\bstruct\s+i2c_algorithm\b/.test(t));
   const entries = new Map<string, Map<number, Taint>>();
   const functions: FunctionTaint[] = [];
   const firstPass = new Map<Unit, FunctionTaint>();

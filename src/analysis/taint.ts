@@ -17,9 +17,11 @@ import { reversePostOrder } from '../c/cfg.js';
 import type { CFunction, CVariable } from '../c/model.js';
 import { evalConstant } from '../c/model.js';
 import {
+  endOf,
   fieldOf,
   memoByNode,
   operatorFieldOf,
+  parentOf,
   operatorOf,
   typeOf,
   type Node,
@@ -253,6 +255,47 @@ export function analyseFunction(
   mctx: ModuleContext,
   entry?: Map<string, Taint>,
 ): FunctionTaint {
+  const summary: FunctionSummary = {
+    name: fn.name,
+    outParams: new Map(),
+    hasTimeout: false,
+    logs: false,
+  };
+  const argTaints = new Map<string, Map<number, Taint>>();
+
+  const deviceApi = (name: string): DeviceReadApi | undefined =>
+    mctx.reads.lookup(name) ?? mctx.accessors.get(name);
+
+  // Decided before anything else is set up: most functions of a parsed file never see device data.
+  const touchesDevice =
+    (entry?.size ?? 0) > 0 ||
+    fn.calls.some((c) => {
+      if (deviceApi(c.name)) return true;
+      const s = mctx.summaries.get(c.name);
+      return !!s && (!!s.returns || !!s.returnsRegion || s.outParams.size > 0);
+    }) ||
+    (mctx.regionFieldRe?.test(fn.body.text) ?? false);
+  if (!touchesDevice) {
+    // Nothing in this function can carry device data: skip the dataflow.
+    const empty: TaintState = { taint: new Map(), regions: new Map() };
+    const none = (): undefined => undefined;
+    return {
+      fn,
+      file,
+      cfg: EMPTY_CFG,
+      inStates: [],
+      effects: [],
+      evaluate: none,
+      regionOf: none,
+      stateBefore: () => empty,
+      cfgNodeOf: none,
+      summary,
+      touchesDevice,
+      argTaints,
+      taintedRoots: new Set(),
+    };
+  }
+
   const step = (node: Node, message: string): TraceStep => {
     const p = file.pos(node);
     return { file: file.path, line: p.line, column: p.column, message };
@@ -271,9 +314,6 @@ export function analyseFunction(
     step: step(node, `${api}() reads the device (${category})`),
   });
   const fresh = (source: DeviceSource): Taint => ({ source, steps: [source.step], checks: 0 });
-
-  const deviceApi = (name: string): DeviceReadApi | undefined =>
-    mctx.reads.lookup(name) ?? mctx.accessors.get(name);
 
   /** Is `expr` a pointer into device-written memory? */
   const regionOf = (expr: Node, st: TaintState): DeviceSource | undefined => {
@@ -600,14 +640,6 @@ export function analyseFunction(
     }
   };
 
-  const summary: FunctionSummary = {
-    name: fn.name,
-    outParams: new Map(),
-    hasTimeout: false,
-    logs: false,
-  };
-  const argTaints = new Map<string, Map<number, Taint>>();
-
   const assign = (
     st: TaintState,
     lhsPath: string | undefined,
@@ -762,35 +794,6 @@ export function analyseFunction(
     }
   };
 
-  const touchesDevice =
-    (entry?.size ?? 0) > 0 ||
-    fn.calls.some((c) => {
-      if (deviceApi(c.name)) return true;
-      const s = mctx.summaries.get(c.name);
-      return !!s && (!!s.returns || !!s.returnsRegion || s.outParams.size > 0);
-    }) ||
-    (mctx.regionFieldRe?.test(fn.body.text) ?? false);
-  if (!touchesDevice) {
-    // Nothing in this function can carry device data: skip the dataflow.
-    const empty: TaintState = { taint: new Map(), regions: new Map() };
-    const none = (): undefined => undefined;
-    return {
-      fn,
-      file,
-      cfg: EMPTY_CFG,
-      inStates: [],
-      effects: [],
-      evaluate: none,
-      regionOf: none,
-      stateBefore: () => empty,
-      cfgNodeOf: none,
-      summary,
-      touchesDevice,
-      argTaints,
-      taintedRoots: new Set(),
-    };
-  }
-
   const cfg = cfgOf();
   // Effects of each CFG node: the indexed effect nodes inside its AST, children before parents
   // (a call's out-parameters are written before the assignment that contains it).
@@ -799,8 +802,8 @@ export function analyseFunction(
     ...fn.index.of('init_declarator'),
     ...fn.index.of('call_expression'),
     ...fn.index.of('update_expression'),
-  ].sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
-  const starts = allEffects.map((e) => e.endIndex);
+  ].sort((a, b) => endOf(a) - endOf(b) || b.startIndex - a.startIndex);
+  const starts = allEffects.map(endOf);
   const effects: Node[][] = cfg.nodes.map((n) => {
     if (!n.ast || n.kind === 'label') return [];
     const lo = n.ast.startIndex;
@@ -905,7 +908,7 @@ export function analyseFunction(
   const cfgNodeOf = (expr: Node): number | undefined => {
     const path: number[] = [];
     let found: number | undefined;
-    for (let n: Node | null = expr; n; n = n.parent) {
+    for (let n: Node | null = expr; n; n = parentOf(n)) {
       if (enclosing.has(n.id)) {
         found = enclosing.get(n.id);
         break;
@@ -923,15 +926,24 @@ export function analyseFunction(
     return found;
   };
 
+  // The state after the first k effects of a CFG node, by node and k: the checks ask about several
+  // expressions of one statement (the state is final here; nothing below modifies it).
+  const partial = new Map<number, TaintState[]>();
   const stateBefore = (expr: Node): TaintState | undefined => {
     const id = cfgNodeOf(expr);
     if (id === undefined) return undefined;
     const st = inStates[id];
     if (!st) return undefined;
-    const earlier = effects[id]!.filter((e) => e.endIndex <= expr.startIndex);
+    const earlier = effects[id]!.filter((e) => endOf(e) <= expr.startIndex);
     if (earlier.length === 0) return st;
-    const s = cloneState(st);
-    for (const e of earlier) apply(s, e);
+    let byCount = partial.get(id);
+    if (!byCount) partial.set(id, (byCount = []));
+    let s = byCount[earlier.length];
+    if (!s) {
+      s = cloneState(st);
+      for (const e of earlier) apply(s, e);
+      byCount[earlier.length] = s;
+    }
     return s;
   };
 
@@ -963,16 +975,22 @@ export function analyseFunction(
  * `if (ret < 0) return ret;`): a way out that reports failure.
  */
 function isErrorReturn(ret: Node | undefined): boolean {
-  const v = ret?.namedChildren.find((c) => c && c.type !== 'comment');
-  if (!ret || !v) return false;
+  return !!ret && errorReturn(ret);
+}
+
+/** {@link isErrorReturn}, remembered per statement: every analysis of the function asks again. */
+const errorReturn = memoByNode((ret: Node): boolean => {
+  const v = ret.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!v) return false;
   if (/^\(?\s*-\s*E[A-Z0-9_]+\s*\)?$/.test(v.text)) return true;
   if (v.type !== 'identifier') return false;
-  let p = ret.parent;
-  if (p?.type === 'compound_statement') p = p.parent;
-  if (p?.type !== 'if_statement' || p.childForFieldName('alternative')?.id === ret.parent?.id) return false;
+  let p = parentOf(ret);
+  if (p?.type === 'compound_statement') p = parentOf(p);
+  if (p?.type !== 'if_statement' || p.childForFieldName('alternative')?.id === parentOf(ret)?.id)
+    return false;
   const cond = p.childForFieldName('condition');
   return !!cond && new RegExp(`\\b${v.text}\\b`).test(cond.text);
-}
+});
 
 /** `p + n` / `p - n`: arithmetic that makes a pointer or an offset. */
 function isOffsetArithmetic(n: Node): boolean {

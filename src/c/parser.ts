@@ -131,6 +131,15 @@ export function memoByNode<T>(f: (n: Node) => T): (n: Node) => T {
 /** A node's type, remembered (each `type` is a call into wasm). */
 export const typeOf = memoByNode((n: Node): string => n.type);
 
+/**
+ * A node's parent, remembered: `parent` in tree-sitter searches down from the root of the file,
+ * and makes a new node object each time.
+ */
+export const parentOf = memoByNode((n: Node): Node | null => n.parent);
+
+/** A node's end offset, remembered (`startIndex` is a field of the node, `endIndex` a call into wasm). */
+export const endOf = memoByNode((n: Node): number => n.endIndex);
+
 const fieldMemos = new Map<string, (n: Node) => Node | null>();
 
 /** `n.childForFieldName(name)`, remembered: the same child object each time. */

@@ -96,14 +96,23 @@ export function runChecks(
   around?: (checkId: string, run: () => void) => void,
 ): Finding[] {
   const findings: Finding[] = [];
+  // The checks ask about the same expressions (a loop's condition, an index): each answer is
+  // worked out once per function (the analysis is final here; null is "not tainted").
+  const taints = new Map<number, Taint | null>();
+  const taintOf = (expr: Node): Taint | undefined => {
+    let t = taints.get(expr.id);
+    if (t === undefined) {
+      const st = fn.stateBefore(expr);
+      t = (st ? fn.evaluate(expr, st) : undefined) ?? null;
+      taints.set(expr.id, t);
+    }
+    return t ?? undefined;
+  };
   for (const check of checks) {
     const ctx: CheckContext = {
       fn,
       module,
-      taintOf: (expr) => {
-        const st = fn.stateBefore(expr);
-        return st ? fn.evaluate(expr, st) : undefined;
-      },
+      taintOf,
       report: (r) => {
         const start = fn.file.pos(r.node);
         const end = fn.file.endPos(r.node);

@@ -11,7 +11,7 @@ import { checkedInExpression } from '../analysis/control.js';
 import { accessPath, stripParens } from '../analysis/paths.js';
 import { CHECK_RANGE, unsignedMax } from '../analysis/taint.js';
 import type { CVariable } from '../c/model.js';
-import type { Node } from '../c/parser.js';
+import { parentOf, type Node } from '../c/parser.js';
 import { driverOwned, sourceText } from './check.js';
 import type { Check, CheckContext } from './check.js';
 
@@ -32,12 +32,12 @@ export function arrayDeclOf(base: Node, ctx: CheckContext): CVariable | undefine
  */
 function addressOnlyCompared(sub: Node): boolean {
   let n = sub;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  const addr = n.parent;
+  while (parentOf(n)?.type === 'parenthesized_expression') n = parentOf(n)!;
+  const addr = parentOf(n);
   if (addr?.type !== 'pointer_expression' || addr.child(0)?.type !== '&') return false;
   let a: Node = addr;
-  while (a.parent?.type === 'parenthesized_expression') a = a.parent;
-  const cmp = a.parent;
+  while (parentOf(a)?.type === 'parenthesized_expression') a = parentOf(a)!;
+  const cmp = parentOf(a);
   return cmp?.type === 'binary_expression' && /^(==|!=)$/.test(cmp.child(1)?.type ?? '');
 }
 
@@ -56,7 +56,7 @@ export const taintedIndex: Check = {
       const index = sub.childForFieldName('index');
       const base = sub.childForFieldName('argument');
       if (!index || !base) continue;
-      if (sub.parent?.type === 'sizeof_expression' || addressOnlyCompared(sub)) continue;
+      if (parentOf(sub)?.type === 'sizeof_expression' || addressOnlyCompared(sub)) continue;
       const t = ctx.taintOf(index);
       if (!t || t.checks & CHECK_RANGE || driverOwned(t, ctx)) continue;
       const ip = accessPath(index);
