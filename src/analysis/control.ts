@@ -1418,6 +1418,7 @@ export function ringWalkEnds(
   index: NodeIndex,
   boundOf: (n: Node) => number | undefined,
   constants?: Map<string, number>,
+  bitsOf: (path: string) => number | undefined = () => undefined,
 ): boolean {
   const s = stripParens(cond);
   if (s.type !== 'binary_expression' || s.child(1)?.type !== '!=' || !loop.body) return false;
@@ -1442,10 +1443,15 @@ export function ringWalkEnds(
     if (b && writtenIn(loop.node, index, b)) continue;
     // A field of a struct handed to a call in the loop may change behind our back.
     if (q.includes('->') || (b?.includes('->') ?? false)) continue;
+    // A `u8 p` wraps at 256 on its own and never passes a wider bound or meets a wider q.
+    const pb = bitsOf(p);
+    if (pb !== undefined && [q, b].some((x) => x !== undefined && (bitsOf(x) ?? 0) > pb)) continue;
     // q inside the ring: a constant ring and a bounded q...
     const n = evalConstant(stripParens(step.ring.bound).text, constants);
     const qmax = boundOf(qn);
-    if (n !== undefined && qmax !== undefined && qmax <= (step.ring.inclusive ? n : n - 1)) return true;
+    const top = n === undefined ? undefined : step.ring.inclusive ? n : n - 1;
+    if (top !== undefined && pb !== undefined && pb < 53 && top > 2 ** pb - 1) continue;
+    if (top !== undefined && qmax !== undefined && qmax <= top) return true;
     // ...or an early exit before the loop, in the same block, on q outside the ring, with q and the
     // bound unchanged from there to the loop.
     const parent = loop.node.parent;

@@ -20,7 +20,7 @@ import {
   progressPaths,
   ringWalkEnds,
 } from '../analysis/control.js';
-import { upperBound } from '../analysis/ranges.js';
+import { integerType, upperBound } from '../analysis/ranges.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
@@ -89,6 +89,12 @@ export const infinitePoll: Check = {
             return t ? upperBound(t) : undefined;
           },
           ctx.module.constants,
+          (path) => {
+            const v = fn.fn.locals.get(path);
+            return v && v.pointerDepth === 0 && v.arrayDims.length === 0
+              ? integerType(v.type)?.bits
+              : undefined;
+          },
         );
       const avoidable = exits.map((e) =>
         e.kind === 'condition'

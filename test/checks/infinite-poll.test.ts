@@ -301,6 +301,27 @@ static void drain(void __iomem *base, u32 *out)
   ],
   invalid: [
     {
+      name: 'near miss: a u8 index wraps at 256 by itself and never passes a 16-bit ring size',
+      code: `struct mpu { void __iomem *q; void __iomem *data; };
+static void deliver(struct mpu *mpu, unsigned char v);
+static void midi_read(struct mpu *mpu)
+{
+	u8 head;
+	u16 tail, size;
+	head = readb(mpu->q + 0);
+	tail = readw(mpu->q + 2);
+	size = readw(mpu->q + 4);
+	if (tail > size)
+		return;
+	while (head != tail) {
+		deliver(mpu, readw(mpu->data + 2 * head));
+		if (++head > size)
+			head = 0;
+	}
+}`,
+      errors: [{ line: 12 }],
+    },
+    {
       name: 'near miss: the ring walk re-reads the tail inside the loop',
       code: `struct mpu { void __iomem *q; void __iomem *data; };
 static void deliver(struct mpu *mpu, unsigned char v);
