@@ -38,6 +38,15 @@ const SIGNED: [RegExp, number][] = [
  * known; `long` and typedefs other than the kernel's fixed-width ones are not known.
  */
 export function integerType(typeText: string): { bits: number; signed: boolean } | undefined {
+  // Asked for every tainted variable read in the dataflow's rounds: remembered per type text.
+  if (integerTypes.has(typeText)) return integerTypes.get(typeText);
+  const it = parseIntegerType(typeText);
+  integerTypes.set(typeText, it);
+  return it;
+}
+const integerTypes = new Map<string, { bits: number; signed: boolean } | undefined>();
+
+function parseIntegerType(typeText: string): { bits: number; signed: boolean } | undefined {
   const t = typeText
     .replace(/\b(const|volatile|static|register|__iomem)\b/g, ' ')
     .replace(/\s+/g, ' ')

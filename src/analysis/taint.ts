@@ -174,6 +174,15 @@ export function unsignedMax(typeText: string): number | undefined {
   return undefined;
 }
 
+/** `struct foo` → foo (remembered per type text). */
+const structTags = new Map<string, string | undefined>();
+function structTag(typeText: string): string | undefined {
+  if (structTags.has(typeText)) return structTags.get(typeText);
+  const tag = /\bstruct\s+(\w+)/.exec(typeText)?.[1];
+  structTags.set(typeText, tag);
+  return tag;
+}
+
 /** The CFG given to functions that never see device data (their loops are not examined). */
 const EMPTY_CFG: Cfg = { nodes: [], entry: 0, exit: 0, loops: [], nodeOf: new Map() };
 
@@ -430,7 +439,7 @@ export function analyseFunction(
       const b = fieldOf(x, 'argument');
       const d = b ? declOf(b) : undefined;
       if (!d || d.arrays > 0 || d.pointerDepth !== (isArrow(x) ? 1 : 0)) return undefined;
-      const tag = /\bstruct\s+(\w+)/.exec(d.type)?.[1];
+      const tag = structTag(d.type);
       const m = tag ? mctx.structs?.get(tag)?.get(fieldOf(x, 'field')?.text ?? '') : undefined;
       return m && { type: m.type, pointerDepth: m.pointerDepth, arrays: m.arrayDims.length };
     }
