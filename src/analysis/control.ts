@@ -1520,3 +1520,201 @@ export function inheritAnswers(
   }
   return out;
 }
+
+/** The ring a wrap-around step keeps an index in: `[0, bound]` or `[0, bound)`. */
+interface Ring {
+  bound: Node;
+  inclusive: boolean;
+}
+
+/** `p` itself, `++p` or `p++` (the increment then belongs to the step). */
+function incremented(n: Node, p: string): 'pre' | 'plain' | undefined {
+  const s = stripParens(n);
+  if (s.type === 'update_expression' && s.child(0)?.type === '++')
+    return accessPath(s.childForFieldName('argument')!) === p ? 'pre' : undefined;
+  return accessPath(s) === p ? 'plain' : undefined;
+}
+
+/** `p++`, `++p`, `p += 1` as a statement. */
+function isIncrement(stmt: Node, p: string): boolean {
+  const e = stmt.type === 'expression_statement' ? stripParens(stmt.namedChild(0) ?? stmt) : stmt;
+  if (e.type === 'update_expression')
+    return e.text.includes('++') && accessPath(e.childForFieldName('argument')!) === p;
+  return (
+    e.type === 'assignment_expression' &&
+    e.child(1)?.type === '+=' &&
+    accessPath(e.childForFieldName('left')!) === p &&
+    e.childForFieldName('right')?.text === '1'
+  );
+}
+
+/** `p = 0;` (alone, or alone in braces). */
+function isResetToZero(stmt: Node | null, p: string): boolean {
+  if (!stmt) return false;
+  if (stmt.type === 'compound_statement') {
+    const kids = stmt.namedChildren.filter((c) => c && c.type !== 'comment');
+    return kids.length === 1 && isResetToZero(kids[0]!, p);
+  }
+  const e = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  return (
+    !!e &&
+    e.type === 'assignment_expression' &&
+    e.child(1)?.type === '=' &&
+    accessPath(e.childForFieldName('left')!) === p &&
+    evalConstant(e.childForFieldName('right')!.text) === 0
+  );
+}
+
+/**
+ * The wrap-around step of `p` among a loop's top-level statements, run every time round: `if (++p >
+ * B) p = 0;`, `if (++p >= N) p = 0;`, `p++; if (p >= N) p = 0;`, `p = (p + 1) % N;`,
+ * `p = (p + 1) & M;`. Returns the ring and the step's nodes (the only writes of `p` allowed).
+ */
+function wrapStep(stmts: readonly Node[], p: string): { ring: Ring; nodes: Node[] } | undefined {
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i]!;
+    if (s.type === 'if_statement' && !s.childForFieldName('alternative')) {
+      const c = stripParens(s.childForFieldName('condition')!);
+      const op = c.child(1)?.type;
+      if (c.type !== 'binary_expression' || (op !== '>' && op !== '>=')) continue;
+      if (!isResetToZero(s.childForFieldName('consequence'), p)) continue;
+      const how = incremented(c.childForFieldName('left')!, p);
+      const prev = stmts[i - 1];
+      const nodes =
+        how === 'pre' ? [s] : how === 'plain' && prev && isIncrement(prev, p) ? [prev, s] : undefined;
+      if (nodes) return { ring: { bound: c.childForFieldName('right')!, inclusive: op === '>' }, nodes };
+    }
+    const e = s.type === 'expression_statement' ? s.namedChild(0) : s;
+    if (
+      e?.type === 'assignment_expression' &&
+      e.child(1)?.type === '=' &&
+      accessPath(e.childForFieldName('left')!) === p
+    ) {
+      const r = stripParens(e.childForFieldName('right')!);
+      const op = r.child(1)?.type;
+      const inc = r.type === 'binary_expression' ? stripParens(r.childForFieldName('left')!) : undefined;
+      if (
+        (op === '%' || op === '&') &&
+        inc?.type === 'binary_expression' &&
+        inc.child(1)?.type === '+' &&
+        accessPath(inc.childForFieldName('left')!) === p &&
+        inc.childForFieldName('right')?.text === '1'
+      )
+        return { ring: { bound: r.childForFieldName('right')!, inclusive: op === '&' }, nodes: [s] };
+    }
+  }
+  return undefined;
+}
+
+/** Is `path` written (assigned, incremented, its address taken) in `scope`, outside `except`? */
+function writtenIn(scope: Node, index: NodeIndex, path: string, except: readonly Node[] = []): boolean {
+  const inside = (n: Node) => except.some((x) => n.startIndex >= x.startIndex && n.endIndex <= x.endIndex);
+  for (const a of within(index.of('assignment_expression'), scope))
+    if (accessPath(a.childForFieldName('left')!) === path && !inside(a)) return true;
+  for (const u of within(index.of('update_expression'), scope))
+    if (accessPath(u.childForFieldName('argument')!) === path && !inside(u)) return true;
+  for (const x of within(index.of('pointer_expression'), scope))
+    if (x.child(0)?.type === '&' && accessPath(x.childForFieldName('argument')!) === path) return true;
+  return false;
+}
+
+/**
+ * Does `cond` (a disjunction an early exit is taken on) contain `q > B` / `q >= B` (or `B < q`,
+ * `B <= q`) strong enough to keep `q` inside the ring?
+ */
+function excludesOutside(cond: Node, q: string, ring: Ring): boolean {
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression') return false;
+  const op = s.child(1)?.type ?? '';
+  const l = s.childForFieldName('left')!;
+  const r = s.childForFieldName('right')!;
+  if (op === '||') return excludesOutside(l, q, ring) || excludesOutside(r, q, ring);
+  const b = stripParens(ring.bound).text;
+  const is = (n: Node, text: string) => stripParens(n).text === text;
+  const qp = (n: Node) => accessPath(stripParens(n)) === q;
+  // `q > B` leaves q ≤ B: enough for [0, B]; `q >= B` leaves q < B: enough for either.
+  if (qp(l) && is(r, b)) return op === '>=' || (op === '>' && ring.inclusive);
+  if (is(l, b) && qp(r)) return op === '<=' || (op === '<' && ring.inclusive);
+  return false;
+}
+
+/** Does the statement leave (goto, return, break or continue of an outer loop) on every path? */
+function leaves(stmt: Node | null): boolean {
+  if (!stmt) return false;
+  if (stmt.type === 'compound_statement') {
+    const kids = stmt.namedChildren.filter((c) => c && c.type !== 'comment');
+    return kids.length > 0 && leaves(kids[kids.length - 1]!);
+  }
+  return ['goto_statement', 'return_statement', 'break_statement', 'continue_statement'].includes(stmt.type);
+}
+
+/**
+ * A ring walk toward an index read once: the loop's exit is `p != q`, `p` advances by one each
+ * time round and wraps to 0 past a bound the loop does not change, and `q` — not written in the
+ * loop, so not re-read from the device — lies inside the ring: checked against the bound on the way
+ * in (`if (head > size || tail > size) goto out;`) or bounded below it (`wr = readb(r) & 0x1f` for a
+ * 32-slot ring). `p` then meets `q` within one turn of the ring, whatever the device returned. A
+ * loop that re-reads `q` inside, or lets `q` lie outside the ring, can spin for ever and is not this.
+ */
+export function ringWalkEnds(
+  loop: LoopInfo,
+  cond: Node,
+  index: NodeIndex,
+  boundOf: (n: Node) => number | undefined,
+  constants?: Map<string, number>,
+  bitsOf: (path: string) => number | undefined = () => undefined,
+): boolean {
+  const s = stripParens(cond);
+  if (s.type !== 'binary_expression' || s.child(1)?.type !== '!=' || !loop.body) return false;
+  // A `continue` could skip the step.
+  if (within(index.of('continue_statement'), loop.body).length > 0) return false;
+  const stmts =
+    loop.body.type === 'compound_statement'
+      ? (loop.body.namedChildren.filter((c) => c && c.type !== 'comment') as Node[])
+      : [loop.body];
+  const update = loop.node.type === 'for_statement' ? loop.node.childForFieldName('update') : null;
+  if (update) stmts.push(update);
+  const sides = [s.childForFieldName('left')!, s.childForFieldName('right')!];
+  for (const [pn, qn] of [sides, [sides[1]!, sides[0]!]] as const) {
+    const p = accessPath(stripParens(pn));
+    const q = accessPath(stripParens(qn));
+    if (!p || !q || p === q) continue;
+    const step = wrapStep(stmts, p);
+    if (!step) continue;
+    const b = accessPath(stripParens(step.ring.bound));
+    // p is written only by its step; q and the bound not at all.
+    if (writtenIn(loop.node, index, p, step.nodes) || writtenIn(loop.node, index, q)) continue;
+    if (b && writtenIn(loop.node, index, b)) continue;
+    // A field of a struct handed to a call in the loop may change behind our back.
+    if (q.includes('->') || (b?.includes('->') ?? false)) continue;
+    // A `u8 p` wraps at 256 on its own and never passes a wider bound or meets a wider q.
+    const pb = bitsOf(p);
+    if (pb !== undefined && [q, b].some((x) => x !== undefined && (bitsOf(x) ?? 0) > pb)) continue;
+    // q inside the ring: a constant ring and a bounded q...
+    const n = evalConstant(stripParens(step.ring.bound).text, constants);
+    const qmax = boundOf(qn);
+    const top = n === undefined ? undefined : step.ring.inclusive ? n : n - 1;
+    if (top !== undefined && pb !== undefined && pb < 53 && top > 2 ** pb - 1) continue;
+    if (top !== undefined && qmax !== undefined && qmax <= top) return true;
+    // ...or an early exit before the loop, in the same block, on q outside the ring, with q and the
+    // bound unchanged from there to the loop.
+    const parent = loop.node.parent;
+    if (!parent) continue;
+    for (const sib of parent.namedChildren) {
+      if (!sib || sib.startIndex >= loop.node.startIndex) break;
+      if (sib.type !== 'if_statement' || sib.childForFieldName('alternative')) continue;
+      if (!leaves(sib.childForFieldName('consequence'))) continue;
+      if (!excludesOutside(sib.childForFieldName('condition')!, q, step.ring)) continue;
+      const between = index
+        .of('assignment_expression')
+        .concat(index.of('update_expression'))
+        .filter((x) => x.startIndex > sib.endIndex && x.endIndex < loop.node.startIndex);
+      const touched = between.some((x) => {
+        const t = accessPath((x.childForFieldName('left') ?? x.childForFieldName('argument'))!);
+        return t === q || (!!b && t === b);
+      });
+      if (!touched) return true;
+    }
+  }
+  return false;
+}

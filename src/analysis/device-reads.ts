@@ -22,6 +22,13 @@ export interface DeviceReadApi {
    */
   kind: 'return' | 'out' | 'buffer' | 'region';
   arg?: number;
+  /**
+   * For `return` and `out` reads: how many bits of device data the value holds (`readb` 8, `readw`
+   * 16, `regmap_read` 32: its `unsigned int`, `i2c_smbus_read_byte_data` 8: its data, the `s32` being
+   * there only for the errno). The value read, as an unsigned number, is below 2^bits wherever it is
+   * stored afterwards; with `errorCodes` that holds for the data, not for a negative errno.
+   */
+  bits?: number;
   /** The return value is also a negative errno on bus failure (I2C/SPI helpers). */
   errorCodes?: boolean;
   /** Only when argument `when.arg`'s text matches `when.pattern` (e.g. a USB receive pipe). */
@@ -62,49 +69,72 @@ export const PCI_ID_REGISTERS =
 
 export const DEVICE_READS: DeviceReadApi[] = [
   // Port I/O
-  { pattern: 'in[bwl](_p)?', category: 'pio', kind: 'return' },
+  { pattern: 'inb(_p)?', category: 'pio', kind: 'return', bits: 8 },
+  { pattern: 'inw(_p)?', category: 'pio', kind: 'return', bits: 16 },
+  { pattern: 'inl(_p)?', category: 'pio', kind: 'return', bits: 32 },
   { pattern: 'ins[bwl]', category: 'pio', kind: 'buffer', arg: 1 },
   // Memory-mapped I/O
-  { pattern: '(__raw_)?read[bwlq](_relaxed)?', category: 'mmio', kind: 'return' },
-  { pattern: 'ioread(8|16|32|64)(be)?', category: 'mmio', kind: 'return' },
-  { pattern: 'ioread(8|16|32|64)_(lo_hi|hi_lo)', category: 'mmio', kind: 'return' },
-  { pattern: '(lo_hi|hi_lo)_readq(_relaxed)?', category: 'mmio', kind: 'return' },
+  { pattern: '(__raw_)?readb(_relaxed)?', category: 'mmio', kind: 'return', bits: 8 },
+  { pattern: '(__raw_)?readw(_relaxed)?', category: 'mmio', kind: 'return', bits: 16 },
+  { pattern: '(__raw_)?readl(_relaxed)?', category: 'mmio', kind: 'return', bits: 32 },
+  { pattern: '(__raw_)?readq(_relaxed)?', category: 'mmio', kind: 'return', bits: 64 },
+  { pattern: 'ioread8', category: 'mmio', kind: 'return', bits: 8 },
+  { pattern: 'ioread16(be)?', category: 'mmio', kind: 'return', bits: 16 },
+  { pattern: 'ioread32(be)?', category: 'mmio', kind: 'return', bits: 32 },
+  { pattern: 'ioread64(be)?', category: 'mmio', kind: 'return', bits: 64 },
+  { pattern: 'ioread64_(lo_hi|hi_lo)', category: 'mmio', kind: 'return', bits: 64 },
+  { pattern: '(lo_hi|hi_lo)_readq(_relaxed)?', category: 'mmio', kind: 'return', bits: 64 },
   { pattern: 'ioread(8|16|32|64)(be)?_rep', category: 'mmio', kind: 'buffer', arg: 1 },
   { pattern: 'reads[bwlq]', category: 'mmio', kind: 'buffer', arg: 1 },
   { pattern: '(_)?memcpy_fromio', category: 'mmio', kind: 'buffer', arg: 0 },
-  { pattern: 'in_(8|le16|le32|le64|be16|be32|be64)', category: 'mmio', kind: 'return' },
-  { pattern: 'ioread(8|16|32)be', category: 'mmio', kind: 'return' },
+  { pattern: 'in_8', category: 'mmio', kind: 'return', bits: 8 },
+  { pattern: 'in_(le|be)16', category: 'mmio', kind: 'return', bits: 16 },
+  { pattern: 'in_(le|be)32', category: 'mmio', kind: 'return', bits: 32 },
+  { pattern: 'in_(le|be)64', category: 'mmio', kind: 'return', bits: 64 },
   // PCI configuration space
-  {
-    pattern: 'pci_read_config_(byte|word|dword)',
-    category: 'pci-config',
-    kind: 'out',
-    arg: 2,
-    unless: { arg: 1, pattern: PCI_ID_REGISTERS },
-  },
-  { pattern: 'pci_bus_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 3 },
-  { pattern: 'pcie_capability_read_(word|dword)', category: 'pci-config', kind: 'out', arg: 2 },
-  { pattern: 'pci_user_read_config_(byte|word|dword)', category: 'pci-config', kind: 'out', arg: 2 },
-  // regmap
-  { name: 'regmap_read', category: 'regmap', kind: 'out', arg: 2 },
-  { name: 'regmap_read_bypassed', category: 'regmap', kind: 'out', arg: 2 },
-  { name: 'regmap_field_read', category: 'regmap', kind: 'out', arg: 1 },
-  { name: 'regmap_fields_read', category: 'regmap', kind: 'out', arg: 2 },
+  ...(
+    [
+      ['byte', 8],
+      ['word', 16],
+      ['dword', 32],
+    ] as const
+  ).flatMap(([size, bits]): DeviceReadApi[] => [
+    {
+      name: `pci_read_config_${size}`,
+      category: 'pci-config',
+      kind: 'out',
+      arg: 2,
+      bits,
+      unless: { arg: 1, pattern: PCI_ID_REGISTERS },
+    },
+    { name: `pci_bus_read_config_${size}`, category: 'pci-config', kind: 'out', arg: 3, bits },
+    { name: `pci_user_read_config_${size}`, category: 'pci-config', kind: 'out', arg: 2, bits },
+  ]),
+  { name: 'pcie_capability_read_word', category: 'pci-config', kind: 'out', arg: 2, bits: 16 },
+  { name: 'pcie_capability_read_dword', category: 'pci-config', kind: 'out', arg: 2, bits: 32 },
+  // regmap: values are `unsigned int`
+  { name: 'regmap_read', category: 'regmap', kind: 'out', arg: 2, bits: 32 },
+  { name: 'regmap_read_bypassed', category: 'regmap', kind: 'out', arg: 2, bits: 32 },
+  { name: 'regmap_field_read', category: 'regmap', kind: 'out', arg: 1, bits: 32 },
+  { name: 'regmap_fields_read', category: 'regmap', kind: 'out', arg: 2, bits: 32 },
   { name: 'regmap_bulk_read', category: 'regmap', kind: 'buffer', arg: 2 },
   { name: 'regmap_raw_read', category: 'regmap', kind: 'buffer', arg: 2 },
   { name: 'regmap_noinc_read', category: 'regmap', kind: 'buffer', arg: 2 },
-  // I2C / SMBus
+  // I2C / SMBus: an s32 that is a negative errno or the data (a byte or a word)
+  { pattern: 'i2c_smbus_read_byte(_data)?', category: 'i2c', kind: 'return', errorCodes: true, bits: 8 },
   {
-    pattern: 'i2c_smbus_read_(byte|byte_data|word_data|word_swapped)',
+    pattern: 'i2c_smbus_read_word_(data|swapped)',
     category: 'i2c',
     kind: 'return',
     errorCodes: true,
+    bits: 16,
   },
   { name: 'i2c_smbus_read_block_data', category: 'i2c', kind: 'buffer', arg: 2 },
   { pattern: 'i2c_smbus_read_i2c_block_data(_or_emulated)?', category: 'i2c', kind: 'buffer', arg: 3 },
   { name: 'i2c_master_recv', category: 'i2c', kind: 'buffer', arg: 1 },
-  // SPI
-  { pattern: 'spi_w8r(8|16|16be)', category: 'spi', kind: 'return', errorCodes: true },
+  // SPI: a negative errno or the data
+  { name: 'spi_w8r8', category: 'spi', kind: 'return', errorCodes: true, bits: 8 },
+  { pattern: 'spi_w8r16(be)?', category: 'spi', kind: 'return', errorCodes: true, bits: 16 },
   { name: 'spi_read', category: 'spi', kind: 'buffer', arg: 1 },
   { name: 'spi_write_then_read', category: 'spi', kind: 'buffer', arg: 3 },
   // USB: receive transfers only
@@ -179,6 +209,8 @@ export function validateDeviceReads(data: unknown): DeviceReadApi[] {
     if ((e.kind === 'out' || e.kind === 'buffer') && typeof e.arg !== 'number')
       throw new Error(`device-read entry ${i}: kind "${e.kind}" needs a numeric "arg"`);
     if (typeof e.category !== 'string') throw new Error(`device-read entry ${i}: needs a "category"`);
+    if (e.bits !== undefined && ![8, 16, 32, 64].includes(e.bits))
+      throw new Error(`device-read entry ${i}: "bits" must be 8, 16, 32 or 64`);
     return e;
   });
 }

@@ -28,6 +28,7 @@ import {
   LOGGING,
   SYSTEM_SLEEP_PM_MACRO,
 } from './kernel-apis.js';
+import { joinBits } from './ranges.js';
 import {
   analyseFunction,
   type FunctionSummary,
@@ -99,8 +100,17 @@ export function findAccessors(
           // `({ check(); readl(...); })`: a statement expression's value is its last statement's.
           const last = !api && value ? LAST_STATEMENT_CALL.exec(value) : null;
           if (last) api = readOf(last[1]!);
-          if (api && api.kind === 'return')
-            out.set(name, { name, category: api.category, kind: 'return', errorCodes: api.errorCodes });
+          if (api && api.kind === 'return') {
+            // Either arm of a ternary: the wider read.
+            const bits = arms ? joinBits(readOf(arms[1]!)?.bits, readOf(arms[2]!)?.bits) : api.bits;
+            out.set(name, {
+              name,
+              category: api.category,
+              kind: 'return',
+              errorCodes: api.errorCodes,
+              ...(bits !== undefined ? { bits } : {}),
+            });
+          }
         }
       }
     }
@@ -381,6 +391,23 @@ class TrackedMap<K, V> extends Map<K, V> {
   }
 }
 
+/** The same members with the same types (a struct defined in two files of a module). */
+function sameMembers(a: Map<string, CVariable>, b: Map<string, CVariable>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (
+      !w ||
+      w.type !== v.type ||
+      w.pointerDepth !== v.pointerDepth ||
+      w.arrayDims.length !== v.arrayDims.length
+    )
+      return false;
+  }
+  return true;
+}
+
 /** Do the context's maps still answer a function's recorded lookups the same way? */
 function sameLookups(lookups: Lookups, maps: readonly Map<unknown, unknown>[]): boolean {
   for (let i = 0; i < lookups.length; i += 4) {
@@ -455,6 +482,18 @@ export function summariseModule(input: ModuleInput): ModuleSummaryPass {
   const reusable = new WeakMap<CFunction, Reusable>();
   if (context.regionFields.size)
     context.regionFieldRe = new RegExp(`\\b(?:${[...context.regionFields.keys()].join('|')})\\b`);
+  // A struct defined twice with different members (under different configs): its types are unknown.
+  const structs = new TrackedMap<string, Map<string, CVariable>>(5);
+  const clashing = new Set<string>();
+  for (const f of input.files)
+    for (const [tag, members] of f.model.structs) {
+      const prev = structs.get(tag);
+      if (!prev) structs.set(tag, members);
+      else if (!sameMembers(prev, members)) clashing.add(tag);
+    }
+  for (const tag of clashing) structs.delete(tag);
+  context.structs = structs;
+  maps.push(structs);
   for (const f of input.files) {
     for (const [k, v] of f.model.globals) context.globals.set(k, v);
     for (const members of f.model.structs.values()) {
@@ -610,7 +649,12 @@ function completeModule(
     ft.summary.logs = context.summaries.get(u.fn.name)?.logs ?? false;
     for (const [callee, m] of ft.argTaints) {
       const e = entries.get(callee) ?? new Map<number, Taint>();
-      for (const [i, t] of m) if (!e.has(i)) e.set(i, t);
+      for (const [i, t] of m) {
+        const prev = e.get(i);
+        // Several callers pass device data: the parameter is as wide as the widest.
+        if (!prev) e.set(i, t);
+        else if (prev.bits !== t.bits) e.set(i, { ...prev, bits: joinBits(prev.bits, t.bits) });
+      }
       entries.set(callee, e);
     }
     functions.push(ft);

@@ -31,6 +31,7 @@ import type { TraceStep } from '../types.js';
 import type { CallSites } from './control.js';
 import { readApplies, type DeviceReadApi, type DeviceReadTable, type ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldChain, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
+import { joinBits, widthMax, widthThrough } from './ranges.js';
 
 export interface DeviceSource {
   api: string;
@@ -40,6 +41,8 @@ export interface DeviceSource {
   /** For reads of device memory: the field (or buffer) read. */
   field?: string;
   errorCodes: boolean;
+  /** The read's width in bits, from the device-read table (`readb` 8, `regmap_read` 32). */
+  bits?: number;
   step: TraceStep;
 }
 
@@ -51,6 +54,13 @@ export interface Taint {
   checks: number;
   /** Largest value the data can have after masking/clamping/narrowing, when known. */
   maxValue?: number;
+  /**
+   * The data fits in this many bits (as an unsigned value): the read's width, narrowed by unsigned
+   * types it was stored in or read through, kept through wider ones and into callees' parameters.
+   * Lost by arithmetic that can carry it higher (`+`, `<<`, `|`) and by a signed type no wider than
+   * it. See analysis/ranges.ts.
+   */
+  bits?: number;
   /** Masked (`& MASK`) or reduced (`% n`) by something not from the device: Carburizer's mask filter. */
   masked?: boolean;
   /** Reached this function as an argument from a caller (its check is the caller's data, not a local read). */
@@ -91,6 +101,8 @@ export interface ModuleContext {
   summaries: Map<string, FunctionSummary>;
   /** Struct fields assigned a DMA-coherent region anywhere in the module, plus URB buffers. */
   regionFields: Map<string, ReadCategory>;
+  /** Structs the module's files define: tag → members (the types data is read through). */
+  structs?: Map<string, Map<string, CVariable>>;
   /** Global variables of the module's files (array sizes). */
   globals: Map<string, CVariable>;
   /** Struct members declared in the module's files, by member name (array sizes). */
@@ -124,12 +136,29 @@ export interface ModuleContext {
 /** Byte-order and bit-field helpers: their result is their (tainted) argument. */
 const PASSTHROUGH =
   /^(__)?(le|be)(16|32|64)_to_cpu(p|up)?$|^(__)?cpu_to_(le|be)(16|32|64)$|^(__)?swab(16|32|64)$|^(u32_get_bits|u16_get_bits|u8_get_bits|le32_get_bits|le16_get_bits|get_unaligned(_le|_be)?(16|32|64)?|abs|upper_32_bits|lower_32_bits|ntohl|ntohs|htonl|htons|bcd2bin|sign_extend32|ilog2|array_index_nospec|READ_ONCE)$/;
+/**
+ * The width of a PASSTHROUGH helper's result: a byte-order helper may move a byte's bits to the top
+ * of its word (`cpu_to_be32`), so it is as wide as its name says; `*_get_bits` and `lower_32_bits`
+ * take part of the value; `abs` and `sign_extend32` may make it negative or wrap it.
+ */
+function passThroughWidth(name: string, t: Taint): Taint {
+  let bits: number | undefined;
+  if (/_get_bits$|^(bcd2bin|ilog2|array_index_nospec|READ_ONCE|get_unaligned)$/.test(name)) return t;
+  if (name === 'lower_32_bits') bits = t.bits === undefined ? 32 : Math.min(t.bits, 32);
+  else if (/^(ntohs|htons)$/.test(name)) bits = 16;
+  else if (/^(ntohl|htonl)$/.test(name)) bits = 32;
+  else if (/(16|32|64)/.test(name) && name !== 'sign_extend32') bits = Number(/(16|32|64)/.exec(name)![1]);
+  return bits === t.bits ? t : { ...t, bits };
+}
+
 /** `FIELD_GET(mask, value)`: the field of a register value. */
 const FIELD_GETTERS = /^(FIELD_GET|FIELD_GET_ULL)$/;
 /** Calls that bound their result by a constant argument. */
 const CLAMPS = /^(min|min_t|clamp|clamp_t|clamp_val|umin)$/;
 
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+/** Compound assignments whose result may exceed both operands. */
+const GROWING = new Set(['+=', '-=', '*=', '<<=', '|=', '^=']);
 
 function narrowMax(typeText: string): number | undefined {
   if (/\b(u8|__u8|uint8_t|u_int8_t|u_char|uchar|unsigned char|s8|char)\b/.test(typeText)) return 255;
@@ -147,11 +176,13 @@ export function unsignedMax(typeText: string): number | undefined {
   return undefined;
 }
 
-/** Bits of a register read's value: 8 or 16 for byte and word reads, 32 for the rest but 64-bit ones. */
-function readBits(api: string): number | undefined {
-  if (/^(inb(_p)?|readb(_relaxed)?|__raw_readb|ioread8|in_8)$/.test(api)) return 8;
-  if (/^(inw(_p)?|readw(_relaxed)?|__raw_readw|ioread16(be)?|in_(le|be)16)$/.test(api)) return 16;
-  return /q|64/.test(api) ? undefined : 32;
+/** `struct foo` → foo (remembered per type text). */
+const structTags = new Map<string, string | undefined>();
+function structTag(typeText: string): string | undefined {
+  if (structTags.has(typeText)) return structTags.get(typeText);
+  const tag = /\bstruct\s+(\w+)/.exec(typeText)?.[1];
+  structTags.set(typeText, tag);
+  return tag;
 }
 
 /** The CFG given to functions that never see device data (their loops are not examined). */
@@ -193,25 +224,33 @@ function joinChanges(into: TaintState, from: TaintState): boolean {
   for (const [k, v] of from.taint) {
     const w = into.taint.get(k);
     if (!w) return true;
-    if (w.checks !== v.checks || w.maxValue !== v.maxValue) {
+    if (w.checks !== v.checks || w.maxValue !== v.maxValue || w.bits !== v.bits) {
       const maxValue =
         w.maxValue !== undefined && v.maxValue !== undefined ? Math.max(w.maxValue, v.maxValue) : undefined;
-      if ((w.checks & v.checks) !== w.checks || maxValue !== w.maxValue) return true;
+      if (
+        (w.checks & v.checks) !== w.checks ||
+        maxValue !== w.maxValue ||
+        joinBits(w.bits, v.bits) !== w.bits
+      )
+        return true;
     }
   }
   for (const k of from.regions.keys()) if (!into.regions.has(k)) return true;
   return false;
 }
 
-/** Join at a merge point: may-taint; unchecked if unchecked on any path; bound only if bounded on all. */
+/**
+ * Join at a merge point: may-taint; unchecked if unchecked on any path; bound (and width) only if
+ * bounded on all.
+ */
 function joinInto(into: TaintState, from: TaintState): void {
   for (const [k, v] of from.taint) {
     const w = into.taint.get(k);
     if (!w) into.taint.set(k, v);
-    else if (w.checks !== v.checks || w.maxValue !== v.maxValue) {
+    else if (w.checks !== v.checks || w.maxValue !== v.maxValue || w.bits !== v.bits) {
       const maxValue =
         w.maxValue !== undefined && v.maxValue !== undefined ? Math.max(w.maxValue, v.maxValue) : undefined;
-      into.taint.set(k, { ...w, checks: w.checks & v.checks, maxValue });
+      into.taint.set(k, { ...w, checks: w.checks & v.checks, maxValue, bits: joinBits(w.bits, v.bits) });
     }
   }
   for (const [k, v] of from.regions) if (!into.regions.has(k)) into.regions.set(k, v);
@@ -306,14 +345,21 @@ export function analyseFunction(
     category: ReadCategory,
     errorCodes = false,
     kind: DeviceSource['kind'] = 'region',
+    bits?: number,
   ): DeviceSource => ({
     api,
     category,
     errorCodes,
     kind,
+    ...(bits !== undefined ? { bits } : {}),
     step: step(node, `${api}() reads the device (${category})`),
   });
-  const fresh = (source: DeviceSource): Taint => ({ source, steps: [source.step], checks: 0 });
+  const fresh = (source: DeviceSource): Taint => ({
+    source,
+    steps: [source.step],
+    checks: 0,
+    ...(source.bits !== undefined ? { bits: source.bits } : {}),
+  });
 
   /** Is `expr` a pointer into device-written memory? */
   const regionOf = (expr: Node, st: TaintState): DeviceSource | undefined => {
@@ -411,7 +457,48 @@ export function analyseFunction(
     return false;
   };
 
-  const evaluate = (expr: Node, st: TaintState): Taint | undefined => bitBound(expr, evaluateRaw(expr, st));
+  /**
+   * The declared type of an lvalue: a local, parameter or global, a member of a struct the module
+   * defines (through `.`, `->` and subscripts). Undefined when not known.
+   */
+  const declOf = (n: Node): { type: string; pointerDepth: number; arrays: number } | undefined => {
+    const x = stripParens(n);
+    const t = typeOf(x);
+    if (t === 'identifier') {
+      const v = fn.locals.get(x.text) ?? mctx.globals.get(x.text);
+      return v && { type: v.type, pointerDepth: v.pointerDepth, arrays: v.arrayDims.length };
+    }
+    if (t === 'subscript_expression') {
+      const b = fieldOf(x, 'argument');
+      const d = b ? declOf(b) : undefined;
+      if (!d) return undefined;
+      if (d.arrays > 0) return { ...d, arrays: d.arrays - 1 };
+      return d.pointerDepth > 0 ? { ...d, pointerDepth: d.pointerDepth - 1 } : undefined;
+    }
+    if (t === 'field_expression') {
+      const b = fieldOf(x, 'argument');
+      const d = b ? declOf(b) : undefined;
+      if (!d || d.arrays > 0 || d.pointerDepth !== (isArrow(x) ? 1 : 0)) return undefined;
+      const tag = structTag(d.type);
+      const m = tag ? mctx.structs?.get(tag)?.get(fieldOf(x, 'field')?.text ?? '') : undefined;
+      return m && { type: m.type, pointerDepth: m.pointerDepth, arrays: m.arrayDims.length };
+    }
+    return undefined;
+  };
+
+  /** Data read through a variable or member of an integer type is no wider than the type allows. */
+  const typeBound = (n: Node, t: Taint | undefined): Taint | undefined => {
+    if (!t) return t;
+    const type = typeOf(n);
+    if (type !== 'identifier' && type !== 'field_expression' && type !== 'subscript_expression') return t;
+    const d = declOf(n);
+    if (!d || d.pointerDepth > 0 || d.arrays > 0) return t;
+    const bits = widthThrough(t.bits, d.type);
+    return bits === t.bits ? t : { ...t, bits };
+  };
+
+  const evaluate = (expr: Node, st: TaintState): Taint | undefined =>
+    typeBound(expr, bitBound(expr, evaluateRaw(expr, st)));
 
   const evaluateRaw = (expr: Node, st: TaintState): Taint | undefined => {
     const n = expr;
@@ -436,10 +523,12 @@ export function analyseFunction(
         const v = fieldOf(n, 'value');
         const t = v ? evaluate(v, st) : undefined;
         if (!t) return undefined;
-        const max = narrowMax(n.childForFieldName('type')?.text ?? '');
-        return max !== undefined && (t.maxValue === undefined || t.maxValue > max)
-          ? { ...t, maxValue: max }
-          : t;
+        const castType = n.childForFieldName('type')?.text ?? '';
+        const max = narrowMax(castType);
+        const bits = widthThrough(t.bits, castType);
+        const bounded = max !== undefined && (t.maxValue === undefined || t.maxValue > max);
+        if (!bounded && bits === t.bits) return t;
+        return { ...t, ...(bounded ? { maxValue: max } : {}), bits };
       }
       case 'identifier':
       case 'field_expression':
@@ -492,7 +581,7 @@ export function analyseFunction(
         const api = deviceApi(name);
         if (api?.kind === 'return') {
           if (!readApplies(api, (i) => args[i]?.text)) return undefined;
-          return fresh(srcOf(n, name, api.category, api.errorCodes, 'return'));
+          return fresh(srcOf(n, name, api.category, api.errorCodes, 'return', api.bits));
         }
         const s = mctx.summaries.get(name);
         if (s?.returns)
@@ -519,7 +608,7 @@ export function analyseFunction(
         if (PASSTHROUGH.test(name)) {
           for (const a of args) {
             const t = evaluate(a, st);
-            if (t) return t;
+            if (t) return passThroughWidth(name, t);
           }
           return undefined;
         }
@@ -568,25 +657,27 @@ export function analyseFunction(
             return { ...t, maxValue: Math.floor(t.maxValue / c) };
         } else if (op === '>>') {
           const c = lt && r ? evalConstant(r.text, mctx.constants) : undefined;
-          // Register values are as wide as their read: 8 or 16 bits from a byte or word read
-          // (`inb() >> 7` is 0 or 1), else at most 32 bits unless they come from a 64-bit read.
-          const bits = readBits(t.source.api);
-          if (c !== undefined && t.maxValue === undefined && !t.masked && bits !== undefined)
-            return { ...t, maxValue: Math.floor((2 ** bits - 1) / 2 ** c) };
+          // Register values are as wide as their read (device-reads.ts): `inb() >> 7` is 0 or 1.
+          const wmax = widthMax(t);
+          if (c !== undefined && t.maxValue === undefined && !t.masked && wmax !== undefined)
+            return { ...t, maxValue: Math.floor(wmax / 2 ** c) };
           if (c !== undefined && t.maxValue !== undefined)
             return { ...t, maxValue: Math.floor(t.maxValue / 2 ** c) };
         } else if (COMPARISONS.has(op) || op === '&&' || op === '||') {
           return { ...t, maxValue: 1 };
         } else if (op === '+' || op === '-' || op === '*' || op === '<<' || op === '|' || op === '^') {
-          return { ...t, maxValue: undefined };
+          return { ...t, maxValue: undefined, bits: undefined };
         }
-        return t;
+        // `a & b`, `a % b`, `a / n`, `a >> n` are no wider than `a`; `n / a` or `n >> a` may be.
+        return op === '&' || op === '%' || lt ? t : { ...t, bits: undefined };
       }
       case 'unary_expression': {
         const a = n.childForFieldName('argument');
         const t = a ? evaluate(a, st) : undefined;
         if (!t) return undefined;
-        return n.child(0)?.type === '!' ? { ...t, maxValue: 1 } : { ...t, maxValue: undefined };
+        return n.child(0)?.type === '!'
+          ? { ...t, maxValue: 1 }
+          : { ...t, maxValue: undefined, bits: undefined };
       }
       case 'update_expression': {
         const a = n.childForFieldName('argument');
@@ -596,7 +687,10 @@ export function analyseFunction(
         const c = n.childForFieldName('consequence');
         const a = n.childForFieldName('alternative');
         const ct = c ? evaluate(c, st) : undefined;
-        const t = ct ?? (a ? evaluate(a, st) : undefined);
+        const at = a ? evaluate(a, st) : undefined;
+        let t = ct ?? at;
+        // Device data from either arm: as wide as the wider.
+        if (ct && at && ct.bits !== at.bits) t = { ...ct, bits: joinBits(ct.bits, at.bits) };
         const cond = n.childForFieldName('condition');
         const branch = ct ? c : a;
         const bp = branch ? accessPath(branch) : undefined;
@@ -686,8 +780,8 @@ export function analyseFunction(
           const lp = l ? accessPath(l) : undefined;
           const old = lp ? st.taint.get(lp) : undefined;
           const k = evalConstant(e.childForFieldName('right')?.text ?? '', mctx.constants);
-          if (lp && old && k !== undefined && k < 64) {
-            const base = old.maxValue ?? 2 ** 32 - 1;
+          const base = old ? (old.maxValue ?? widthMax(old)) : undefined;
+          if (lp && old && k !== undefined && k < 64 && base !== undefined) {
             st.taint.set(lp, { ...old, maxValue: Math.floor(base / 2 ** k) });
             break;
           }
@@ -704,7 +798,22 @@ export function analyseFunction(
             break;
           }
         }
-        assign(st, l ? accessPath(l) : undefined, fieldOf(e, 'right'), op !== '=', e);
+        const lp = l ? accessPath(l) : undefined;
+        assign(st, lp, fieldOf(e, 'right'), op !== '=', e);
+        // `x += v`, `x <<= n`, `x |= v`: the result may be larger than the old value and than `v`,
+        // so neither's bound nor width holds for it.
+        const now = lp && GROWING.has(op) ? st.taint.get(lp) : undefined;
+        if (lp && now && (now.maxValue !== undefined || now.bits !== undefined))
+          st.taint.set(lp, { ...now, maxValue: undefined, bits: undefined });
+        break;
+      }
+      case 'update_expression': {
+        // `i++` may carry the value past its bound and its width (`i--` below 0, to all ones).
+        const a = fieldOf(e, 'argument');
+        const p = a ? accessPath(a) : undefined;
+        const old = p ? st.taint.get(p) : undefined;
+        if (p && old && (old.bits !== undefined || old.maxValue !== undefined))
+          st.taint.set(p, { ...old, maxValue: undefined, bits: undefined });
         break;
       }
       case 'init_declarator': {
@@ -723,7 +832,16 @@ export function analyseFunction(
           const target = pointeePath(args[api.arg]!);
           if (target) {
             kill(st, target);
-            const t = fresh(srcOf(e, name, api.category, api.errorCodes, api.kind));
+            const t = fresh(
+              srcOf(
+                e,
+                name,
+                api.category,
+                api.errorCodes,
+                api.kind,
+                api.kind === 'out' ? api.bits : undefined,
+              ),
+            );
             // `regmap_field_read(priv->fields[F_ODR], &v)`: no wider than the field's REG_FIELD.
             const w = name === 'regmap_field_read' ? fieldWidthOf(args[0]) : undefined;
             if (w !== undefined) t.maxValue = 2 ** w - 1;
@@ -776,7 +894,11 @@ export function analyseFunction(
             const t = evaluate(a, st);
             if (!t) return;
             const m = argTaints.get(name) ?? new Map<number, Taint>();
-            if (!m.has(i))
+            const prev = m.get(i);
+            // Another call passed it already: the parameter's width is the wider of the two.
+            if (prev) {
+              if (prev.bits !== t.bits) m.set(i, { ...prev, bits: joinBits(prev.bits, t.bits) });
+            } else
               m.set(i, {
                 ...t,
                 viaArgument: true,
@@ -854,8 +976,15 @@ export function analyseFunction(
       if (node.kind === 'return' && node.ast) {
         const v = node.ast.namedChildren.find((c) => c && c.type !== 'comment');
         if (v) {
-          const t = evaluate(v, out);
+          let t = evaluate(v, out);
+          // `static u8 f(...) { return readl(...); }` returns a byte.
+          if (t && !fn.returnsPointer) {
+            const bits = widthThrough(t.bits, fn.returnType);
+            if (bits !== t.bits) t = { ...t, bits };
+          }
           if (t && !summary.returns) summary.returns = t;
+          else if (t && summary.returns && summary.returns.bits !== t.bits)
+            summary.returns = { ...summary.returns, bits: joinBits(summary.returns.bits, t.bits) };
           const r = regionOf(v, out);
           if (r && !summary.returnsRegion) summary.returnsRegion = r;
         }

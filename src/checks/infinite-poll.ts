@@ -18,7 +18,9 @@ import {
   loopExits,
   mentions,
   progressPaths,
+  ringWalkEnds,
 } from '../analysis/control.js';
+import { integerType, upperBound } from '../analysis/ranges.js';
 import { callArgs, callName } from '../analysis/taint.js';
 import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
@@ -76,9 +78,27 @@ export const infinitePoll: Check = {
       const plainTaint = (n: typeof loop.node) => ctx.taintOf(n);
       const bounded = (c: typeof loop.node) =>
         mentions(c, progress) || comparesMovingValue(c, moving, progress, plainTaint);
+      // A walk round a ring toward an index read once ends within one turn.
+      const ringEnds = (c: typeof loop.node) =>
+        ringWalkEnds(
+          loop,
+          c,
+          fn.fn.index,
+          (n) => {
+            const t = plainTaint(n);
+            return t ? upperBound(t) : undefined;
+          },
+          ctx.module.constants,
+          (path) => {
+            const v = fn.fn.locals.get(path);
+            return v && v.pointerDepth === 0 && v.arrayDims.length === 0
+              ? integerType(v.type)?.bits
+              : undefined;
+          },
+        );
       const avoidable = exits.map((e) =>
         e.kind === 'condition'
-          ? deviceCanHold(e.node, true, taintOf) && !bounded(e.node)
+          ? deviceCanHold(e.node, true, taintOf) && !bounded(e.node) && !ringEnds(e.node)
           : // Carburizer's counter rule: an exit behind a test of a counter the loop moves is a bound.
             e.guards.length > 0 &&
             !e.guards.some((g) => bounded(g.cond)) &&

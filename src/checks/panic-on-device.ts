@@ -7,6 +7,7 @@
  */
 import { guardsOf } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
+import { cannotHold } from '../analysis/ranges.js';
 import { CHECK_RANGE, callArgs, callName } from '../analysis/taint.js';
 import type { Node } from '../c/parser.js';
 import { sourceText, type Check, type CheckContext } from './check.js';
@@ -71,6 +72,8 @@ export const panicOnDevice: Check = {
         const t = cond ? ctx.taintOf(cond) : undefined;
         // An assertion after a range check of the same value cannot be reached by device data.
         if (!t || t.checks & CHECK_RANGE) continue;
+        // An assertion the data's range makes false (`page >= 256` of a byte read) cannot fire.
+        if (cannotHold(cond, ctx)) continue;
         // Every caller passes the value only when it is non-zero.
         if (t.viaArgument && callersTestedNonZero(cond, ctx)) continue;
         ctx.report({
@@ -83,6 +86,8 @@ export const panicOnDevice: Check = {
         for (const g of guardsOf(call, body)) {
           const t = ctx.taintOf(g.cond);
           if (!t) continue;
+          // Under a test the data's range makes false: never reached.
+          if (g.polarity && cannotHold(g.cond, ctx)) break;
           ctx.report({
             node: call,
             message: `${name}() under a condition on device data from ${sourceText(t)}: a device fault crashes the kernel`,

@@ -13,9 +13,9 @@
  */
 import { benignWith, plainAssignments, unloggedFailure } from '../analysis/control.js';
 import { stripParens } from '../analysis/paths.js';
-import { callArgs, callName } from '../analysis/taint.js';
+import { cannotHold } from '../analysis/ranges.js';
+import { callName } from '../analysis/taint.js';
 import { descendants, evalConstant } from '../c/model.js';
-import { arrayDeclOf } from './tainted-index.js';
 import type { Node } from '../c/parser.js';
 import { sourceText, type Check, type CheckContext } from './check.js';
 
@@ -93,65 +93,6 @@ function hasSoftwareOperand(n: Node, tainted: (n: Node) => boolean): boolean {
     if (y.type === 'identifier' || y.type === 'field_expression') return !tainted(y) && !isConstantLike(y);
     return hasSoftwareOperand(y, tainted);
   });
-}
-
-/**
- * Can the condition never hold, given the bounds of the device data in it (`i >= ARRAY_SIZE(t)` for
- * a 2-bit field and a 4-entry table)? Then no device, faulty or not, reaches the failure.
- */
-function cannotHold(cond: Node, ctx: CheckContext): boolean {
-  const s = stripParens(cond);
-  if (s.type !== 'binary_expression') return false;
-  const op = s.child(1)?.type ?? '';
-  const l = s.childForFieldName('left');
-  const r = s.childForFieldName('right');
-  if (!l || !r) return false;
-  if (op === '||') return cannotHold(l, ctx) && cannotHold(r, ctx);
-  if (op === '&&') return cannotHold(l, ctx) || cannotHold(r, ctx);
-  const value = (n: Node): number | undefined => {
-    const x = stripParens(n);
-    if (x.type === 'call_expression' && callName(x) === 'ARRAY_SIZE') {
-      const a = callArgs(x)[0];
-      return a ? arrayDeclOf(a, ctx)?.arrayDims[0] : undefined;
-    }
-    // `FIELD_MAX(mask)`: the mask shifted down, the largest value `FIELD_GET(mask, reg)` gives.
-    if (x.type === 'call_expression' && /^FIELD_MAX(_ULL)?$/.test(callName(x))) {
-      const a = callArgs(x)[0];
-      let m = a ? evalConstant(a.text, ctx.module.constants) : undefined;
-      if (m === undefined || m <= 0) return undefined;
-      while (m % 2 === 0) m /= 2;
-      return m;
-    }
-    return evalConstant(x.text, ctx.module.constants);
-  };
-  // Normalise to `tainted OP constant`.
-  const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==' };
-  let e = l;
-  let k = value(r);
-  let o = op;
-  if (k === undefined) {
-    e = r;
-    k = value(l);
-    o = flip[op] ?? '';
-  }
-  if (k === undefined) return false;
-  const t = ctx.taintOf(e);
-  if (!t || t.maxValue === undefined) return false;
-  // A masked value is not negative.
-  switch (o) {
-    case '>=':
-      return t.maxValue < k;
-    case '>':
-      return t.maxValue <= k;
-    case '==':
-      return k > t.maxValue || k < 0;
-    case '<':
-      return k <= 0 && !!t.masked;
-    case '<=':
-      return k < 0 && !!t.masked;
-    default:
-      return false;
-  }
 }
 
 /** A search: its "not found" (0, NULL) is an answer about the device, not a failure of it. */
@@ -295,9 +236,9 @@ function isCapabilityTest(cond: Node): boolean {
  * stored in a wider unsigned): the device's data is at most 0xffff, so only a negative errno, made
  * large by the conversion, passes. It is the errno test of the read, not a test of the device's data.
  */
-function isErrnoRangeTest(cond: Node, api: string, ctx: CheckContext): boolean {
-  const width = /byte|w8r8|(^|_)b(_|$)/i.test(api) ? 8 : /word|w8r16/i.test(api) ? 16 : undefined;
-  if (width === undefined) return false;
+function isErrnoRangeTest(cond: Node, width: number | undefined, ctx: CheckContext): boolean {
+  // (The read's width from the device-read table, device-reads.ts.)
+  if (width === undefined || width > 32) return false;
   const s = stripParens(cond);
   if (s.type !== 'binary_expression') return false;
   const op = s.child(1)?.type;
@@ -347,7 +288,7 @@ export const silentFailure: Check = {
       if (!t) continue;
       // `ret < 0` tests an errno, whatever returned it; a bus helper's bare `if (ret)` too.
       if (isErrnoTest(cond) || (t.source.errorCodes && cond.type === 'identifier')) continue;
-      if (t.source.errorCodes && isErrnoRangeTest(cond, t.source.api, ctx)) continue;
+      if (t.source.errorCodes && isErrnoRangeTest(cond, t.source.bits, ctx)) continue;
       // A parameter check on a value a caller passed in is argument validation, not a device fault.
       if (t.viaArgument || holdsArgument(cond, ctx)) continue;
       // NULL tests of pointers, and conditions that also ask about software state (a requested

@@ -9,22 +9,11 @@
  */
 import { checkedInExpression } from '../analysis/control.js';
 import { accessPath, stripParens } from '../analysis/paths.js';
+import { arrayDeclOf, upperBound } from '../analysis/ranges.js';
 import { CHECK_RANGE, unsignedMax } from '../analysis/taint.js';
-import type { CVariable } from '../c/model.js';
 import { parentOf, type Node } from '../c/parser.js';
 import { driverOwned, sourceText } from './check.js';
-import type { Check, CheckContext } from './check.js';
-
-/** The declaration of the array being indexed: a local, a global or a struct member of the module. */
-export function arrayDeclOf(base: Node, ctx: CheckContext): CVariable | undefined {
-  const n = stripParens(base);
-  if (n.type === 'identifier') return ctx.fn.fn.locals.get(n.text) ?? ctx.module.globals?.get(n.text);
-  if (n.type === 'field_expression') {
-    const field = n.childForFieldName('field')?.text;
-    return field ? ctx.module.members?.get(field) : undefined;
-  }
-  return undefined;
-}
+import type { Check } from './check.js';
 
 /**
  * `&tbl[i] == p`: the element's address is computed and compared, nothing is read or written
@@ -73,7 +62,10 @@ export const taintedIndex: Check = {
       }
       if (t.masked && (max === undefined || size === undefined)) continue;
       if (size !== undefined) {
-        if (max !== undefined && max < size) continue;
+        // Against a known size the data's width counts too: a byte read kept in an `int` or passed
+        // as an `unsigned int` still indexes 256 entries safely.
+        const width = upperBound(t);
+        if ((max !== undefined && max < size) || (width !== undefined && width < size)) continue;
       } else if (max !== undefined) continue;
       const what = isArray && size !== undefined ? `${base.text}[${size}]` : `${base.text} (size unknown)`;
       ctx.report({

@@ -245,8 +245,158 @@ static void f(struct sq *sq, void __iomem *base)
 	pci_write_config_dword(dev, 0x44, size);
 }`,
     },
+
+    {
+      name: 'a ring walk toward a tail read once and checked against the ring size ends within one turn (msnd_midi)',
+      code: `struct mpu { void __iomem *q; void __iomem *data; };
+static void deliver(struct mpu *mpu, unsigned char v);
+static void midi_read(struct mpu *mpu)
+{
+	u16 head, tail, size;
+	head = readw(mpu->q + 0);
+	tail = readw(mpu->q + 2);
+	size = readw(mpu->q + 4);
+	if (head > size || tail > size)
+		goto out;
+	while (head != tail) {
+		unsigned char val = readw(mpu->data + 2 * head);
+		deliver(mpu, val);
+		if (++head > size)
+			head = 0;
+		writew(head, mpu->q + 0);
+	}
+out:
+	return;
+}`,
+    },
+    {
+      name: 'a ring walk toward a masked write index, 32 slots (farsync)',
+      code: `struct card { void __iomem *mem; };
+static void handle(struct card *card, u8 ev);
+static void drain(struct card *card)
+{
+	u8 rdidx, wridx;
+	rdidx = readb(card->mem + 0x10) & 0x1f;
+	wridx = readb(card->mem + 0x11) & 0x1f;
+	while (rdidx != wridx) {
+		handle(card, readb(card->mem + 0x20 + rdidx));
+		if (++rdidx >= 32)
+			rdidx = 0;
+	}
+	writeb(rdidx, card->mem + 0x10);
+}`,
+    },
+    {
+      name: 'a ring walk by (i + 1) % N toward a bounded index',
+      code: `#define RING 16
+static void drain(void __iomem *base, u32 *out)
+{
+	unsigned int rd = 0, wr = readl(base) & (RING - 1);
+	while (rd != wr) {
+		out[rd] = readl(base + 4 + 4 * rd);
+		rd = (rd + 1) % RING;
+	}
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'near miss: a u8 index wraps at 256 by itself and never passes a 16-bit ring size',
+      code: `struct mpu { void __iomem *q; void __iomem *data; };
+static void deliver(struct mpu *mpu, unsigned char v);
+static void midi_read(struct mpu *mpu)
+{
+	u8 head;
+	u16 tail, size;
+	head = readb(mpu->q + 0);
+	tail = readw(mpu->q + 2);
+	size = readw(mpu->q + 4);
+	if (tail > size)
+		return;
+	while (head != tail) {
+		deliver(mpu, readw(mpu->data + 2 * head));
+		if (++head > size)
+			head = 0;
+	}
+}`,
+      errors: [{ line: 12 }],
+    },
+    {
+      name: 'near miss: the ring walk re-reads the tail inside the loop',
+      code: `struct mpu { void __iomem *q; void __iomem *data; };
+static void deliver(struct mpu *mpu, unsigned char v);
+static void midi_read(struct mpu *mpu)
+{
+	u16 head, tail, size;
+	head = readw(mpu->q + 0);
+	tail = readw(mpu->q + 2);
+	size = readw(mpu->q + 4);
+	if (head > size || tail > size)
+		return;
+	while (head != tail) {
+		deliver(mpu, readw(mpu->data + 2 * head));
+		if (++head > size)
+			head = 0;
+		tail = readw(mpu->q + 2);
+	}
+}`,
+      errors: [{ line: 11 }],
+    },
+    {
+      name: 'near miss: the tail is not checked against the ring size, so it may lie outside the ring',
+      code: `struct mpu { void __iomem *q; void __iomem *data; };
+static void deliver(struct mpu *mpu, unsigned char v);
+static void midi_read(struct mpu *mpu)
+{
+	u16 head, tail, size;
+	head = readw(mpu->q + 0);
+	tail = readw(mpu->q + 2);
+	size = readw(mpu->q + 4);
+	if (head > size)
+		return;
+	while (head != tail) {
+		deliver(mpu, readw(mpu->data + 2 * head));
+		if (++head > size)
+			head = 0;
+	}
+}`,
+      errors: [{ line: 11 }],
+    },
+    {
+      name: 'near miss: a 32-slot ring walk toward an index masked to 6 bits',
+      code: `struct card { void __iomem *mem; };
+static void handle(struct card *card, u8 ev);
+static void drain(struct card *card)
+{
+	u8 rdidx, wridx;
+	rdidx = readb(card->mem + 0x10) & 0x1f;
+	wridx = readb(card->mem + 0x11) & 0x3f;
+	while (rdidx != wridx) {
+		handle(card, readb(card->mem + 0x20 + rdidx));
+		if (++rdidx >= 32)
+			rdidx = 0;
+	}
+}`,
+      errors: [{ line: 8 }],
+    },
+    {
+      name: 'near miss: a continue can skip the wrap step',
+      code: `struct card { void __iomem *mem; };
+static int handle(struct card *card, u8 ev);
+static void drain(struct card *card)
+{
+	u8 rdidx, wridx;
+	rdidx = readb(card->mem + 0x10) & 0x1f;
+	wridx = readb(card->mem + 0x11) & 0x1f;
+	while (rdidx != wridx) {
+		if (handle(card, readb(card->mem + 0x20 + rdidx)))
+			continue;
+		if (++rdidx >= 32)
+			rdidx = 0;
+	}
+}`,
+      errors: [{ line: 8 }],
+    },
     {
       name: 'a value computed with a read from a moving offset is not a bound',
       code: `static void scan(void __iomem *base)

@@ -954,8 +954,60 @@ static int foo_probe(struct platform_device *pdev)
 	return 0;
 }`,
     },
+    {
+      name: 'a byte read tested above 0xff: the test cannot hold, nothing can fail there',
+      code: `static int f(void __iomem *base)
+{
+	unsigned int v = readb(base + 4);
+	if (v > 0xff)
+		return -EIO;
+	return v;
+}`,
+    },
+    {
+      name: 'a byte accessor (its width from the read it wraps) tested above 0xff: only its errno passes',
+      code: `static inline int foo_rd(struct i2c_client *c, u8 reg)
+{
+	return i2c_smbus_read_byte_data(c, reg);
+}
+struct dbg_reg { u64 reg; u64 val; };
+static int g_register(struct i2c_client *client, struct dbg_reg *reg)
+{
+	reg->val = foo_rd(client, reg->reg);
+	if (reg->val > 0xff)
+		return -EIO;
+	return 0;
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'near miss: a word read tested above 0xff can fail',
+      code: `static int f(void __iomem *base)
+{
+	unsigned int v = readw(base + 4);
+	if (v > 0xff)
+		return -EIO;
+	return v;
+}`,
+      errors: [{ line: 4 }],
+    },
+    {
+      name: 'near miss: a word accessor tested above 0xff is a test of its data',
+      code: `static inline int foo_rd(struct i2c_client *c, u8 reg)
+{
+	return i2c_smbus_read_word_data(c, reg);
+}
+struct dbg_reg { u64 reg; u64 val; };
+static int g_register(struct i2c_client *client, struct dbg_reg *reg)
+{
+	reg->val = foo_rd(client, reg->reg);
+	if (reg->val > 0xff)
+		return -EIO;
+	return 0;
+}`,
+      errors: [{ line: 9 }],
+    },
     {
       name: 'near miss: a runtime PM callback (its core does not log the failure)',
       code: `static int foo_runtime_suspend(struct device *dev)

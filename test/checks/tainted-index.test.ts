@@ -419,6 +419,30 @@ static void isr(int latch)
 	}
 }`,
     },
+    {
+      name: 'a byte read kept in an int and passed as an unsigned int indexes 256 entries safely',
+      code: `static u32 page_use[256];
+static void count(unsigned int page)
+{
+	page_use[page]++;
+}
+static void f(void __iomem *base)
+{
+	int p = ioread8(base + 2);
+	count(p);
+}`,
+    },
+    {
+      name: 'a u8 member of a device-filled struct indexes 256 entries safely',
+      code: `struct rx_desc { u8 ctl; u8 queue; };
+static u32 per_queue[256];
+static void f(void __iomem *base)
+{
+	struct rx_desc d;
+	memcpy_fromio(&d, base, sizeof(d));
+	per_queue[d.queue]++;
+}`,
+    },
   ],
   invalid: [
     {
@@ -452,6 +476,53 @@ static void complete(struct ind *b, struct pool *p, int i)
 	p->map[idx] = 0;
 }`,
       errors: [{ line: 15, message: /map/ }],
+    },
+    {
+      name: 'near miss: a u16 member of a device-filled struct passes 256 entries',
+      code: `struct rx_desc { u8 ctl; u16 queue; };
+static u32 per_queue[256];
+static void f(void __iomem *base)
+{
+	struct rx_desc d;
+	memcpy_fromio(&d, base, sizeof(d));
+	per_queue[d.queue]++;
+}`,
+      errors: [{ line: 7 }],
+    },
+    {
+      name: 'near miss: a word read kept in an int and passed as an unsigned int passes 256 entries',
+      code: `static u32 page_use[256];
+static void count(unsigned int page)
+{
+	page_use[page]++;
+}
+static void f(void __iomem *base)
+{
+	int p = ioread16(base + 2);
+	count(p);
+}`,
+      errors: [{ line: 4, message: /indexes page_use\[256\]/ }],
+    },
+    {
+      name: 'near miss: a byte read plus an offset passes 256 entries',
+      code: `static u32 page_use[256];
+static void f(void __iomem *base)
+{
+	unsigned int p = ioread8(base + 2);
+	p += 16;
+	page_use[p]++;
+}`,
+      errors: [{ line: 6 }],
+    },
+    {
+      name: 'near miss: a bus byte read indexes unchecked (a negative errno)',
+      code: `static u32 seen[256];
+static void f(struct i2c_client *c)
+{
+	int v = i2c_smbus_read_byte_data(c, 1);
+	seen[v]++;
+}`,
+      errors: [{ line: 5 }],
     },
     {
       name: 'near miss: a byte read shifted right by 6 is up to 3, past irqtypes[2]',
