@@ -26,6 +26,7 @@ import type { Taint } from '../analysis/taint.js';
 import { evalConstant } from '../c/model.js';
 import { POLL_HELPER } from '../analysis/kernel-apis.js';
 import type { Node } from '../c/parser.js';
+import { stripParens } from '../analysis/paths.js';
 import { sourceText, type Check } from './check.js';
 
 /** Position of `timeout_us` in the iopoll family; the rest take it last. */
@@ -76,8 +77,12 @@ export const infinitePoll: Check = {
       const progress = progressPaths(loop.node, fn.fn.index);
       const moving = changedInLoop(loop.node, fn.fn.index);
       const plainTaint = (n: typeof loop.node) => ctx.taintOf(n);
-      const bounded = (c: typeof loop.node) =>
-        mentions(c, progress) || comparesMovingValue(c, moving, progress, plainTaint);
+      const bounded = (c: typeof loop.node) => {
+        // `while (i++, (m - start) < count)`: only the last operand is tested; a counter stepped
+        // beside the test and never compared is no bound.
+        const tested = lastOperand(c);
+        return mentions(tested, progress) || comparesMovingValue(tested, moving, progress, plainTaint);
+      };
       // A walk round a ring toward an index read once ends within one turn.
       const ringEnds = (c: typeof loop.node) =>
         ringWalkEnds(
@@ -131,3 +136,14 @@ export const infinitePoll: Check = {
     }
   },
 };
+
+/** The operand of a condition that is tested: the last of a comma expression, else the condition. */
+function lastOperand(cond: Node): Node {
+  let n = stripParens(cond);
+  while (n.type === 'comma_expression') {
+    const r = n.childForFieldName('right');
+    if (!r) break;
+    n = stripParens(r);
+  }
+  return n;
+}

@@ -298,8 +298,31 @@ static void drain(void __iomem *base, u32 *out)
 	}
 }`,
     },
+    {
+      name: 'a counter stepped in a comma condition and compared there bounds the loop',
+      code: `static unsigned long cal(void __iomem *mc, unsigned long count)
+{
+	unsigned long i = 0, m, start = readl(mc);
+	do {
+		m = readl(mc);
+	} while (i++, (m - start) < count && i < 1000);
+	return m;
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a counter stepped beside the test of a comma condition and never compared is no bound (hpet)',
+      code: `static unsigned long cal(void __iomem *mc, unsigned long count)
+{
+	unsigned long i = 0, m, start = readl(mc);
+	do {
+		m = readl(mc);
+	} while (i++, (m - start) < count);
+	return (m - start) / i;
+}`,
+      errors: [{ line: 4 }],
+    },
     {
       name: 'near miss: a u8 index wraps at 256 by itself and never passes a 16-bit ring size',
       code: `struct mpu { void __iomem *q; void __iomem *data; };
