@@ -110,14 +110,19 @@ export const silentTimeout: Check = {
       const progress = progressPaths(loop.node, ctx.fn.fn.index);
       const isBound = (c: Node) => testsPaths(c, progress) || TIME_TEST.test(c.text);
       const boundVars = new Set<string>();
+      // The loop logs its timeout where the bound runs out (`if (!--count) { pr_err(..); goto out; }`):
+      // a test of the same bound after the loop is that timeout, already told.
+      let loggedInside = false;
       for (const e of boundExits) {
         const conds = e.kind === 'condition' ? [e.node] : e.guards.map((g) => g.cond);
         if (!conds.some(isBound)) continue;
         for (const c of conds) for (const id of identifiers(c)) boundVars.add(id);
         // A timeout exit inside the loop that fails silently.
-        if (e.kind !== 'condition' && e.kind !== 'break' && e.guards.length) {
+        if (e.kind !== 'condition' && e.guards.length) {
           const branch = e.guards[0]!.cond.parent?.parent;
           const then = branch?.type === 'if_statement' ? branch.childForFieldName('consequence') : undefined;
+          if (then && logs(then, ctx.fn.fn.index, ctx.module.summaries)) loggedInside = true;
+          if (e.kind === 'break') continue;
           const f = then ? silentFailure(ctx, then) : undefined;
           if (f && branch) {
             if (callersLog()) return;
@@ -131,7 +136,7 @@ export const silentTimeout: Check = {
         }
       }
       // The test after the loop: `if (!timeout) return -ETIMEDOUT;`
-      let next = loop.node.nextNamedSibling;
+      let next = loggedInside ? null : loop.node.nextNamedSibling;
       for (let i = 0; next && i < 3; i++, next = next.nextNamedSibling) {
         if (next.type !== 'if_statement') continue;
         const cond = next.childForFieldName('condition');

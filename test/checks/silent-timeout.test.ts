@@ -16,6 +16,31 @@ testCheck('silent-timeout', {
 }`,
     },
     {
+      name: 'the timeout logged inside the loop where the count runs out, tested again after a shared label (gic-v3-its)',
+      code: `static int get_status(void __iomem *base, int *val)
+{
+	int count = 1000000;
+	u32 status;
+	do {
+		status = readl_relaxed(base + 0x20);
+		if (!(status & 0x80000000))
+			goto out;
+		count--;
+		if (!count) {
+			pr_err_ratelimited("Unable to get SGI status\n");
+			goto out;
+		}
+		udelay(1);
+	} while (count);
+out:
+	unlock_it();
+	if (!count)
+		return -ENXIO;
+	*val = status & 1;
+	return 0;
+}`,
+    },
+    {
       name: 'the timeout is logged',
       code: `static int f(struct device *dev, void __iomem *base)
 {
@@ -546,6 +571,30 @@ static int foo_probe(struct platform_device *pdev)
     },
   ],
   invalid: [
+    {
+      name: 'near miss: the branch where the count runs out inside the loop does not log',
+      code: `static int get_status(void __iomem *base, int *val)
+{
+	int count = 1000000;
+	u32 status;
+	do {
+		status = readl_relaxed(base + 0x20);
+		if (!(status & 0x80000000))
+			goto out;
+		count--;
+		if (!count)
+			goto out;
+		udelay(1);
+	} while (count);
+out:
+	unlock_it();
+	if (!count)
+		return -ENXIO;
+	*val = status & 1;
+	return 0;
+}`,
+      errors: [{ line: 16 }],
+    },
     {
       name: 'near miss: phy_read_mmd_poll_timeout() is not regmap_read_poll_timeout(), which does not log',
       code: `static int foo_wait_reset(struct regmap *map)
