@@ -88,9 +88,6 @@ export function fieldsOf(path: string): string[] {
  */
 export function fieldChain(path: string, base: string | undefined): string | undefined {
   if (!base || !path.startsWith(base)) return undefined;
-  const fields = path
-    .slice(base.length)
-    .split(/->|\./)
-    .filter((f) => f !== '' && f !== '*');
+  const fields = fieldsOf(path).slice(fieldsOf(base).length);
   return fields.length ? fields.join('.') : undefined;
 }

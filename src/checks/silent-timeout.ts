@@ -121,7 +121,10 @@ export const silentTimeout: Check = {
         if (e.kind !== 'condition' && e.guards.length) {
           const branch = e.guards[0]!.cond.parent?.parent;
           const then = branch?.type === 'if_statement' ? branch.childForFieldName('consequence') : undefined;
-          if (then && logs(then, ctx.fn.fn.index, ctx.module.summaries)) loggedInside = true;
+          if (then && logs(then, ctx.fn.fn.index, ctx.module.summaries)) {
+            loggedInside = true;
+            continue;
+          }
           if (e.kind === 'break') continue;
           const f = then ? silentFailure(ctx, then) : undefined;
           if (f && branch) {
