@@ -23,6 +23,7 @@ import {
 import { join } from 'node:path';
 import type { DeviceReadApi, DeviceReadTable } from '../analysis/device-reads.js';
 import { findAccessors } from '../analysis/module.js';
+import { readSource } from './analyse-module.js';
 
 /** Headers that cannot define a driver's accessors: user-space ABI and device-tree constants. */
 const SKIP = new Set(['uapi', 'dt-bindings']);
@@ -49,14 +50,15 @@ function headersUnder(dir: string): string[] {
 
 /**
  * The accessors of the kernel tree at `root` (none if it has no include/). `cacheKey` identifies
- * the analysis code and device-read table; `cacheDir`, when given, keeps the table between runs.
+ * the analysis code and device-read table; `cacheDir`, when given, keeps the table between runs;
+ * headers are read as every command reads a source (`readSource`, refusing files over `maxFileBytes`).
  */
 export function kernelAccessors(
   root: string,
   reads: DeviceReadTable,
-  cacheKey: string,
-  cacheDir?: string,
+  opts: { cacheKey: string; cacheDir?: string; maxFileBytes?: number },
 ): Map<string, DeviceReadApi> {
+  const { cacheKey, cacheDir, maxFileBytes = 4 * 1024 * 1024 } = opts;
   const include = join(root, 'include');
   if (!existsSync(include)) return new Map();
   const headers = headersUnder(include);
@@ -75,11 +77,8 @@ export function kernelAccessors(
     }
   }
   const texts = headers.map((p) => {
-    try {
-      return readFileSync(p, 'latin1');
-    } catch {
-      return '';
-    }
+    const r = readSource(p, maxFileBytes);
+    return 'text' in r ? r.text : '';
   });
   const found = findAccessors(texts, reads);
   const sorted = new Map([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -92,18 +91,21 @@ export function kernelAccessors(
   return sorted;
 }
 
+/** The names of `call`'s table ({@link callOf}) that `text` calls, each once. */
+export function namesCalled(call: RegExp | undefined, text: string): string[] {
+  return call ? [...new Set(Array.from(text.matchAll(call), (m) => m[1]!))] : [];
+}
+
 /**
- * The accessors of `table` that `texts` call and do not define themselves (a driver's own
+ * The accessors of `table` among `called` that `texts` do not define themselves (a driver's own
  * `static u32 ssc_readl(...)` or `#define ssc_readl(...)` shadows the header's), in the table's order.
  */
 export function accessorsCalled(
   table: ReadonlyMap<string, DeviceReadApi>,
-  call: RegExp | undefined,
+  called: ReadonlySet<string>,
   texts: readonly string[],
 ): DeviceReadApi[] {
-  if (!call) return [];
-  const names = new Set<string>();
-  for (const t of texts) for (const m of t.matchAll(call)) names.add(m[1]!);
+  if (called.size === 0) return [];
   const defines = (name: string) => {
     const re = new RegExp(
       `^[ \\t]*#[ \\t]*define[ \\t]+${name}\\b|^[ \\t]*(?:[A-Za-z_]\\w*[ \\t*]+)*${name}\\s*\\([^;{}]*\\)\\s*\\{`,
@@ -111,7 +113,7 @@ export function accessorsCalled(
     );
     return texts.some((t) => re.test(t));
   };
-  return [...table.values()].filter((a) => names.has(a.name!) && !defines(a.name!));
+  return [...table.values()].filter((a) => called.has(a.name!) && !defines(a.name!));
 }
 
 /** One regular expression for calls of the table's names (global; group 1 is the name). */

@@ -27,7 +27,7 @@ import { cacheRoot } from '../kernel/fetch.js';
 import type { CheckRunResult, FileStats, Finding, SkippedFile } from '../types.js';
 import { compareFindings } from './order.js';
 import { analyseModuleTask, readSource, type ModuleResult, type ModuleTask } from './analyse-module.js';
-import { accessorsCalled, callOf, kernelAccessors } from './kernel-accessors.js';
+import { accessorsCalled, callOf, kernelAccessors, namesCalled } from './kernel-accessors.js';
 import { addTime, mergeTimings } from './timings.js';
 
 export interface CheckOptions {
@@ -207,10 +207,22 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
   const kernelT0 = performance.now();
   const kernelAcc =
     kernelRootOf(root) === root
-      ? kernelAccessors(root, reads, configKey, useCache ? cacheDir : undefined)
+      ? kernelAccessors(root, reads, {
+          cacheKey: configKey,
+          cacheDir: useCache ? cacheDir : undefined,
+          maxFileBytes,
+        })
       : new Map<string, DeviceReadApi>();
   const kernelCall = callOf(kernelAcc);
   const kernelMs = performance.now() - kernelT0;
+  // The kernel accessors each header calls, found once: a directory's common header is included
+  // by dozens of modules.
+  const headerCalls = new Map<string, string[]>();
+  const headerCallsOf = (h: string) => {
+    let c = headerCalls.get(h);
+    if (c === undefined) headerCalls.set(h, (c = namesCalled(kernelCall, headerTextOf(h))));
+    return c;
+  };
 
   interface Job {
     task: ModuleTask;
@@ -286,7 +298,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckRunResult> {
       localHeaders(mod, headerCache),
       headerTextOf,
     );
-    const kernelUsed = accessorsCalled(kernelAcc, kernelCall, [...texts, ...headers.map(headerTextOf)]);
+    const called = new Set([
+      ...texts.flatMap((t) => namesCalled(kernelCall, t)),
+      ...headers.flatMap(headerCallsOf),
+    ]);
+    const kernelUsed = accessorsCalled(kernelAcc, called, [...texts, ...headers.map(headerTextOf)]);
     if (kernelUsed.length) reaches = true;
     if (!reaches) {
       const headersKey = headers.join('\n');
