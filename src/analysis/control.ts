@@ -1024,7 +1024,7 @@ function failureReturn(stmt: Node, v: string): boolean {
   if (stmt.type !== 'return_statement') return false;
   const value = stmt.namedChild(0);
   if (!value) return false;
-  return value.text === v || /^\(?\s*-\s*E[A-Z0-9_]+\s*\)?$/.test(value.text);
+  return value.text === v || errorConstant(value, NO_BENIGN_ERRORS) !== undefined;
 }
 
 /**
@@ -1082,17 +1082,29 @@ function codesTested(cond: Node, v: string): Set<string> | undefined {
     const b = a && codesTested(r, v);
     return b ? new Set([...a!, ...b]) : undefined;
   }
-  if (op !== '==') return undefined;
+  const code = equalsCode(s, v, true);
+  return code ? new Set([code]) : undefined;
+}
+
+/**
+ * `v == -ESPIPE` or `-ESPIPE == v` (with `ptrErr`, `PTR_ERR(v) == -EAGAIN` too): the code, if the
+ * test is of `v`.
+ */
+function equalsCode(s: Node, v: string, ptrErr: boolean): string | undefined {
+  if (s.type !== 'binary_expression' || s.child(1)?.type !== '==') return undefined;
+  const l = s.childForFieldName('left');
+  const r = s.childForFieldName('right');
+  if (!l || !r) return undefined;
   for (const [a, b] of [
     [l, r],
     [r, l],
   ] as const) {
-    const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(b.text.trim());
-    if (!m) continue;
+    const code = errorConstant(b, NO_BENIGN_ERRORS);
+    if (!code) continue;
     let x = stripParens(a);
-    if (x.type === 'call_expression' && callName(x) === 'PTR_ERR' && callArgs(x).length === 1)
+    if (ptrErr && x.type === 'call_expression' && callName(x) === 'PTR_ERR' && callArgs(x).length === 1)
       x = stripParens(callArgs(x)[0]!);
-    if (accessPath(x) === v) return new Set([m[1]!]);
+    if (accessPath(x) === v) return code;
   }
   return undefined;
 }
@@ -1429,19 +1441,7 @@ export function callerLogged(
 
 /** `v == -ESPIPE` or `-ESPIPE == v`: the code tested, if the test is of `v`. */
 function testedCode(cond: Node, v: string): string | undefined {
-  const s = stripParens(cond);
-  if (s.type !== 'binary_expression' || s.child(1)?.type !== '==') return undefined;
-  const l = s.childForFieldName('left');
-  const r = s.childForFieldName('right');
-  if (!l || !r) return undefined;
-  for (const [a, b] of [
-    [l, r],
-    [r, l],
-  ] as const) {
-    const m = /^\(?\s*-\s*(E[A-Z0-9_]+)\s*\)?$/.exec(b.text.trim());
-    if (m && accessPath(stripParens(a)) === v) return m[1];
-  }
-  return undefined;
+  return equalsCode(stripParens(cond), v, false);
 }
 
 /**
