@@ -41,8 +41,17 @@ export function integerType(typeText: string): { bits: number; signed: boolean }
   // Asked for every tainted variable read in the dataflow's rounds: remembered per type text.
   if (integerTypes.has(typeText)) return integerTypes.get(typeText);
   const it = parseIntegerType(typeText);
-  integerTypes.set(typeText, it);
+  integerTypes.set(detached(typeText), it);
   return it;
+}
+
+/**
+ * A copy of `s` that does not hold on to the text it was cut from. A type's text is a slice of its
+ * file's source (a node's `text`): kept as the key of a table that outlives the module, it would
+ * keep every file it came from in memory for the rest of the run.
+ */
+export function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 const integerTypes = new Map<string, { bits: number; signed: boolean } | undefined>();
 

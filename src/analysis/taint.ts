@@ -31,7 +31,7 @@ import type { TraceStep } from '../types.js';
 import type { CallSites } from './control.js';
 import { readApplies, type DeviceReadApi, type DeviceReadTable, type ReadCategory } from './device-reads.js';
 import { accessPath, covers, fieldChain, fieldsOf, pointeePath, rootOf, stripParens } from './paths.js';
-import { joinBits, widthMax, widthThrough } from './ranges.js';
+import { detached, joinBits, widthMax, widthThrough } from './ranges.js';
 
 export interface DeviceSource {
   api: string;
@@ -181,7 +181,7 @@ const structTags = new Map<string, string | undefined>();
 function structTag(typeText: string): string | undefined {
   if (structTags.has(typeText)) return structTags.get(typeText);
   const tag = /\bstruct\s+(\w+)/.exec(typeText)?.[1];
-  structTags.set(typeText, tag);
+  structTags.set(detached(typeText), tag && detached(tag));
   return tag;
 }
 
